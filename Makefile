@@ -1,0 +1,49 @@
+# The two commands: `make run` and `make test`. Everything else is for developers.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+FLASK := $(BIN)/flask --app portal
+HOST ?= 127.0.0.1
+PORT ?= 5000
+
+.PHONY: run test install translations bench serve load lint clean
+
+$(BIN)/activate:
+	$(PYTHON) -m venv $(VENV)
+
+$(VENV)/.installed: setup.cfg pyproject.toml | $(BIN)/activate
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q -e '.[test]'
+	touch $@
+
+install: $(VENV)/.installed translations
+
+# Catalogues are compiled here, never committed as binaries.
+translations: $(VENV)/.installed
+	@for d in portal/translations portal/*/translations; do \
+	  [ -d "$$d" ] && $(BIN)/pybabel compile -q -f -d "$$d" || true; \
+	done
+
+run: install
+	$(FLASK) init-db
+	$(FLASK) seed-demo --if-empty
+	$(FLASK) search reindex
+	$(FLASK) demo-accounts
+	$(FLASK) run --host $(HOST) --port $(PORT)
+
+lint: install
+	$(BIN)/ruff check portal tests
+
+# SQLite always; PostgreSQL too when PORTAL_TEST_DATABASE_URL is given (CI does).
+test: install lint
+	env -u PORTAL_TEST_DATABASE_URL $(BIN)/pytest
+	@if [ -n "$$PORTAL_TEST_DATABASE_URL" ]; then \
+	  echo "== again on PostgreSQL: $$PORTAL_TEST_DATABASE_URL"; \
+	  $(BIN)/pytest -m "not browser"; \
+	fi
+
+bench: install
+	$(BIN)/python tests/benchmarks/run_all.py
+
+clean:
+	rm -rf $(VENV) build *.egg-info

@@ -1,0 +1,4 @@
+"""Administration: users, units, years, councils."""
+from flask import Blueprint
+
+bp = Blueprint("admin", __name__, url_prefix="/admin")

@@ -1,0 +1,2 @@
+"""API endpoints of this area (see portal/api/__init__.py)."""
+PATHS = {}

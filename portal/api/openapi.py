@@ -1,0 +1,51 @@
+"""The OpenAPI 3.1 document, merged from each API module's PATHS."""
+from flask import jsonify
+
+from portal.api import bp
+
+ERROR_SCHEMA = {
+    "type": "object",
+    "required": ["error"],
+    "properties": {"error": {
+        "type": "object",
+        "required": ["code", "message"],
+        "properties": {"code": {"type": "string"}, "message": {"type": "string"}},
+    }},
+}
+
+
+def document():
+    from portal.api import auth, council, emulation, initiatives, public
+
+    paths = {}
+    for module in (auth, initiatives, council, public, emulation):
+        for path, operations in module.PATHS.items():
+            paths.setdefault(path, {}).update(operations)
+    return {
+        "openapi": "3.1.0",
+        "info": {
+            "title": "Cổng Sáng kiến API",
+            "version": "1.0.0",
+            "description": "Initiative registry and review portal of a People's Procuracy. "
+                           "Errors are {\"error\": {\"code\", \"message\"}}.",
+        },
+        "servers": [{"url": "/api/v1"}],
+        "security": [{"bearer": []}],
+        "paths": dict(sorted(paths.items())),
+        "components": {
+            "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
+            "schemas": {"Error": ERROR_SCHEMA},
+            "responses": {"Error": {
+                "description": "Error",
+                "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},
+            }},
+        },
+    }
+
+
+@bp.get("/openapi.json")
+def openapi_json():
+    return jsonify(document())
+
+
+PATHS = {}

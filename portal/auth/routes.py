@@ -1,0 +1,159 @@
+from urllib.parse import urlsplit
+
+from flask import abort, flash, redirect, render_template, request, session, url_for
+from flask_login import current_user, login_required, login_user, logout_user
+from sqlalchemy import select
+
+from portal.auth import bp
+from portal.auth.forms import LoginForm, PasswordForm, TokenForm
+from portal.auth.models import ApiToken, User
+from portal.auth.services import AccountError, Throttled, authenticate, change_password, issue_token, revoke_token
+from portal.core.errors import render_error
+from portal.core.notifications import Notification, mark_all_read
+from portal.extensions import db, login_manager
+
+login_manager.login_view = "auth.login"
+login_manager.login_message = "Vui lòng đăng nhập để tiếp tục."
+login_manager.login_message_category = "info"
+login_manager.session_protection = "basic"
+
+
+@login_manager.user_loader
+def load_user(session_id):
+    user_id, _, version = session_id.partition(":")
+    if not user_id.isdigit():
+        return None
+    user = db.session.get(User, int(user_id))
+    # A password change or deactivation ends every session made before it.
+    if user is None or not user.active or str(user.session_version) != version:
+        return None
+    return user
+
+
+def client_address():
+    return request.remote_addr or "unknown"
+
+
+def safe_next(target):
+    """Only same-site paths: never an open redirect after sign-in."""
+    if not target:
+        return None
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//") \
+            or "\\" in target:
+        return None
+    return target
+
+
+@bp.route("/login", methods=["GET", "POST"])
+def login():
+    if current_user.is_authenticated:
+        return redirect(url_for("initiatives.dashboard"))
+    form = LoginForm()
+    if form.validate_on_submit():
+        try:
+            user = authenticate(form.username.data, form.password.data, client_address())
+        except Throttled as throttled:
+            minutes = max(1, round(throttled.retry_after / 60))
+            message = (f"Đăng nhập sai quá nhiều lần. Vui lòng thử lại sau khoảng {minutes} phút.")
+            response = render_template("auth/login.html", form=form, error=message)
+            return response, 429, {"Retry-After": str(throttled.retry_after)}
+        if user is None:
+            form.password.errors.append("Tên đăng nhập hoặc mật khẩu không đúng.")
+            return render_template("auth/login.html", form=form), 200
+        next_url = safe_next(request.args.get("next"))
+        lang = session.get("lang")
+        session.clear()  # no session fixation: a fresh session after sign-in
+        if lang:
+            session["lang"] = lang
+        login_user(user, remember=form.remember.data)
+        flash(f"Xin chào {user.full_name}.", "success")
+        return redirect(next_url or url_for("initiatives.dashboard"))
+    return render_template("auth/login.html", form=form)
+
+
+@bp.route("/logout", methods=["POST"])
+@login_required
+def logout():
+    logout_user()
+    session.clear()
+    flash("Bạn đã đăng xuất.", "info")
+    return redirect(url_for("auth.login"))
+
+
+@bp.route("/account", methods=["GET", "POST"])
+@login_required
+def account():
+    form = PasswordForm(prefix="pw")
+    token_form = TokenForm(prefix="tk")
+    if request.method == "POST" and "pw-new" in request.form and form.validate():
+        try:
+            change_password(current_user, form.current.data, form.new.data)
+        except AccountError as error:
+            form.new.errors.append(str(error))
+        else:
+            db.session.commit()
+            login_user(current_user)  # keep this session alive under the new session version
+            flash("Đã đổi mật khẩu.", "success")
+            return redirect(url_for("auth.account"))
+    tokens = db.session.execute(
+        select(ApiToken).where(ApiToken.user_id == current_user.id).order_by(ApiToken.id.desc())
+    ).scalars().all()
+    return render_template("auth/account.html", form=form, token_form=token_form, tokens=tokens,
+                           new_token=session.pop("new_token", None))
+
+
+@bp.route("/account/tokens", methods=["POST"])
+@login_required
+def create_token():
+    form = TokenForm(prefix="tk")
+    if not form.validate():
+        flash("Vui lòng đặt tên cho khóa API.", "error")
+        return redirect(url_for("auth.account"))
+    token, _ = issue_token(current_user, form.name.data)
+    db.session.commit()
+    session["new_token"] = token
+    return redirect(url_for("auth.account"))
+
+
+@bp.route("/account/tokens/<int:token_id>/revoke", methods=["POST"])
+@login_required
+def revoke(token_id):
+    row = db.session.get(ApiToken, token_id)
+    if row is None or (row.user_id != current_user.id and not current_user.is_admin):
+        abort(404)
+    revoke_token(row, current_user)
+    db.session.commit()
+    flash("Đã thu hồi khóa API.", "success")
+    return redirect(url_for("auth.account"))
+
+
+@bp.route("/notifications")
+@login_required
+def notifications():
+    rows = db.session.execute(
+        select(Notification).where(Notification.user_id == current_user.id)
+        .order_by(Notification.id.desc()).limit(100)
+    ).scalars().all()
+    return render_template("auth/notifications.html", notifications=rows)
+
+
+@bp.route("/notifications/read", methods=["POST"])
+@login_required
+def notifications_read():
+    mark_all_read(current_user.id)
+    db.session.commit()
+    return redirect(url_for("auth.notifications"))
+
+
+@bp.route("/lang/<code>", methods=["POST"])
+def set_language(code):
+    from flask import current_app
+
+    if code not in current_app.config["LANGUAGES"]:
+        return render_error(404)
+    session["lang"] = code
+    if current_user.is_authenticated:
+        current_user.locale = code
+        db.session.commit()
+    return redirect(safe_next(request.form.get("next")) or url_for("publishing.home"))

@@ -1,0 +1,90 @@
+"""Configuration: these defaults, then instance/config.py, then the environment."""
+import os
+import secrets
+from pathlib import Path
+
+MB = 1024 * 1024
+
+
+class Defaults:
+    SQLALCHEMY_TRACK_MODIFICATIONS = False
+    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    MAX_UPLOAD_MB = 20
+    BABEL_DEFAULT_LOCALE = "vi"
+    BABEL_DEFAULT_TIMEZONE = "Asia/Ho_Chi_Minh"
+    LANGUAGES = {"vi": "Tiếng Việt", "en": "English"}
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = False  # set True behind HTTPS (PORTAL_SECURE_COOKIES=1)
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+    PERMANENT_SESSION_LIFETIME = 8 * 3600
+    WTF_CSRF_TIME_LIMIT = 8 * 3600
+    LOGIN_MAX_FAILURES = 5
+    LOGIN_WINDOW_SECONDS = 15 * 60
+    PASSWORD_MIN_LENGTH = 10
+    API_TOKEN_DAYS = 90
+    MAIL_SERVER = None
+    MAIL_PORT = 25
+    MAIL_USERNAME = None
+    MAIL_PASSWORD = None
+    MAIL_USE_TLS = False
+    MAIL_FROM = "sangkien@vks.danang.local"
+    PROXY_FIX = 0  # number of trusted reverse proxies setting X-Forwarded-*; 0 trusts none
+    SITE_NAME = "Cổng Sáng kiến VKSND thành phố Đà Nẵng"
+    REVIEWERS_PER_INITIATIVE = 3
+
+
+def database_url(raw):
+    """Accept the usual spellings of a PostgreSQL URL and use psycopg 3 for them."""
+    for prefix in ("postgres://", "postgresql://"):
+        if raw.startswith(prefix):
+            return "postgresql+psycopg://" + raw[len(prefix):]
+    return raw
+
+
+def load(app, overrides=None):
+    """Fill app.config in the documented order and make the instance folders."""
+    app.config.from_object(Defaults)
+    app.config.from_pyfile("config.py", silent=True)
+    env = os.environ
+    if env.get("DATABASE_URL"):
+        app.config["SQLALCHEMY_DATABASE_URI"] = env["DATABASE_URL"]
+    if env.get("SECRET_KEY"):
+        app.config["SECRET_KEY"] = env["SECRET_KEY"]
+    for key in ("MAIL_SERVER", "MAIL_USERNAME", "MAIL_PASSWORD", "MAIL_FROM"):
+        if env.get(key):
+            app.config[key] = env[key]
+    if env.get("MAIL_PORT"):
+        app.config["MAIL_PORT"] = int(env["MAIL_PORT"])
+    if env.get("PORTAL_SECURE_COOKIES") == "1":
+        app.config["SESSION_COOKIE_SECURE"] = app.config["REMEMBER_COOKIE_SECURE"] = True
+    if env.get("PORTAL_PROXY_FIX"):
+        app.config["PROXY_FIX"] = int(env["PORTAL_PROXY_FIX"])
+    if overrides:
+        app.config.update(overrides)
+
+    instance = Path(app.instance_path)
+    instance.mkdir(parents=True, exist_ok=True)
+    app.config.setdefault("SQLALCHEMY_DATABASE_URI", f"sqlite:///{instance / 'portal.db'}")
+    app.config["SQLALCHEMY_DATABASE_URI"] = database_url(app.config["SQLALCHEMY_DATABASE_URI"])
+    app.config.setdefault("UPLOAD_FOLDER", str(instance / "uploads"))
+    app.config.setdefault("SEARCH_INDEX_DIR", str(instance / "search-index"))
+    app.config.setdefault("MAIL_OUTBOX_DIR", str(instance / "mail"))
+    app.config["MAX_CONTENT_LENGTH"] = int(app.config["MAX_UPLOAD_MB"]) * MB + MB
+    if not app.config.get("SECRET_KEY"):
+        app.config["SECRET_KEY"] = _instance_secret(instance / "secret_key")
+    for key in ("UPLOAD_FOLDER", "MAIL_OUTBOX_DIR"):
+        Path(app.config[key]).mkdir(parents=True, exist_ok=True)
+
+
+def _instance_secret(path):
+    """Generate the secret key once and keep it, readable by the owner only."""
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        pass  # made before, perhaps by another worker a moment ago
+    else:
+        with os.fdopen(fd, "w") as f:
+            f.write(secrets.token_hex(32))
+    return path.read_text().strip()

@@ -1,0 +1,1 @@
+"""Pieces shared by every area: audit log, markup, text folding, permissions, errors."""

@@ -1,0 +1,90 @@
+"""One template per HTTP error for pages; one JSON shape for the API."""
+from flask import jsonify, render_template, request
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException
+
+from portal.extensions import db
+
+MESSAGES = {
+    400: ("Yêu cầu không hợp lệ", "Dữ liệu gửi lên không đúng. Vui lòng kiểm tra và thử lại."),
+    401: ("Cần đăng nhập", "Vui lòng đăng nhập để tiếp tục."),
+    403: ("Không có quyền truy cập", "Tài khoản của bạn không có quyền thực hiện thao tác này."),
+    404: ("Không tìm thấy trang", "Trang hoặc hồ sơ bạn tìm không tồn tại, hoặc bạn không có quyền xem."),
+    405: ("Phương thức không được hỗ trợ", "Thao tác này không dùng được theo cách đó."),
+    409: ("Không thể thực hiện", "Thao tác không phù hợp với trạng thái hiện tại của hồ sơ."),
+    413: ("Tệp quá lớn", "Tệp tải lên vượt quá dung lượng cho phép. Vui lòng chọn tệp nhỏ hơn."),
+    422: ("Dữ liệu không hợp lệ", "Một số thông tin chưa đúng. Vui lòng kiểm tra lại."),
+    429: ("Quá nhiều lần thử", "Bạn đã thử quá nhiều lần. Vui lòng đợi ít phút rồi thử lại."),
+    500: ("Lỗi hệ thống", "Đã có lỗi xảy ra. Dữ liệu của bạn không bị thay đổi; vui lòng thử lại sau."),
+}
+
+API_CODES = {
+    400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found",
+    405: "method_not_allowed", 409: "conflict", 413: "payload_too_large",
+    422: "unprocessable", 429: "too_many_requests", 500: "server_error",
+}
+
+
+def wants_json():
+    return request.path.startswith("/api/")
+
+
+def api_error(status, message=None, code=None, **extra):
+    body = {"code": code or API_CODES.get(status, "error"),
+            "message": message or MESSAGES.get(status, MESSAGES[500])[1]}
+    body.update(extra)
+    response = jsonify({"error": body})
+    response.status_code = status
+    return response
+
+
+def render_error(status, message=None):
+    title, default = MESSAGES.get(status, MESSAGES[500])
+    return render_template("errors/error.html", status=status, title=title,
+                           message=message or default), status
+
+
+def install(app):
+    @app.errorhandler(CSRFError)
+    def csrf_error(error):
+        message = "Phiên làm việc đã hết hạn hoặc biểu mẫu không hợp lệ. Vui lòng tải lại trang và thử lại."
+        if wants_json():
+            return api_error(400, message, code="csrf")
+        return render_error(400, message)
+
+    @app.errorhandler(HTTPException)
+    def http_error(error):
+        status = error.code or 500
+        description = getattr(error, "portal_message", None)
+        if wants_json():
+            response = api_error(status, description)
+        else:
+            response = render_error(status, description)
+        if status == 405 and hasattr(error, "valid_methods") and error.valid_methods:
+            response = app.make_response(response)
+            response.headers["Allow"] = ", ".join(error.valid_methods)
+        if status == 429 and getattr(error, "retry_after", None):
+            response = app.make_response(response)
+            response.headers["Retry-After"] = str(error.retry_after)
+        return response
+
+    @app.errorhandler(Exception)
+    def unexpected(error):
+        if isinstance(error, HTTPException):
+            return http_error(error)
+        db.session.rollback()
+        app.logger.exception("unhandled error on %s", request.path)
+        if app.config.get("PROPAGATE_EXCEPTIONS") and app.testing and not app.config.get("TEST_HIDE_500"):
+            raise error
+        if wants_json():
+            return api_error(500)
+        return render_error(500)
+
+
+def abort_with(status, message):
+    """Abort with a message for the person (page) or the client (JSON)."""
+    from werkzeug.exceptions import default_exceptions
+
+    error = default_exceptions[status]()
+    error.portal_message = message
+    raise error

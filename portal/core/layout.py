@@ -1,0 +1,62 @@
+"""What every page's layout needs: the navigation, filters and the current user's bell."""
+from dataclasses import dataclass
+from typing import Callable
+
+from flask import g, request
+from flask_babel import format_date, format_datetime, get_locale
+from flask_login import current_user
+
+from portal.core.markup import render_markdown
+
+
+@dataclass(frozen=True)
+class NavItem:
+    label: str          # Vietnamese msgid, translated at render time
+    endpoint: str
+    visible: Callable   # (user) -> bool
+    order: int = 50
+    section: str = "main"  # "main" for the top bar, "public" for the public menu
+
+
+NAV: list[NavItem] = []
+
+
+def register_nav(label, endpoint, visible=lambda user: True, order=50, section="main"):
+    """Areas add their entries to the menu without editing the shared layout."""
+    NAV.append(NavItem(label, endpoint, visible, order, section))
+    NAV.sort(key=lambda item: item.order)
+
+
+def nav_items(section="main"):
+    user = current_user
+    return [item for item in NAV if item.section == section and item.visible(user)]
+
+
+def _unread():
+    if not getattr(current_user, "is_authenticated", False):
+        return 0
+    if "_unread" not in g:
+        from portal.core.notifications import unread_count
+
+        g._unread = unread_count(current_user.id)
+    return g._unread
+
+
+def install(app):
+    app.jinja_env.filters["markdown"] = render_markdown
+    app.jinja_env.filters["date"] = lambda d, fmt="dd/MM/yyyy": format_date(d, fmt) if d else ""
+    app.jinja_env.filters["datetime"] = (
+        lambda d, fmt="HH:mm dd/MM/yyyy": format_datetime(d, fmt) if d else "")
+    app.jinja_env.trim_blocks = True
+    app.jinja_env.lstrip_blocks = True
+
+    @app.context_processor
+    def layout_context():
+        return {
+            "nav_items": nav_items,
+            "unread_notifications": _unread,
+            "current_locale": str(get_locale()),
+            "languages": app.config["LANGUAGES"],
+            "site_name": app.config["SITE_NAME"],
+            "request_path": request.path,
+        }

@@ -1,0 +1,66 @@
+"""The one way Markdown becomes HTML: Markdown, then bleach (never the other way round).
+
+A bleach Cleaner is not thread-safe, so each thread keeps its own.
+"""
+import html
+import threading
+from functools import partial
+
+import bleach
+import markdown
+from bleach.linkifier import LinkifyFilter
+from markupsafe import Markup
+
+ALLOWED_TAGS = frozenset({
+    "a", "abbr", "b", "blockquote", "br", "code", "dd", "del", "dl", "dt", "em",
+    "h2", "h3", "h4", "h5", "h6", "hr", "i", "li", "ol", "p", "pre", "s", "strong",
+    "sub", "sup", "table", "tbody", "td", "th", "thead", "tr", "ul",
+})
+ALLOWED_ATTRIBUTES = {"a": ["href", "title", "rel"], "abbr": ["title"], "td": ["align"], "th": ["align"]}
+ALLOWED_PROTOCOLS = frozenset({"http", "https", "mailto"})
+MAX_SOURCE = 200_000
+
+_local = threading.local()
+
+
+def _set_rel(attrs, new=False):
+    attrs[(None, "rel")] = "noopener noreferrer nofollow"
+    return attrs
+
+
+def _cleaner():
+    cleaner = getattr(_local, "cleaner", None)
+    if cleaner is None:
+        cleaner = bleach.Cleaner(
+            tags=ALLOWED_TAGS,
+            attributes=ALLOWED_ATTRIBUTES,
+            protocols=ALLOWED_PROTOCOLS,
+            strip=True,
+            strip_comments=True,
+            filters=[partial(LinkifyFilter, callbacks=[_set_rel], skip_tags={"pre", "code"})],
+        )
+        _local.cleaner = cleaner
+    return cleaner
+
+
+def render_markdown(text):
+    """Render user Markdown to safe HTML (a Markup string)."""
+    if not text:
+        return Markup("")
+    html = markdown.markdown(
+        str(text)[:MAX_SOURCE],
+        extensions=["extra", "sane_lists"],
+        output_format="html",
+    )
+    # Headings inside an article start at h2: the page owns h1.
+    html = html.replace("<h1>", "<h2>").replace("</h1>", "</h2>")
+    return Markup(_cleaner().clean(html))
+
+
+def plain_text(text, limit=None):
+    """Markdown reduced to plain text (for summaries, feeds and search documents)."""
+    cleaned = bleach.clean(str(render_markdown(text)), tags=set(), strip=True)
+    cleaned = " ".join(html.unescape(cleaned).split())
+    if limit and len(cleaned) > limit:
+        cleaned = cleaned[: limit - 1].rsplit(" ", 1)[0] + "…"
+    return cleaned

@@ -1,0 +1,4 @@
+"""Thi đua – Khen thưởng: titles, registrations, eligibility."""
+from flask import Blueprint
+
+bp = Blueprint("emulation", __name__, url_prefix="/emulation")

@@ -1,0 +1,240 @@
+"""The initiative (sáng kiến), its authors, frozen versions and attachments."""
+import enum
+from datetime import date, datetime
+
+from sqlalchemy import JSON, Enum, ForeignKey, Index, String, Text, UniqueConstraint, select
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from portal.core.timeutil import utcnow
+from portal.extensions import db
+from portal.initiatives.workflow import (
+    AUTHOR, CHAIR, LEVEL_LABELS, PAST_DRAFT, SECRETARY, STATUS_LABELS, Level, SectorStatus,
+    Status,
+)
+
+
+class Form(enum.StrEnum):
+    solution = "solution"  # giải pháp
+    project = "project"    # đề án / đề tài
+    thematic = "thematic"  # chuyên đề
+
+
+FORM_LABELS = {
+    Form.solution: "Giải pháp",
+    Form.project: "Đề án, đề tài",
+    Form.thematic: "Chuyên đề",
+}
+
+# Default list of fields of work (lĩnh vực); admin-editable afterwards.
+DEFAULT_FIELDS = [
+    ("criminal", "Hình sự"),
+    ("civil", "Dân sự"),
+    ("administrative", "Hành chính"),
+    ("commercial", "Kinh doanh thương mại"),
+    ("labour", "Lao động"),
+    ("enforcement", "Thi hành án"),
+    ("it", "Công nghệ thông tin"),
+    ("personnel", "Tổ chức cán bộ"),
+    ("office", "Văn phòng – tổng hợp"),
+    ("other", "Khác"),
+]
+
+
+def _enum(cls, length=16):
+    return Enum(cls, native_enum=False, length=length, validate_strings=True)
+
+
+class Field(db.Model):
+    """Lĩnh vực công tác."""
+    __tablename__ = "field"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(32), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    position: Mapped[int] = mapped_column(default=0)
+    active: Mapped[bool] = mapped_column(default=True)
+
+
+class Initiative(db.Model):
+    __tablename__ = "initiative"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    title: Mapped[str] = mapped_column(String(300))
+    field_id: Mapped[int | None] = mapped_column(ForeignKey("field.id"), index=True)
+    form: Mapped[Form] = mapped_column(_enum(Form), default=Form.solution)
+    year: Mapped[int] = mapped_column(index=True)
+    unit_id: Mapped[int] = mapped_column(ForeignKey("unit.id"), index=True)
+    requested_level: Mapped[Level] = mapped_column(_enum(Level), default=Level.grassroots)
+    first_applied_on: Mapped[date | None]       # ngày áp dụng lần đầu / áp dụng thử
+    summary: Mapped[str] = mapped_column(Text, default="")          # tóm tắt
+    current_state: Mapped[str] = mapped_column(Text, default="")    # thực trạng, nhược điểm
+    solution: Mapped[str] = mapped_column(Text, default="")         # nội dung giải pháp
+    conditions: Mapped[str] = mapped_column(Text, default="")       # điều kiện áp dụng
+    benefits: Mapped[str] = mapped_column(Text, default="")         # hiệu quả
+
+    status: Mapped[Status] = mapped_column(_enum(Status), default=Status.draft, index=True)
+    round: Mapped[int] = mapped_column(default=0)  # appraisal round; a return for revision opens a new one
+    return_note: Mapped[str] = mapped_column(Text, default="")
+    created_by_id: Mapped[int] = mapped_column(ForeignKey("user.id"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    submitted_at: Mapped[datetime | None]
+    accepted_at: Mapped[datetime | None]
+    decided_at: Mapped[datetime | None]
+
+    # Grassroots decision of the city procuracy (quyết định công nhận cấp cơ sở).
+    level: Mapped[Level | None] = mapped_column(_enum(Level))
+    decision_no: Mapped[str] = mapped_column(String(64), default="")
+    decision_date: Mapped[date | None]
+    decision_reason: Mapped[str] = mapped_column(Text, default="")
+    # Sector level (VKSND tối cao) and nationwide effect.
+    sector_status: Mapped[SectorStatus | None] = mapped_column(_enum(SectorStatus))
+    sector_decision_no: Mapped[str] = mapped_column(String(64), default="")
+    sector_decision_date: Mapped[date | None]
+    national_status: Mapped[SectorStatus | None] = mapped_column(_enum(SectorStatus))
+    national_decision_no: Mapped[str] = mapped_column(String(64), default="")
+    national_decision_date: Mapped[date | None]
+
+    field = relationship("Field", lazy="joined")
+    unit = relationship("Unit", lazy="joined")
+    created_by = relationship("User", foreign_keys=[created_by_id])
+    authors = relationship(
+        "InitiativeAuthor", back_populates="initiative", cascade="all, delete-orphan",
+        order_by="InitiativeAuthor.position", lazy="selectin",
+    )
+    versions = relationship(
+        "InitiativeVersion", back_populates="initiative", cascade="all, delete-orphan",
+        order_by="InitiativeVersion.number",
+    )
+    attachments = relationship(
+        "Attachment", back_populates="initiative", cascade="all, delete-orphan",
+        order_by="Attachment.id",
+    )
+
+    __table_args__ = (Index("ix_initiative_year_status", "year", "status"),)
+
+    # -- labels --------------------------------------------------------------
+    @property
+    def status_label(self):
+        return STATUS_LABELS[self.status]
+
+    @property
+    def form_label(self):
+        return FORM_LABELS[self.form]
+
+    @property
+    def level_label(self):
+        return LEVEL_LABELS[self.level] if self.level else ""
+
+    @property
+    def author_names(self):
+        return [a.display_name for a in self.authors]
+
+    def author_user_ids(self):
+        return {a.user_id for a in self.authors if a.user_id}
+
+    # -- permissions (used by routes and templates alike) ------------------------
+    def is_author(self, user):
+        return bool(user and getattr(user, "id", None) in self.author_user_ids())
+
+    def roles_of(self, user):
+        """Who `user` is for this initiative, in the state machine's terms."""
+        roles = set()
+        if not user or not getattr(user, "is_authenticated", False):
+            return roles
+        if self.is_author(user):
+            roles.add(AUTHOR)
+        council_role = user.council_role(self.year)
+        # A council member never acts on an initiative they (co-)authored.
+        if council_role and AUTHOR not in roles:
+            if council_role == "secretary":
+                roles.add(SECRETARY)
+            if council_role == "chair":
+                roles.add(CHAIR)
+        return roles
+
+    def can_view(self, user):
+        """Drafts: authors only. Past draft: authors, council members, admin, emulation office."""
+        if not user or not getattr(user, "is_authenticated", False):
+            return False
+        if self.is_author(user):
+            return True
+        if self.status not in PAST_DRAFT:
+            return False
+        return (
+            user.is_council_member()
+            or user.has_role("admin", "emulation_officer", "editor")
+        )
+
+    def can_edit(self, user):
+        from portal.initiatives.workflow import can_edit
+
+        return can_edit(self.status, self.roles_of(user))
+
+    def __repr__(self):
+        return f"<Initiative {self.id} {self.status}>"
+
+
+class InitiativeAuthor(db.Model):
+    """An author: a staff account, or an outside co-author by name and workplace."""
+    __tablename__ = "initiative_author"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    initiative_id: Mapped[int] = mapped_column(
+        ForeignKey("initiative.id", ondelete="CASCADE"), index=True)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"), index=True)
+    external_name: Mapped[str] = mapped_column(String(200), default="")
+    external_workplace: Mapped[str] = mapped_column(String(300), default="")
+    share: Mapped[int] = mapped_column(default=100)  # tỷ lệ đóng góp, %
+    position: Mapped[int] = mapped_column(default=0)
+
+    initiative = relationship("Initiative", back_populates="authors")
+    user = relationship("User", lazy="joined")
+
+    __table_args__ = (UniqueConstraint("initiative_id", "user_id", name="uq_initiative_author_user"),)
+
+    @property
+    def display_name(self):
+        return self.user.full_name if self.user else self.external_name
+
+    @property
+    def workplace(self):
+        return self.user.unit.name if self.user else self.external_workplace
+
+
+class InitiativeVersion(db.Model):
+    """The content exactly as submitted; reviewers score a frozen version."""
+    __tablename__ = "initiative_version"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    initiative_id: Mapped[int] = mapped_column(
+        ForeignKey("initiative.id", ondelete="CASCADE"), index=True)
+    number: Mapped[int]
+    submitted_at: Mapped[datetime] = mapped_column(default=utcnow)
+    submitted_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    snapshot: Mapped[dict] = mapped_column(JSON, default=dict)
+
+    initiative = relationship("Initiative", back_populates="versions")
+    submitted_by = relationship("User")
+
+    __table_args__ = (UniqueConstraint("initiative_id", "number", name="uq_initiative_version_number"),)
+
+
+class Attachment(db.Model):
+    __tablename__ = "attachment"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    initiative_id: Mapped[int] = mapped_column(
+        ForeignKey("initiative.id", ondelete="CASCADE"), index=True)
+    original_name: Mapped[str] = mapped_column(String(255))
+    stored_name: Mapped[str] = mapped_column(String(80), unique=True)  # generated, never the user's
+    content_type: Mapped[str] = mapped_column(String(120))
+    size: Mapped[int]
+    sha256: Mapped[str] = mapped_column(String(64), default="")
+    is_public: Mapped[bool] = mapped_column(default=False)
+    uploaded_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    initiative = relationship("Initiative", back_populates="attachments")
+
+
+def fields_in_order(active_only=True):
+    query = select(Field).order_by(Field.position, Field.name)
+    if active_only:
+        query = query.where(Field.active.is_(True))
+    return list(db.session.execute(query).scalars())

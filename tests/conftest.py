@@ -1,0 +1,341 @@
+"""Shared fixtures: an app on a fresh database, signed-in clients, factories, Chromium.
+
+SQLite by default (a new file per test); PostgreSQL when PORTAL_TEST_DATABASE_URL
+is set (schema made once per run, tables emptied between tests).
+"""
+import os
+import socket
+import threading
+from contextlib import contextmanager
+from datetime import date
+
+import pytest
+from flask.testing import FlaskClient
+from itsdangerous import URLSafeTimedSerializer
+from sqlalchemy import event, text
+
+from portal import create_app
+from portal.extensions import db
+
+PASSWORD = "correct-horse-42"
+PG_URL = os.environ.get("PORTAL_TEST_DATABASE_URL")
+_pg_schema_ready = False
+
+
+def _require(flag):
+    return os.environ.get(flag) == "1"
+
+
+class PortalClient(FlaskClient):
+    """A test client that signs its forms with a CSRF token, like a browser would."""
+
+    def csrf_token(self):
+        app = self.application
+        with self.session_transaction() as sess:
+            raw = sess.setdefault("csrf_token", os.urandom(20).hex())
+        return URLSafeTimedSerializer(app.secret_key, salt="wtf-csrf-token").dumps(raw)
+
+    def post(self, *args, csrf=True, **kwargs):
+        return self._with_csrf("post", args, csrf, kwargs)
+
+    def put(self, *args, csrf=True, **kwargs):
+        return self._with_csrf("put", args, csrf, kwargs)
+
+    def _with_csrf(self, method, args, csrf, kwargs):
+        data = kwargs.get("data")
+        if csrf and (data is None or isinstance(data, dict)) and "json" not in kwargs:
+            kwargs["data"] = {**(data or {}), "csrf_token": self.csrf_token()}
+        return getattr(super(), method)(*args, **kwargs)
+
+    def login(self, user):
+        """Sign in without the form (the form itself is tested in tests/auth)."""
+        with self.session_transaction() as sess:
+            sess["_user_id"] = user.get_id()
+            sess["_fresh"] = True
+        return self
+
+    def logout(self):
+        with self.session_transaction() as sess:
+            sess.clear()
+        return self
+
+
+def _reset_postgres(app):
+    global _pg_schema_ready
+    with app.app_context():
+        if not _pg_schema_ready:
+            db.drop_all()
+            with db.engine.begin() as conn:
+                conn.execute(text("DROP TABLE IF EXISTS alembic_version"))
+            db.create_all()
+            _pg_schema_ready = True
+        else:
+            names = ", ".join(f'"{t.name}"' for t in db.metadata.sorted_tables)
+            with db.engine.begin() as conn:
+                conn.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+
+
+@pytest.fixture
+def app_config(tmp_path):
+    """Override in a test module to change settings before the app is made."""
+    return {}
+
+
+@pytest.fixture
+def app(tmp_path, app_config, monkeypatch):
+    monkeypatch.delenv("DATABASE_URL", raising=False)
+    monkeypatch.delenv("PORTAL_INSTANCE_PATH", raising=False)
+    instance = tmp_path / "instance"
+    config = {
+        "TESTING": True,
+        "INSTANCE_PATH": str(instance),
+        "SECRET_KEY": "test-secret",
+        "SQLALCHEMY_DATABASE_URI": PG_URL or f"sqlite:///{tmp_path / 'test.db'}",
+        "PASSWORD_MIN_LENGTH": 10,
+        "SERVER_NAME": None,
+        **app_config,
+    }
+    app = create_app(config)
+    app.test_client_class = PortalClient
+    if PG_URL:
+        _reset_postgres(app)
+    else:
+        with app.app_context():
+            db.create_all()
+    with app.app_context():
+        from portal.core.audit import ensure_head
+
+        ensure_head()
+        db.session.commit()
+    ctx = app.app_context()
+    ctx.push()
+    yield app
+    db.session.remove()
+    ctx.pop()
+    with app.app_context():
+        db.engine.dispose()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+# -- factories --------------------------------------------------------------
+
+@pytest.fixture
+def make_unit(app):
+    from portal.auth.models import Unit, UnitKind
+
+    counter = iter(range(1, 10_000))
+
+    def make(name=None, kind=UnitKind.city_department):
+        unit = Unit(name=name or f"Phòng thử nghiệm {next(counter)}", kind=kind)
+        db.session.add(unit)
+        db.session.commit()
+        return unit
+    return make
+
+
+@pytest.fixture
+def make_user(app, make_unit):
+    """make_user(roles=('admin',), council='secretary', year=2026, unit=..., leader=False)."""
+    from portal.auth.models import Role, User
+    from portal.council.services import add_council_member
+
+    counter = iter(range(1, 10_000))
+    default_unit = {}
+
+    def make(username=None, *, roles=(), council=None, year=None, unit=None, leader=False,
+             full_name=None, password=PASSWORD, email=None):
+        n = next(counter)
+        if unit is None:
+            if "unit" not in default_unit:
+                default_unit["unit"] = make_unit("Văn phòng")
+            unit = default_unit["unit"]
+        user = User(username=username or f"user{n}", full_name=full_name or f"Cán bộ Thử {n}",
+                    unit=unit, is_leader=leader, email=email)
+        user.set_password(password)
+        user.set_roles(Role(r) for r in roles)
+        db.session.add(user)
+        db.session.flush()
+        if council:
+            add_council_member(year or date.today().year, user, council)
+        db.session.commit()
+        return user
+    return make
+
+
+@pytest.fixture
+def make_field(app):
+    from portal.initiatives.models import Field
+
+    def make(code="criminal", name="Hình sự"):
+        field = db.session.query(Field).filter_by(code=code).one_or_none()
+        if field is None:
+            field = Field(code=code, name=name)
+            db.session.add(field)
+            db.session.commit()
+        return field
+    return make
+
+
+@pytest.fixture
+def make_initiative(app, make_field):
+    """make_initiative(authors=[user] or [(user, share)], status='draft', **fields).
+
+    Past draft, a frozen version 1 exists as a submission would have made it.
+    """
+    from portal.initiatives.models import Initiative, InitiativeAuthor, InitiativeVersion
+    from portal.initiatives.workflow import Status
+
+    def make(authors, status="draft", **fields):
+        pairs = [a if isinstance(a, tuple) else (a, None) for a in authors]
+        share_left = 100
+        author_rows = []
+        for i, (user, share) in enumerate(pairs):
+            if share is None:
+                share = share_left if i == len(pairs) - 1 else 100 // len(pairs)
+            share_left -= share
+            author_rows.append(InitiativeAuthor(user_id=user.id, share=share, position=i))
+        first = pairs[0][0]
+        values = {
+            "title": "Sáng kiến nâng cao chất lượng kiểm sát điều tra",
+            "field_id": make_field().id,
+            "year": date.today().year,
+            "unit_id": first.unit_id,
+            "first_applied_on": date(date.today().year, 1, 15),
+            "summary": "Tóm tắt sáng kiến.",
+            "current_state": "Thực trạng còn nhiều hạn chế.",
+            "solution": "Nội dung **giải pháp** chi tiết.",
+            "conditions": "Điều kiện áp dụng.",
+            "benefits": "Hiệu quả rõ rệt.",
+            "created_by_id": first.id,
+            **fields,
+        }
+        initiative = Initiative(status=Status(status), authors=author_rows, **values)
+        db.session.add(initiative)
+        db.session.flush()
+        if initiative.status != Status.draft:
+            initiative.versions.append(InitiativeVersion(
+                number=1, submitted_by_id=first.id,
+                snapshot={"title": initiative.title, "solution": initiative.solution}))
+        db.session.commit()
+        return initiative
+    return make
+
+
+@pytest.fixture
+def api_headers(app):
+    """api_headers(user) -> {'Authorization': 'Bearer …'} for a fresh token."""
+    from portal.auth.services import issue_token
+
+    def make(user):
+        token, _ = issue_token(user, "test")
+        db.session.commit()
+        return {"Authorization": f"Bearer {token}"}
+    return make
+
+
+@pytest.fixture
+def count_queries(app):
+    """with count_queries() as counter: ...; counter.count is the number of SQL statements."""
+    @contextmanager
+    def counting():
+        class Counter:
+            count = 0
+            statements = []
+
+        def before(conn, cursor, statement, parameters, context, executemany):
+            Counter.count += 1
+            Counter.statements.append(statement)
+
+        engine = db.engine
+        event.listen(engine, "before_cursor_execute", before)
+        try:
+            yield Counter
+        finally:
+            event.remove(engine, "before_cursor_execute", before)
+    return counting
+
+
+# -- a live server and headless Chromium ---------------------------------------
+
+@pytest.fixture
+def live_server(app):
+    """The app served on a free loopback port in a thread; yields its base URL."""
+    from werkzeug.serving import make_server
+
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    port = sock.getsockname()[1]
+    sock.close()
+    server = make_server("127.0.0.1", port, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{port}"
+    server.shutdown()
+    thread.join(5)
+
+
+CHROMIUM = "/usr/bin/chromium"
+
+
+@pytest.fixture(scope="session")
+def browser():
+    message = f"needs headless Chromium at {CHROMIUM} and Playwright for Python"
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        if _require("PORTAL_REQUIRE_BROWSER"):
+            pytest.fail(message)
+        pytest.skip(message)
+    if not os.path.exists(CHROMIUM):
+        if _require("PORTAL_REQUIRE_BROWSER"):
+            pytest.fail(message)
+        pytest.skip(message)
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(
+            executable_path=CHROMIUM,
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                  "--disable-component-update", "--no-first-run", "--disable-sync"],
+        )
+        yield browser
+        browser.close()
+
+
+SCREENSHOTS = os.path.join(os.path.dirname(__file__), "screenshots")
+
+
+@pytest.fixture
+def page(browser, live_server):
+    """A fresh browser page; page.base is the live server URL; page.shot(name) saves a PNG."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="vi-VN")
+    pg = context.new_page()
+    pg.set_default_timeout(10_000)
+    pg.base = live_server
+    errors = []
+    pg.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
+    pg.console_errors = errors
+
+    def shot(name, full_page=True):
+        os.makedirs(SCREENSHOTS, exist_ok=True)
+        path = os.path.join(SCREENSHOTS, f"{name}.png")
+        pg.screenshot(path=path, full_page=full_page)
+        return path
+    pg.shot = shot
+    yield pg
+    context.close()
+
+
+def browser_login(page, username, password=PASSWORD):
+    page.goto(page.base + "/login")
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", password)
+    page.click("form button[type=submit]")
+    page.wait_for_load_state("networkidle")
