@@ -3,6 +3,7 @@
 SQLite by default (a new file per test); PostgreSQL when PORTAL_TEST_DATABASE_URL
 is set (schema made once per run, tables emptied between tests).
 """
+import contextvars
 import os
 import socket
 import threading
@@ -28,6 +29,11 @@ def _require(flag):
 
 class PortalClient(FlaskClient):
     """A test client that signs its forms with a CSRF token, like a browser would."""
+
+    def open(self, *args, **kwargs):
+        # Each request in its own app context (and so its own database session
+        # and `g`), as in production, even though the test holds one open.
+        return contextvars.Context().run(super().open, *args, **kwargs)
 
     def csrf_token(self):
         app = self.application

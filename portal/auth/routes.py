@@ -93,7 +93,7 @@ def account():
             form.new.errors.append(str(error))
         else:
             db.session.commit()
-            login_user(current_user)  # keep this session alive under the new session version
+            login_user(current_user._get_current_object())  # keep this session alive under the new session version
             flash("Đã đổi mật khẩu.", "success")
             return redirect(url_for("auth.account"))
     tokens = db.session.execute(
