@@ -1,0 +1,1164 @@
+"""Emulation-title eligibility engine.
+
+A pure function of plain records: no Flask, no SQLAlchemy, no database. The
+web layer turns rows into the frozen dataclasses below, calls
+:func:`evaluate_year` and renders the :class:`PersonResult` objects. The rules
+are those of ``ELIGIBILITY.md``; every condition is returned with met / not
+met, a Vietnamese explanation and its evidence, because the emulation council
+must be able to see *why* (transparency is a requirement of the plan).
+
+Speed matters (a city procuracy and its districts have thousands of staff, and
+the page recomputes a whole year), so the inputs are indexed by person once and
+each person is then evaluated from their own records only.
+"""
+
+from __future__ import annotations
+
+import gc
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass, field, fields
+from datetime import date
+from fractions import Fraction
+from functools import lru_cache
+from typing import Any, ClassVar
+
+__all__ = [
+    "ADVANCED_WORKER",
+    "CONDITION_LABELS",
+    "DISCIPLINE_LABELS",
+    "DISCIPLINE_LEVELS",
+    "GRASSROOTS",
+    "LEVELS",
+    "LEVEL_LABELS",
+    "NATIONAL",
+    "SECTOR",
+    "SETTINGS_BY_CONDITION",
+    "SETTING_LABELS",
+    "TITLES",
+    "TITLE_LABELS",
+    "ArticleCount",
+    "Condition",
+    "Discipline",
+    "Person",
+    "PersonResult",
+    "Recognition",
+    "Registration",
+    "Settings",
+    "TitleAward",
+    "TitleResult",
+    "can_use_recognition",
+    "evaluate_person",
+    "evaluate_year",
+    "grassroots_cap",
+    "settings_for_year",
+    "unit_caps",
+]
+
+# --------------------------------------------------------------------------
+# Vocabulary
+# --------------------------------------------------------------------------
+
+ADVANCED_WORKER = "advanced_worker"
+GRASSROOTS = "emulation_soldier_grassroots"
+SECTOR = "emulation_soldier_sector"
+NATIONAL = "emulation_soldier_national"
+# The order defines "higher": a registration for a higher title also counts
+# as a registration for a lower one.
+TITLES = (ADVANCED_WORKER, GRASSROOTS, SECTOR, NATIONAL)
+TITLE_RANK = {title: rank for rank, title in enumerate(TITLES)}
+_GRASSROOTS_AND_HIGHER = TITLES[1:]
+TITLE_LABELS = {
+    ADVANCED_WORKER: "Lao động tiên tiến",
+    GRASSROOTS: "Chiến sỹ thi đua cơ sở",
+    SECTOR: "Chiến sỹ thi đua Ngành KSND",
+    NATIONAL: "Chiến sỹ thi đua toàn quốc",
+}
+
+LEVELS = ("grassroots", "sector", "national")
+LEVEL_LABELS = {
+    "grassroots": "cấp cơ sở",
+    "sector": "cấp Ngành",
+    "national": "toàn quốc",
+}
+# When an award names an initiative but not which of its recognitions it
+# used, the recognition of the title's own level is the only sensible guess.
+TITLE_DEFAULT_LEVEL = {GRASSROOTS: "grassroots", SECTOR: "sector", NATIONAL: "national"}
+
+# Every recorded measure is "khiển trách" (reprimand) or higher.
+DISCIPLINE_LEVELS = ("reprimand", "warning", "demotion", "dismissal")
+DISCIPLINE_LABELS = {
+    "reprimand": "khiển trách",
+    "warning": "cảnh cáo",
+    "demotion": "giáng chức",
+    "dismissal": "cách chức",
+}
+
+CONDITION_LABELS = {
+    "advanced_worker": "Đạt danh hiệu Lao động tiên tiến trong năm",
+    "initiative": "Là tác giả sáng kiến được công nhận cấp cơ sở trở lên",
+    "no_discipline": "Không bị kỷ luật từ khiển trách trở lên",
+    "article_quota": "Đạt chỉ tiêu viết tin, bài",
+    "registered": "Đã đăng ký danh hiệu",
+    "consecutive_grassroots": "Đạt Chiến sỹ thi đua cơ sở liên tục",
+    "sector_initiative": "Là tác giả sáng kiến được VKSND tối cao công nhận cấp Ngành",
+    "consecutive_sector": "Hai lần liên tục đạt Chiến sỹ thi đua Ngành KSND",
+    "national_initiative": "Là tác giả sáng kiến có phạm vi ảnh hưởng toàn quốc",
+}
+
+# --------------------------------------------------------------------------
+# Settings
+# --------------------------------------------------------------------------
+
+SETTING_LABELS = {
+    "min_author_share": "Tỷ lệ đóng góp tối thiểu của tác giả sáng kiến (%)",
+    "allow_previous_year": "Tính sáng kiến công nhận trong năm trước khi xét CSTĐ cơ sở",
+    "one_use_per_level": "Mỗi lần công nhận sáng kiến chỉ được sử dụng một lần cho mỗi người",
+    "article_quota": "Chỉ tiêu viết tin, bài trong năm (0 = không áp dụng)",
+    "require_registration": "Bắt buộc đăng ký danh hiệu (tắt = chỉ cảnh báo)",
+    "grassroots_cap_percent": "Tỷ lệ CSTĐ cơ sở tối đa so với số LĐTT của đơn vị (%)",
+    "sector_consecutive_years": "Số năm liên tục đạt CSTĐ cơ sở để xét CSTĐ Ngành KSND",
+    "sector_cycle_years": "Khoảng cách giữa hai lần CSTĐ Ngành KSND để xét CSTĐ toàn quốc (năm)",
+    "filing_window_days": "Thời hạn nộp đơn kể từ ngày áp dụng lần đầu (ngày)",
+    "decision_due_days": "Thời hạn ra quyết định công nhận kể từ ngày tiếp nhận (ngày)",
+    "approval_fraction": "Tỷ lệ thành viên chấm điểm đề nghị “đạt” tối thiểu",
+}
+
+# Which settings each condition reads, so that the page can name the settings
+# behind a result next to it ("rules and settings are never hidden").
+SETTINGS_BY_CONDITION = {
+    "advanced_worker": (),
+    "initiative": ("min_author_share", "allow_previous_year", "one_use_per_level"),
+    "no_discipline": (),
+    "article_quota": ("article_quota",),
+    "registered": ("require_registration",),
+    "consecutive_grassroots": ("sector_consecutive_years",),
+    "sector_initiative": (
+        "min_author_share",
+        "one_use_per_level",
+        "sector_consecutive_years",
+    ),
+    "consecutive_sector": ("sector_cycle_years",),
+    "national_initiative": (
+        "min_author_share",
+        "one_use_per_level",
+        "sector_consecutive_years",
+        "sector_cycle_years",
+    ),
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    """The year's rule settings (ELIGIBILITY.md), with the documented defaults."""
+
+    min_author_share: float = 0
+    allow_previous_year: bool = False
+    one_use_per_level: bool = True
+    article_quota: int = 0
+    require_registration: bool = False
+    grassroots_cap_percent: float = 15
+    sector_consecutive_years: int = 3
+    sector_cycle_years: int = 3
+    # The three below belong to the council (appraisal); carried here so that
+    # one object holds every setting of a year.
+    filing_window_days: int = 365
+    decision_due_days: int = 90
+    approval_fraction: float = 2 / 3
+
+    LABELS: ClassVar[Mapping[str, str]] = SETTING_LABELS
+
+    def __post_init__(self) -> None:
+        # Reject nonsense early: a wrong setting would silently change every
+        # result on the page.
+        for name in (
+            "allow_previous_year",
+            "one_use_per_level",
+            "require_registration",
+        ):
+            if not isinstance(getattr(self, name), bool):
+                raise TypeError(f"{name} must be a boolean")
+        _check_range("min_author_share", self.min_author_share, 0, 100)
+        _check_range("grassroots_cap_percent", self.grassroots_cap_percent, 0, 100)
+        _check_range("approval_fraction", self.approval_fraction, 0, 1)
+        _check_range("article_quota", self.article_quota, 0, None, integer=True)
+        _check_range(
+            "sector_consecutive_years",
+            self.sector_consecutive_years,
+            1,
+            None,
+            integer=True,
+        )
+        _check_range(
+            "sector_cycle_years", self.sector_cycle_years, 1, None, integer=True
+        )
+        _check_range(
+            "filing_window_days", self.filing_window_days, 0, None, integer=True
+        )
+        _check_range("decision_due_days", self.decision_due_days, 0, None, integer=True)
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Settings:
+        """Build from a mapping (e.g. a settings row); unknown keys are ignored."""
+        names = {f.name for f in fields(cls)}
+        return cls(**{k: v for k, v in data.items() if k in names})
+
+    def to_dict(self) -> dict[str, Any]:
+        return {f.name: getattr(self, f.name) for f in fields(self)}
+
+    @staticmethod
+    def label(name: str) -> str:
+        """Vietnamese label of one setting."""
+        return SETTING_LABELS[name]
+
+    def describe(self, names: Iterable[str] | None = None) -> list[dict[str, Any]]:
+        """``[{key, label, value, default, changed}]`` for the page that shows a result."""
+        defaults = _DEFAULT_SETTINGS
+        keys = list(names) if names is not None else [f.name for f in fields(self)]
+        return [
+            {
+                "key": key,
+                "label": SETTING_LABELS[key],
+                "value": getattr(self, key),
+                "default": getattr(defaults, key),
+                "changed": getattr(self, key) != getattr(defaults, key),
+            }
+            for key in keys
+        ]
+
+    def describe_for(self, codes: Iterable[str]) -> list[dict[str, Any]]:
+        """The settings read by the given condition codes, each once, in order."""
+        seen: dict[str, None] = {}
+        for code in codes:
+            for name in SETTINGS_BY_CONDITION.get(code, ()):
+                seen.setdefault(name)
+        return self.describe(seen)
+
+
+def _check_range(
+    name: str, value: Any, low: float, high: float | None, integer: bool = False
+) -> None:
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise TypeError(f"{name} must be a number")
+    if integer and int(value) != value:
+        raise ValueError(f"{name} must be a whole number")
+    if value < low or (high is not None and value > high):
+        raise ValueError(f"{name} out of range")
+
+
+_DEFAULT_SETTINGS = Settings()
+
+
+def settings_for_year(
+    settings_by_year: Mapping[int, Settings] | Settings | None, year: int
+) -> Settings:
+    """The settings in force for ``year``.
+
+    Settings are edited per year; a year nobody configured inherits the latest
+    earlier year (practice rarely changes), else the documented defaults.
+    """
+    if settings_by_year is None:
+        return _DEFAULT_SETTINGS
+    if isinstance(settings_by_year, Settings):
+        return settings_by_year
+    if year in settings_by_year:
+        return settings_by_year[year]
+    earlier = [y for y in settings_by_year if y < year]
+    return settings_by_year[max(earlier)] if earlier else _DEFAULT_SETTINGS
+
+
+# --------------------------------------------------------------------------
+# Input records
+# --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Person:
+    id: int
+    username: str
+    full_name: str
+    unit: str
+    is_leader: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Recognition:
+    """One recognition of an initiative at one level.
+
+    An initiative recognised at grassroots and later at sector level gives two
+    recognitions; each can be used once by each author.
+    """
+
+    initiative_id: int
+    title: str
+    level: str
+    decision_date: date
+    # person id -> share (%); excluded from the hash so records stay hashable.
+    authors: Mapping[int, float] = field(default_factory=dict, hash=False)
+    best_mean_score: float | None = None
+
+    def __post_init__(self) -> None:
+        if self.level not in LEVEL_LABELS:
+            raise ValueError(f"unknown recognition level: {self.level!r}")
+
+    @property
+    def key(self) -> tuple[int, str]:
+        return (self.initiative_id, self.level)
+
+
+@dataclass(frozen=True, slots=True)
+class TitleAward:
+    """A title recorded for a person and year, and the recognition it used."""
+
+    person_id: int
+    year: int
+    title: str
+    initiative_id: int | None = None
+    level_used: str | None = None
+
+    def __post_init__(self) -> None:
+        if self.title not in TITLE_RANK:
+            raise ValueError(f"unknown title: {self.title!r}")
+        if self.level_used is not None and self.level_used not in LEVEL_LABELS:
+            raise ValueError(f"unknown recognition level: {self.level_used!r}")
+
+    @property
+    def used_recognition(self) -> tuple[int, str] | None:
+        """``(initiative_id, level)`` this award used, or None."""
+        if self.initiative_id is None:
+            return None
+        level = self.level_used or TITLE_DEFAULT_LEVEL.get(self.title)
+        return None if level is None else (self.initiative_id, level)
+
+
+@dataclass(frozen=True, slots=True)
+class Discipline:
+    person_id: int
+    year: int
+    level: str = "reprimand"
+
+    def __post_init__(self) -> None:
+        if self.level not in DISCIPLINE_LABELS:
+            raise ValueError(f"unknown discipline level: {self.level!r}")
+
+
+@dataclass(frozen=True, slots=True)
+class Registration:
+    person_id: int
+    year: int
+    title: str
+
+    def __post_init__(self) -> None:
+        if self.title not in TITLE_RANK:
+            raise ValueError(f"unknown title: {self.title!r}")
+
+
+@dataclass(frozen=True, slots=True)
+class ArticleCount:
+    person_id: int
+    year: int
+    count: int
+
+
+# --------------------------------------------------------------------------
+# Results
+# --------------------------------------------------------------------------
+# Conditions may be shared between titles and between people (see
+# ``_Context.shared``): do not mutate their evidence lists.
+
+
+@dataclass(frozen=True, slots=True)
+class Condition:
+    code: str
+    met: bool
+    detail: str
+    evidence: list[dict[str, Any]] = field(default_factory=list)
+    # A warning is shown but does not decide eligibility.
+    warning_only: bool = False
+    # Met only thanks to a title the engine finds eligible now, not recorded.
+    provisional: bool = False
+
+    @property
+    def label(self) -> str:
+        return CONDITION_LABELS.get(self.code, self.code)
+
+    @property
+    def blocking(self) -> bool:
+        return not self.met and not self.warning_only
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "code": self.code,
+            "met": self.met,
+            "detail": self.detail,
+            "evidence": self.evidence,
+            "warning_only": self.warning_only,
+            "provisional": self.provisional,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class TitleResult:
+    title: str
+    eligible: bool
+    conditions: list[Condition]
+    # Whether the title is recorded for the person in that year.
+    held: bool = False
+
+    @property
+    def label(self) -> str:
+        return TITLE_LABELS[self.title]
+
+    @property
+    def provisional(self) -> bool:
+        return any(c.provisional for c in self.conditions)
+
+    def condition(self, code: str) -> Condition:
+        for cond in self.conditions:
+            if cond.code == code:
+                return cond
+        raise KeyError(code)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "eligible": self.eligible,
+            "held": self.held,
+            "conditions": [c.to_dict() for c in self.conditions],
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class PersonResult:
+    person: Person
+    year: int
+    titles: dict[str, TitleResult]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "username": self.person.username,
+            "full_name": self.person.full_name,
+            "unit": self.person.unit,
+            "is_leader": self.person.is_leader,
+            "year": self.year,
+            "titles": {t: r.to_dict() for t, r in self.titles.items()},
+        }
+
+
+# --------------------------------------------------------------------------
+# The year being evaluated, and the inputs indexed by person
+# --------------------------------------------------------------------------
+
+RecognitionKey = tuple[int, str]
+
+
+@dataclass(frozen=True, slots=True)
+class _Context:
+    """What depends only on the year and its settings, worked out once."""
+
+    year: int
+    s: Settings
+    grassroots_years: tuple[int, ...]  # decision years counted for CSTĐ cơ sở
+    sector_years: tuple[int, ...]  # the consecutive period ending Y
+    sector_title_years: tuple[int, int]  # Y - cycle and Y
+    national_years: tuple[int, ...]  # both sector periods
+    # Conditions that depend on a few small inputs only (LĐTT held or not, an
+    # article count, no measure in these years...) are identical for most
+    # people: built once per year and shared, which halves the time and the
+    # memory of a whole year. Conditions are frozen, so sharing is safe.
+    shared: dict[tuple, Condition] = field(default_factory=dict)
+
+    @property
+    def first_year(self) -> int:
+        return min(
+            self.grassroots_years[0], self.sector_years[0], self.national_years[0]
+        )
+
+
+def _context(year: int, s: Settings) -> _Context:
+    n, cycle = s.sector_consecutive_years, s.sector_cycle_years
+    sector_years = tuple(range(year - n + 1, year + 1))
+    earlier_period = range(year - cycle - n + 1, year - cycle + 1)
+    return _Context(
+        year=year,
+        s=s,
+        grassroots_years=(year - 1, year) if s.allow_previous_year else (year,),
+        sector_years=sector_years,
+        sector_title_years=(year - cycle, year),
+        national_years=tuple(sorted(set(earlier_period) | set(sector_years))),
+    )
+
+
+@dataclass(slots=True)
+class _Records:
+    """One person's records, as far as the evaluated year can see them."""
+
+    # decision year -> (recognition, share), for the years any rule looks at
+    authored: dict[int, list[tuple[Recognition, float]]]
+    held: dict[int, set[str]]  # year -> titles recorded
+    uses: dict[RecognitionKey, list[TitleAward]]  # awards that used a recognition
+    disciplines: dict[int, list[str]]  # year -> measures
+    registered: set[str]  # titles registered for in the evaluated year
+    articles: int  # articles written in the evaluated year
+
+
+_EMPTY: dict = {}
+_NOTHING: tuple = ()
+
+
+def _index(
+    ctx: _Context,
+    recognitions: Iterable[Recognition],
+    awards: Iterable[TitleAward],
+    disciplines: Iterable[Discipline],
+    registrations: Iterable[Registration],
+    articles: Iterable[ArticleCount],
+) -> Callable[[int], _Records]:
+    """Group every input by person in one pass each; return a lookup by person id.
+
+    Records outside the years the rules look at are dropped here, so the
+    per-person work does not grow with the length of the history.
+    """
+    year, first = ctx.year, ctx.first_year
+    authored: dict[int, dict[int, list[tuple[Recognition, float]]]] = {}
+    for recognition in recognitions:
+        decided = recognition.decision_date.year
+        if first <= decided <= year:
+            for pid, share in recognition.authors.items():
+                by_year = authored.setdefault(pid, {})
+                by_year.setdefault(decided, []).append((recognition, share))
+
+    held: dict[int, dict[int, set[str]]] = {}
+    uses: dict[int, dict[RecognitionKey, list[TitleAward]]] = {}
+    for award in awards:
+        if first <= award.year <= year:
+            held.setdefault(award.person_id, {}).setdefault(award.year, set()).add(
+                award.title
+            )
+        # A use blocks the recognition whatever the award's year.
+        if award.initiative_id is not None:
+            key = award.used_recognition
+            if key is not None:
+                by_key = uses.setdefault(award.person_id, {})
+                by_key.setdefault(key, []).append(award)
+
+    measures: dict[int, dict[int, list[str]]] = {}
+    for measure in disciplines:
+        if first <= measure.year <= year:
+            measures.setdefault(measure.person_id, {}).setdefault(
+                measure.year, []
+            ).append(measure.level)
+
+    registered: dict[int, set[str]] = {}
+    for registration in registrations:
+        if registration.year == year:
+            registered.setdefault(registration.person_id, set()).add(registration.title)
+
+    written: dict[int, int] = {}
+    for article in articles:
+        if article.year == year:
+            # Rows add up, so counts may be imported per period.
+            written[article.person_id] = (
+                written.get(article.person_id, 0) + article.count
+            )
+
+    def lookup(pid: int) -> _Records:
+        return _Records(
+            authored.get(pid, _EMPTY),
+            held.get(pid, _EMPTY),
+            uses.get(pid, _EMPTY),
+            measures.get(pid, _EMPTY),
+            registered.get(pid, _NOTHING),
+            written.get(pid, 0),
+        )
+
+    return lookup
+
+
+# --------------------------------------------------------------------------
+# Public API
+# --------------------------------------------------------------------------
+
+
+def evaluate_year(
+    year: int,
+    people: Iterable[Person],
+    recognitions: Iterable[Recognition],
+    awards: Iterable[TitleAward],
+    disciplines: Iterable[Discipline],
+    registrations: Iterable[Registration],
+    articles: Iterable[ArticleCount],
+    settings_by_year: Mapping[int, Settings] | Settings | None = None,
+) -> dict[int, PersonResult]:
+    """Evaluate every title of ``year`` for every person: ``{person_id: PersonResult}``.
+
+    ``settings_by_year`` is one :class:`Settings` or a mapping year -> Settings
+    (see :func:`settings_for_year`); the settings of ``year`` apply to all the
+    rules evaluated for that year.
+    """
+    ctx = _context(year, settings_for_year(settings_by_year, year))
+    with _gc_paused():
+        records_of = _index(
+            ctx, recognitions, awards, disciplines, registrations, articles
+        )
+        results = {p.id: _evaluate(p, ctx, records_of(p.id)) for p in people}
+        # Free the index while the collector is still paused, so that its
+        # first run afterwards only walks the results.
+        del records_of
+    return results
+
+
+@contextmanager
+def _gc_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector while results are built.
+
+    A year creates hundreds of thousands of small, acyclic containers; each
+    allocation burst would otherwise trigger collections that walk the whole
+    heap (the caller's input records included), which costs more than the
+    evaluation itself. Reference counting still frees everything.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def evaluate_person(
+    person: Person,
+    year: int,
+    recognitions: Iterable[Recognition],
+    awards: Iterable[TitleAward],
+    disciplines: Iterable[Discipline] = (),
+    registrations: Iterable[Registration] = (),
+    articles: Iterable[ArticleCount] = (),
+    settings_by_year: Mapping[int, Settings] | Settings | None = None,
+) -> PersonResult:
+    """Evaluate one person; records of other people are ignored."""
+    results = evaluate_year(
+        year,
+        [person],
+        recognitions,
+        awards,
+        disciplines,
+        registrations,
+        articles,
+        settings_by_year,
+    )
+    return results[person.id]
+
+
+def grassroots_cap(lddt_count: int, percent: float) -> int:
+    """A unit's cap on CSTĐ cơ sở: ``percent`` % of its LĐTT, rounded down, at least 1.
+
+    Exact arithmetic, so that 15 % of 20 is 3 and not 2.9999…; 0 without LĐTT.
+    """
+    if lddt_count <= 0:
+        return 0
+    return max(1, int(lddt_count * Fraction(str(percent)) / 100))
+
+
+def unit_caps(
+    results: Mapping[int, PersonResult],
+    year: int,
+    settings: Mapping[int, Settings] | Settings | None = None,
+) -> dict[str, dict[str, Any]]:
+    """The grassroots cap per unit, from the results of :func:`evaluate_year`.
+
+    ``{unit: {"lddt_count", "cap", "count_awarded_or_eligible", "over_cap",
+    "candidates": [person ids, best mean score of their initiatives first]}}``.
+    The engine does not pick: the council chooses among the candidates.
+    """
+    s = settings_for_year(settings, year)
+    units: dict[str, dict[str, Any]] = {}
+    ranked: dict[str, list[tuple[float, str, int]]] = {}
+    for result in results.values():
+        unit = result.person.unit
+        entry = units.get(unit)
+        if entry is None:
+            entry = units[unit] = {
+                "lddt_count": 0,
+                "cap": 0,
+                "count_awarded_or_eligible": 0,
+            }
+            ranked[unit] = []
+        if result.titles[ADVANCED_WORKER].held:
+            entry["lddt_count"] += 1
+        grassroots = result.titles[GRASSROOTS]
+        if grassroots.held or grassroots.eligible:
+            entry["count_awarded_or_eligible"] += 1
+            score = _best_score(grassroots)
+            # Best score first, no score last, then by name and id for a stable list.
+            order = -score if score is not None else float("inf")
+            ranked[unit].append((order, result.person.full_name, result.person.id))
+    for unit, entry in units.items():
+        entry["cap"] = grassroots_cap(entry["lddt_count"], s.grassroots_cap_percent)
+        entry["over_cap"] = entry["count_awarded_or_eligible"] > entry["cap"]
+        entry["candidates"] = [pid for _, _, pid in sorted(ranked[unit])]
+    return units
+
+
+def can_use_recognition(
+    person_id: int,
+    initiative_id: int,
+    level: str,
+    awards: Iterable[TitleAward],
+    exclude_award: TitleAward | None = None,
+    *,
+    one_use_per_level: bool = True,
+) -> bool:
+    """Whether ``person_id`` may base an award on this recognition (when not: 409).
+
+    ``exclude_award`` is the award being edited, which must not block itself.
+    Co-authors are independent: only the person's own awards count.
+    """
+    if not one_use_per_level:
+        return True
+    key = (initiative_id, level)
+    for award in awards:
+        if award.person_id != person_id or award == exclude_award:
+            continue
+        if award.used_recognition == key:
+            return False
+    return True
+
+
+# --------------------------------------------------------------------------
+# Rules (one function per title, then one per condition)
+# --------------------------------------------------------------------------
+
+
+def _evaluate(person: Person, ctx: _Context, rec: _Records) -> PersonResult:
+    held = rec.held.get(ctx.year, _NOTHING)
+    # The first two conditions are common to LĐTT and CSTĐ cơ sở.
+    lddt = _held_condition(ctx, ADVANCED_WORKER, held)
+    clean = _no_discipline(ctx, rec, (ctx.year,))
+    grassroots, grassroots_usable = _grassroots(ctx, rec, held, lddt, clean)
+    sector, sector_usable = _sector(ctx, rec, held, grassroots, grassroots_usable)
+    national = _national(ctx, rec, held, sector, (grassroots_usable, sector_usable))
+    return PersonResult(
+        person,
+        ctx.year,
+        {
+            # Recorded, not computed: shown with a flag for a disciplinary
+            # measure, which excludes the title.
+            ADVANCED_WORKER: _title_result(ADVANCED_WORKER, [lddt, clean], held),
+            GRASSROOTS: grassroots,
+            SECTOR: sector,
+            NATIONAL: national,
+        },
+    )
+
+
+def _title_result(
+    title: str, conditions: list[Condition], held: Iterable[str]
+) -> TitleResult:
+    eligible = True
+    for condition in conditions:
+        if not condition.met and not condition.warning_only:
+            eligible = False
+            break
+    return TitleResult(title, eligible, conditions, title in held)
+
+
+def _grassroots(
+    ctx: _Context, rec: _Records, held: Iterable[str], lddt: Condition, clean: Condition
+) -> tuple[TitleResult, list[RecognitionKey]]:
+    initiative, usable = _initiative_condition(
+        "initiative",
+        GRASSROOTS,
+        ctx,
+        rec,
+        LEVELS,
+        ctx.grassroots_years,
+        "được công nhận cấp cơ sở trở lên",
+    )
+    conditions = [
+        lddt,
+        initiative,
+        clean,
+        _article_quota(ctx, rec),
+        _registered(ctx, rec),
+    ]
+    return _title_result(GRASSROOTS, conditions, held), usable
+
+
+def _sector(
+    ctx: _Context,
+    rec: _Records,
+    held: Iterable[str],
+    grassroots: TitleResult,
+    grassroots_usable: list[RecognitionKey],
+) -> tuple[TitleResult, list[RecognitionKey]]:
+    consecutive = _consecutive(
+        ctx, "consecutive_grassroots", GRASSROOTS, ctx.sector_years, rec, grassroots
+    )
+    initiative, usable = _initiative_condition(
+        "sector_initiative",
+        SECTOR,
+        ctx,
+        rec,
+        ("sector",),
+        ctx.sector_years,
+        "được VKSND tối cao công nhận cấp Ngành",
+    )
+    if consecutive.provisional:
+        # The provisional CSTĐ cơ sở of Y needs a recognition of its own.
+        initiative = _check_distinct(
+            initiative, ctx, [usable, grassroots_usable], [GRASSROOTS]
+        )
+    conditions = [consecutive, initiative, _no_discipline(ctx, rec, ctx.sector_years)]
+    return _title_result(SECTOR, conditions, held), usable
+
+
+def _national(
+    ctx: _Context,
+    rec: _Records,
+    held: Iterable[str],
+    sector: TitleResult,
+    lower_usable: tuple[list[RecognitionKey], list[RecognitionKey]],
+) -> TitleResult:
+    consecutive = _consecutive(
+        ctx, "consecutive_sector", SECTOR, ctx.sector_title_years, rec, sector
+    )
+    initiative, usable = _initiative_condition(
+        "national_initiative",
+        NATIONAL,
+        ctx,
+        rec,
+        ("national",),
+        ctx.national_years,
+        "được công nhận phạm vi toàn quốc",
+    )
+    if consecutive.provisional:
+        # Every title of Y counted only provisionally needs its own recognition.
+        grassroots_usable, sector_usable = lower_usable
+        pools, titles = [usable, sector_usable], [SECTOR]
+        if sector.condition("consecutive_grassroots").provisional:
+            pools.append(grassroots_usable)
+            titles.append(GRASSROOTS)
+        initiative = _check_distinct(initiative, ctx, pools, titles)
+    conditions = [consecutive, initiative, _no_discipline(ctx, rec, ctx.national_years)]
+    return _title_result(NATIONAL, conditions, held)
+
+
+# --- single conditions ----------------------------------------------------
+
+
+def _shared(ctx: _Context, key: tuple, build: Callable[[], Condition]) -> Condition:
+    """The year's shared condition for ``key``, built on first use."""
+    condition = ctx.shared.get(key)
+    if condition is None:
+        condition = ctx.shared[key] = build()
+    return condition
+
+
+def _held_condition(ctx: _Context, title: str, held: Iterable[str]) -> Condition:
+    has = title in held
+    return _shared(ctx, ("held", title, has), lambda: _build_held(title, ctx.year, has))
+
+
+def _build_held(title: str, year: int, has: bool) -> Condition:
+    label = TITLE_LABELS[title]
+    if has:
+        detail = f"Đã được ghi nhận danh hiệu {label} năm {year}."
+        return Condition(title, True, detail, [{"year": year, "title": title}])
+    return Condition(title, False, f"Chưa được ghi nhận danh hiệu {label} năm {year}.")
+
+
+def _no_discipline(ctx: _Context, rec: _Records, years: tuple[int, ...]) -> Condition:
+    measures = rec.disciplines
+    found = [
+        {"year": y, "level": level}
+        for y in years
+        for level in measures.get(y, _NOTHING)
+    ]
+    if not found:
+        return _shared(ctx, ("clean", years), lambda: _build_clean(years))
+    listed = "; ".join(
+        f"{DISCIPLINE_LABELS[e['level']]} năm {e['year']}" for e in found
+    )
+    return Condition("no_discipline", False, f"Bị kỷ luật: {listed}.", found)
+
+
+def _build_clean(years: tuple[int, ...]) -> Condition:
+    detail = f"Không bị kỷ luật từ khiển trách trở lên trong {_years_text(years)}."
+    return Condition("no_discipline", True, detail)
+
+
+def _article_quota(ctx: _Context, rec: _Records) -> Condition:
+    written = rec.articles
+    return _shared(
+        ctx, ("articles", written), lambda: _build_article_quota(ctx, written)
+    )
+
+
+def _build_article_quota(ctx: _Context, written: int) -> Condition:
+    quota, year = ctx.s.article_quota, ctx.year
+    evidence = [{"year": year, "count": written, "quota": quota}]
+    if quota <= 0:
+        detail = f"Điều kiện không áp dụng: chỉ tiêu viết tin, bài năm {year} là 0."
+        return Condition("article_quota", True, detail, evidence)
+    if written >= quota:
+        detail = f"Đã viết {written} tin, bài năm {year} (chỉ tiêu {quota})."
+        return Condition("article_quota", True, detail, evidence)
+    detail = f"Mới viết {written} tin, bài năm {year}, chưa đạt chỉ tiêu {quota}."
+    return Condition("article_quota", False, detail, evidence)
+
+
+def _registered(ctx: _Context, rec: _Records) -> Condition:
+    # A registration for a higher title also counts.
+    titles = tuple(t for t in _GRASSROOTS_AND_HIGHER if t in rec.registered)
+    return _shared(ctx, ("registered", titles), lambda: _build_registered(ctx, titles))
+
+
+def _build_registered(ctx: _Context, titles: tuple[str, ...]) -> Condition:
+    warning_only = not ctx.s.require_registration
+    evidence = [{"year": ctx.year, "title": t} for t in titles]
+    if titles:
+        names = ", ".join(TITLE_LABELS[t] for t in titles)
+        detail = f"Đã đăng ký danh hiệu {names} năm {ctx.year}."
+        return Condition("registered", True, detail, evidence, warning_only)
+    if warning_only:
+        note = "chỉ cảnh báo, việc đăng ký không bắt buộc"
+    else:
+        note = "bắt buộc đăng ký theo thiết lập của năm"
+    detail = (
+        f"Chưa đăng ký danh hiệu {TITLE_LABELS[GRASSROOTS]} hoặc cao hơn "
+        f"năm {ctx.year} ({note})."
+    )
+    return Condition("registered", False, detail, evidence, warning_only)
+
+
+def _consecutive(
+    ctx: _Context,
+    code: str,
+    title: str,
+    years: tuple[int, ...],
+    rec: _Records,
+    current: TitleResult,
+) -> Condition:
+    """``title`` recorded in each of ``years``; the last one (Y) may be provisional."""
+    pattern = tuple(title in rec.held.get(y, _NOTHING) for y in years)
+    key = (code, pattern, current.eligible)
+    return _shared(
+        ctx,
+        key,
+        lambda: _build_consecutive(code, title, years, pattern, current.eligible),
+    )
+
+
+def _build_consecutive(
+    code: str,
+    title: str,
+    years: tuple[int, ...],
+    pattern: tuple[bool, ...],
+    current_eligible: bool,
+) -> Condition:
+    current_year = years[-1]
+    evidence, missing, provisional = [], [], False
+    for y, has in zip(years, pattern, strict=True):
+        if has:
+            evidence.append({"year": y, "title": title, "provisional": False})
+        elif y == current_year and current_eligible:
+            # Not decided yet for Y, but the engine finds it eligible now.
+            provisional = True
+            evidence.append({"year": y, "title": title, "provisional": True})
+        else:
+            missing.append(y)
+    label, wanted = TITLE_LABELS[title], _years_text(years)
+    if missing:
+        lacking = _years_text(tuple(missing))
+        detail = f"Thiếu danh hiệu {label} {lacking} (cần đạt {wanted})."
+        return Condition(code, False, detail, evidence)
+    detail = f"Đạt danh hiệu {label} {wanted}"
+    if provisional:
+        detail += (
+            f" (năm {current_year} tạm tính: đủ điều kiện theo kết quả xét hiện tại, "
+            "chưa có quyết định)"
+        )
+    return Condition(code, True, detail + ".", evidence, provisional=provisional)
+
+
+def _initiative_condition(
+    code: str,
+    title: str,
+    ctx: _Context,
+    rec: _Records,
+    levels: tuple[str, ...],
+    years: tuple[int, ...],
+    requirement: str,
+) -> tuple[Condition, list[RecognitionKey]]:
+    """P authored a recognition of ``levels`` decided in ``years`` and may still use it.
+
+    Returns the condition and the usable recognition keys, so that a
+    provisional lower title of the same year can be checked not to lean on
+    the same recognition.
+    """
+    authored = rec.authored
+    candidates = [
+        (recognition, share)
+        for y in years
+        if y in authored
+        for recognition, share in authored[y]
+        if recognition.level in levels
+    ]
+    where = _where_text(years)
+    if not candidates:
+        # The most common case, the same for everybody: shared.
+        key = (code, "none")
+        none = ctx.shared.get(key)
+        if none is None:
+            detail = f"Không là tác giả sáng kiến nào {requirement}, {where}."
+            none = ctx.shared[key] = Condition(code, False, detail)
+        return none, []
+    s = ctx.s
+    evidence: list[dict[str, Any]] = []
+    usable: list[RecognitionKey] = []
+    notes: list[str] = []
+    for recognition, share in candidates:
+        item = _recognition_evidence(recognition, share)
+        evidence.append(item)
+        if share < s.min_author_share:
+            item["reason"] = "share_below_minimum"
+            notes.append(
+                f"{_recognition_text(item)}: tỷ lệ đóng góp {_number(share)} % "
+                f"thấp hơn mức tối thiểu {_number(s.min_author_share)} %"
+            )
+            continue
+        blocker = _blocking_award(rec, recognition.key, title, ctx.year)
+        if blocker is None:
+            item["usable"] = True
+            usable.append(recognition.key)
+            continue
+        item["used_for"] = {"title": blocker.title, "year": blocker.year}
+        used = f"{_recognition_text(item)} đã được dùng cho danh hiệu {TITLE_LABELS[blocker.title]} năm {blocker.year}"
+        if s.one_use_per_level:
+            item["reason"] = "used"
+            notes.append(used)
+        else:
+            item["usable"] = True
+            usable.append(recognition.key)
+            notes.append(f"{used}, nhưng thiết lập của năm cho phép dùng lại")
+    evidence.sort(key=_evidence_order)
+    if usable:
+        names = "; ".join(_recognition_text(e) for e in evidence if e["usable"])
+        detail = f"Là tác giả sáng kiến {requirement}, {where}: {names}."
+    else:
+        detail = f"Không là tác giả sáng kiến nào {requirement}, {where} mà còn sử dụng được."
+    if notes:
+        detail += " Ghi chú: " + "; ".join(notes) + "."
+    return Condition(code, bool(usable), detail, evidence), usable
+
+
+def _check_distinct(
+    condition: Condition,
+    ctx: _Context,
+    pools: list[list[RecognitionKey]],
+    lower_titles: list[str],
+) -> Condition:
+    """Fail ``condition`` when it and the provisional lower titles cannot each use a different recognition.
+
+    ``pools[0]`` is the usable recognitions of the condition's own title; the
+    others those of the provisional ``lower_titles`` of the same year.
+    """
+    if not condition.met or not ctx.s.one_use_per_level or _distinct_choice(pools):
+        return condition
+    names = ", ".join(TITLE_LABELS[t] for t in lower_titles)
+    detail = (
+        f"{condition.detail} Tuy nhiên, đó cũng là căn cứ duy nhất để tạm tính danh hiệu {names} "
+        f"năm {ctx.year}, mà mỗi lần công nhận sáng kiến chỉ được sử dụng một lần."
+    )
+    return Condition(condition.code, False, detail, condition.evidence)
+
+
+def _distinct_choice(pools: list[list[RecognitionKey]]) -> bool:
+    """Whether a different recognition can be picked from each pool (at most three small pools)."""
+
+    def pick(i: int, taken: set[RecognitionKey]) -> bool:
+        if i == len(pools):
+            return True
+        for key in pools[i]:
+            if key not in taken and pick(i + 1, taken | {key}):
+                return True
+        return False
+
+    return pick(0, set())
+
+
+def _blocking_award(
+    rec: _Records, key: RecognitionKey, title: str, year: int
+) -> TitleAward | None:
+    """An award of this person that used the recognition, other than (title, year) itself.
+
+    The award being re-evaluated must not block itself: when P holds T in Y
+    on the strength of R, R still counts for T in Y.
+    """
+    for award in rec.uses.get(key, _NOTHING):
+        if award.title != title or award.year != year:
+            return award
+    return None
+
+
+def _best_score(grassroots: TitleResult) -> float | None:
+    scores = [
+        e["best_mean_score"]
+        for e in grassroots.condition("initiative").evidence
+        if e["usable"] and e["best_mean_score"] is not None
+    ]
+    return max(scores) if scores else None
+
+
+# --- evidence and texts ---------------------------------------------------
+
+
+def _recognition_evidence(recognition: Recognition, share: float) -> dict[str, Any]:
+    return {
+        "initiative_id": recognition.initiative_id,
+        "title": recognition.title,
+        "level": recognition.level,
+        "decision_date": recognition.decision_date.isoformat(),
+        "share": share,
+        "best_mean_score": recognition.best_mean_score,
+        "usable": False,
+        # None, "used" or "share_below_minimum"
+        "reason": None,
+        # {"title", "year"} of the other award that used it
+        "used_for": None,
+    }
+
+
+def _evidence_order(item: dict[str, Any]) -> tuple[str, int, int]:
+    return (item["decision_date"], item["initiative_id"], LEVELS.index(item["level"]))
+
+
+def _recognition_text(evidence: dict[str, Any]) -> str:
+    y, m, d = evidence["decision_date"].split("-")
+    return f"“{evidence['title']}” ({LEVEL_LABELS[evidence['level']]}, quyết định ngày {d}/{m}/{y})"
+
+
+@lru_cache(maxsize=256)
+def _years_text(years: tuple[int, ...]) -> str:
+    """'năm 2024', 'các năm 2022–2024' or 'các năm 2018–2019, 2022'."""
+    ys = sorted(set(years))
+    if len(ys) == 1:
+        return f"năm {ys[0]}"
+    runs: list[list[int]] = []
+    for y in ys:
+        if runs and y == runs[-1][-1] + 1:
+            runs[-1].append(y)
+        else:
+            runs.append([y])
+    return "các năm " + ", ".join(
+        str(r[0]) if len(r) == 1 else f"{r[0]}–{r[-1]}" for r in runs
+    )
+
+
+@lru_cache(maxsize=256)
+def _where_text(years: tuple[int, ...]) -> str:
+    return f"có quyết định công nhận trong {_years_text(years)}"
+
+
+def _number(value: float) -> str:
+    return f"{value:g}".replace(".", ",")
