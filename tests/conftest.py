@@ -5,6 +5,7 @@ is set (schema made once per run, tables emptied between tests).
 """
 import contextvars
 import os
+import shutil
 import socket
 import threading
 from contextlib import contextmanager
@@ -21,6 +22,7 @@ from portal.extensions import db
 PASSWORD = "correct-horse-42"
 PG_URL = os.environ.get("PORTAL_TEST_DATABASE_URL")
 _pg_schema_ready = False
+_sqlite_template = {}
 
 
 def _require(flag):
@@ -81,6 +83,23 @@ def _reset_postgres(app):
                 conn.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
 
 
+def _sqlite_schema(tmp_path_factory):
+    """Build the SQLite schema once per run; each test gets a copy of the file."""
+    if "path" not in _sqlite_template:
+        path = tmp_path_factory.mktemp("schema") / "template.db"
+        template_app = create_app({
+            "TESTING": True, "SECRET_KEY": "x", "SQLALCHEMY_DATABASE_URI": f"sqlite:///{path}",
+            "INSTANCE_PATH": str(path.parent / "instance"),
+        })
+        with template_app.app_context():
+            db.create_all()
+            db.session.execute(text("PRAGMA wal_checkpoint(TRUNCATE)"))
+            db.session.commit()
+            db.engine.dispose()
+        _sqlite_template["path"] = path
+    return _sqlite_template["path"]
+
+
 @pytest.fixture
 def app_config(tmp_path):
     """Override in a test module to change settings before the app is made."""
@@ -88,7 +107,7 @@ def app_config(tmp_path):
 
 
 @pytest.fixture
-def app(tmp_path, app_config, monkeypatch):
+def app(tmp_path, tmp_path_factory, app_config, monkeypatch):
     monkeypatch.delenv("DATABASE_URL", raising=False)
     monkeypatch.delenv("PORTAL_INSTANCE_PATH", raising=False)
     instance = tmp_path / "instance"
@@ -98,16 +117,17 @@ def app(tmp_path, app_config, monkeypatch):
         "SECRET_KEY": "test-secret",
         "SQLALCHEMY_DATABASE_URI": PG_URL or f"sqlite:///{tmp_path / 'test.db'}",
         "PASSWORD_MIN_LENGTH": 10,
+        # Hashing stays real but cheap, so that hundreds of tests sign in quickly.
+        "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
         "SERVER_NAME": None,
         **app_config,
     }
+    if not PG_URL:
+        shutil.copyfile(_sqlite_schema(tmp_path_factory), tmp_path / "test.db")
     app = create_app(config)
     app.test_client_class = PortalClient
     if PG_URL:
         _reset_postgres(app)
-    else:
-        with app.app_context():
-            db.create_all()
     with app.app_context():
         from portal.core.audit import ensure_head
 

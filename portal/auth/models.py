@@ -3,6 +3,7 @@ import enum
 import hashlib
 from datetime import datetime
 
+from flask import current_app, has_app_context
 from flask_login import UserMixin
 from sqlalchemy import Enum, ForeignKey, Index, String, select
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -85,7 +86,8 @@ class User(UserMixin, db.Model):
 
     # -- passwords ---------------------------------------------------------
     def set_password(self, password):
-        self.password_hash = generate_password_hash(password)
+        method = current_app.config["PASSWORD_HASH_METHOD"] if has_app_context() else "scrypt"
+        self.password_hash = generate_password_hash(password, method=method)
         self.password_changed_at = utcnow()
         self.session_version = (self.session_version or 0) + 1
 
