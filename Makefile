@@ -42,6 +42,12 @@ test: install lint
 	  $(BIN)/pytest -m "not browser"; \
 	fi
 
+# Production-style serving: gunicorn, worker count fitted to the machine (gunicorn.conf.py).
+serve: install
+	$(FLASK) init-db
+	$(FLASK) search reindex
+	$(BIN)/gunicorn -c gunicorn.conf.py
+
 bench: install
 	$(BIN)/python tests/benchmarks/run_all.py
 

@@ -32,7 +32,7 @@ def create_app(config=None):
     csrf.init_app(app)
     login_manager.init_app(app)
 
-    from portal.core import i18n, layout, security, errors, sqlite
+    from portal.core import errors, i18n, layout, security, sqlite
 
     babel.init_app(app, locale_selector=i18n.select_locale,
                    default_translation_directories=i18n.translation_directories())

@@ -73,7 +73,8 @@ def demo_accounts():
 @with_appcontext
 def create_user(username, password, full_name, unit_name, roles, council_role, year, leader, position):
     """Create a user account."""
-    from portal.auth.services import AccountError, create_user as create, get_or_create_unit
+    from portal.auth.services import AccountError, get_or_create_unit
+    from portal.auth.services import create_user as create
     from portal.council.services import add_council_member
 
     if council_role and not year:

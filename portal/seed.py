@@ -105,7 +105,7 @@ def seed():
         unit.code = code
         units[code] = unit
     users = {}
-    for username, full_name, unit_code, position, leader, roles, council_role in PEOPLE:
+    for username, full_name, unit_code, position, leader, roles, _council_role in PEOPLE:
         users[username] = create_user(
             username=username, password=DEMO_PASSWORD, full_name=full_name, unit=units[unit_code],
             position=position, is_leader=leader, roles=[Role(r) for r in roles],

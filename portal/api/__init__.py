@@ -11,5 +11,4 @@ from portal.extensions import csrf
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 csrf.exempt(bp)  # bearer tokens, not cookies: no CSRF on the API
 
-from portal.api import auth, openapi  # noqa: E402,F401
-from portal.api import council, emulation, initiatives, public  # noqa: E402,F401
+from portal.api import auth, council, emulation, initiatives, openapi, public  # noqa: E402,F401  # noqa: E402,F401

@@ -1,6 +1,6 @@
 """What every page's layout needs: the navigation, filters and the current user's bell."""
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 from flask import g, request
 from flask_babel import format_date, format_datetime, get_locale
