@@ -463,8 +463,9 @@ class _Context:
     national_years: tuple[int, ...]  # both sector periods
     # Conditions that depend on a few small inputs only (LĐTT held or not, an
     # article count, no measure in these years...) are identical for most
-    # people: built once per year and shared, which halves the time and the
-    # memory of a whole year. Conditions are frozen, so sharing is safe.
+    # people: built once per year and shared, which saves much of the time and
+    # memory of a whole year. Conditions are frozen; their evidence lists must
+    # not be mutated by callers.
     shared: dict[tuple, Condition] = field(default_factory=dict)
 
     @property
@@ -524,6 +525,8 @@ def _index(
         decided = recognition.decision_date.year
         if first <= decided <= year:
             for pid, share in recognition.authors.items():
+                # An unknown share counts as 0 %: it cannot prove a minimum.
+                share = 0 if share is None else share
                 by_year = authored.setdefault(pid, {})
                 by_year.setdefault(decided, []).append((recognition, share))
 
@@ -754,11 +757,8 @@ def _evaluate(person: Person, ctx: _Context, rec: _Records) -> PersonResult:
 def _title_result(
     title: str, conditions: list[Condition], held: Iterable[str]
 ) -> TitleResult:
-    eligible = True
-    for condition in conditions:
-        if not condition.met and not condition.warning_only:
-            eligible = False
-            break
+    # A warning is shown but never decides.
+    eligible = all(c.met or c.warning_only for c in conditions)
     return TitleResult(title, eligible, conditions, title in held)
 
 
@@ -869,7 +869,7 @@ def _build_held(title: str, year: int, has: bool) -> Condition:
 
 def _no_discipline(ctx: _Context, rec: _Records, years: tuple[int, ...]) -> Condition:
     measures = rec.disciplines
-    found = [
+    found = measures and [
         {"year": y, "level": level}
         for y in years
         for level in measures.get(y, _NOTHING)

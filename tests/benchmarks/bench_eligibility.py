@@ -16,12 +16,13 @@ import random
 import sys
 import time
 from datetime import date
+from itertools import pairwise
 from pathlib import Path
 
 # Runnable as a plain script from a fresh clone, without installing the package.
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
-from portal.emulation.engine import (  # noqa: E402
+from portal.emulation.engine import (
     ADVANCED_WORKER,
     GRASSROOTS,
     NATIONAL,
@@ -46,7 +47,9 @@ def build_data(n_people: int, seed: int = 2024) -> dict:
     """Synthetic but plausible records: most staff LĐTT, some CSTĐ, few higher."""
     rnd = random.Random(seed)
     people = [
-        Person(pid, f"user{pid}", f"Cán bộ {pid}", rnd.choice(UNITS), rnd.random() < 0.15)
+        Person(
+            pid, f"user{pid}", f"Cán bộ {pid}", rnd.choice(UNITS), rnd.random() < 0.15
+        )
         for pid in range(1, n_people + 1)
     ]
     recognitions: list[Recognition] = []
@@ -65,18 +68,36 @@ def build_data(n_people: int, seed: int = 2024) -> dict:
             score = round(rnd.uniform(60, 98), 2)
             title = f"Sáng kiến số {initiative_id}"
             day = date(year, rnd.randint(1, 12), rnd.randint(1, 28))
-            recognitions.append(Recognition(initiative_id, title, "grassroots", day, author_map, score))
+            recognitions.append(
+                Recognition(initiative_id, title, "grassroots", day, author_map, score)
+            )
             if rnd.random() < 0.2:
                 recognitions.append(
-                    Recognition(initiative_id, title, "sector", _later(rnd, day), author_map, score)
+                    Recognition(
+                        initiative_id,
+                        title,
+                        "sector",
+                        _later(rnd, day),
+                        author_map,
+                        score,
+                    )
                 )
                 if rnd.random() < 0.2:
                     recognitions.append(
-                        Recognition(initiative_id, title, "national", _later(rnd, day), author_map, score)
+                        Recognition(
+                            initiative_id,
+                            title,
+                            "national",
+                            _later(rnd, day),
+                            author_map,
+                            score,
+                        )
                     )
             for pid in authors:
                 if rnd.random() < 0.5:
-                    awards.append(TitleAward(pid, year, GRASSROOTS, initiative_id, "grassroots"))
+                    awards.append(
+                        TitleAward(pid, year, GRASSROOTS, initiative_id, "grassroots")
+                    )
         for person in people:
             pid = person.id
             if rnd.random() < 0.85:
@@ -86,7 +107,9 @@ def build_data(n_people: int, seed: int = 2024) -> dict:
             if rnd.random() < 0.005:
                 awards.append(TitleAward(pid, year, NATIONAL))
             if rnd.random() < 0.02:
-                disciplines.append(Discipline(pid, year, rnd.choice(["reprimand", "warning"])))
+                disciplines.append(
+                    Discipline(pid, year, rnd.choice(["reprimand", "warning"]))
+                )
             registrations.append(Registration(pid, year, rnd.choice(TITLES[:3])))
             articles.append(ArticleCount(pid, year, rnd.randint(0, 6)))
     return {
@@ -102,7 +125,7 @@ def build_data(n_people: int, seed: int = 2024) -> dict:
 def _shares(rnd: random.Random, n: int) -> list[float]:
     cuts = sorted(rnd.randint(1, 99) for _ in range(n - 1))
     bounds = [0, *cuts, 100]
-    return [float(b - a) for a, b in zip(bounds, bounds[1:], strict=False)]
+    return [float(b - a) for a, b in pairwise(bounds)]
 
 
 def _later(rnd: random.Random, day: date) -> date:
