@@ -36,6 +36,8 @@ __all__ = [
     "SETTINGS_BY_CONDITION",
     "SETTING_LABELS",
     "TITLES",
+    "TITLE_DEFAULT_LEVEL",
+    "TITLE_RANK",
     "TITLE_LABELS",
     "ArticleCount",
     "Condition",
@@ -189,12 +191,8 @@ class Settings:
             None,
             integer=True,
         )
-        _check_range(
-            "sector_cycle_years", self.sector_cycle_years, 1, None, integer=True
-        )
-        _check_range(
-            "filing_window_days", self.filing_window_days, 0, None, integer=True
-        )
+        _check_range("sector_cycle_years", self.sector_cycle_years, 1, None, integer=True)
+        _check_range("filing_window_days", self.filing_window_days, 0, None, integer=True)
         _check_range("decision_due_days", self.decision_due_days, 0, None, integer=True)
 
     @classmethod
@@ -235,9 +233,7 @@ class Settings:
         return self.describe(seen)
 
 
-def _check_range(
-    name: str, value: Any, low: float, high: float | None, integer: bool = False
-) -> None:
+def _check_range(name: str, value: Any, low: float, high: float | None, integer: bool = False) -> None:
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         raise TypeError(f"{name} must be a number")
     if integer and int(value) != value:
@@ -249,9 +245,7 @@ def _check_range(
 _DEFAULT_SETTINGS = Settings()
 
 
-def settings_for_year(
-    settings_by_year: Mapping[int, Settings] | Settings | None, year: int
-) -> Settings:
+def settings_for_year(settings_by_year: Mapping[int, Settings] | Settings | None, year: int) -> Settings:
     """The settings in force for ``year``.
 
     Settings are edited per year; a year nobody configured inherits the latest
@@ -470,9 +464,7 @@ class _Context:
 
     @property
     def first_year(self) -> int:
-        return min(
-            self.grassroots_years[0], self.sector_years[0], self.national_years[0]
-        )
+        return min(self.grassroots_years[0], self.sector_years[0], self.national_years[0])
 
 
 def _context(year: int, s: Settings) -> _Context:
@@ -534,9 +526,7 @@ def _index(
     uses: dict[int, dict[RecognitionKey, list[TitleAward]]] = {}
     for award in awards:
         if first <= award.year <= year:
-            held.setdefault(award.person_id, {}).setdefault(award.year, set()).add(
-                award.title
-            )
+            held.setdefault(award.person_id, {}).setdefault(award.year, set()).add(award.title)
         # A use blocks the recognition whatever the award's year.
         if award.initiative_id is not None:
             key = award.used_recognition
@@ -547,9 +537,7 @@ def _index(
     measures: dict[int, dict[int, list[str]]] = {}
     for measure in disciplines:
         if first <= measure.year <= year:
-            measures.setdefault(measure.person_id, {}).setdefault(
-                measure.year, []
-            ).append(measure.level)
+            measures.setdefault(measure.person_id, {}).setdefault(measure.year, []).append(measure.level)
 
     registered: dict[int, set[str]] = {}
     for registration in registrations:
@@ -560,9 +548,7 @@ def _index(
     for article in articles:
         if article.year == year:
             # Rows add up, so counts may be imported per period.
-            written[article.person_id] = (
-                written.get(article.person_id, 0) + article.count
-            )
+            written[article.person_id] = written.get(article.person_id, 0) + article.count
 
     def lookup(pid: int) -> _Records:
         return _Records(
@@ -600,9 +586,7 @@ def evaluate_year(
     """
     ctx = _context(year, settings_for_year(settings_by_year, year))
     with _gc_paused():
-        records_of = _index(
-            ctx, recognitions, awards, disciplines, registrations, articles
-        )
+        records_of = _index(ctx, recognitions, awards, disciplines, registrations, articles)
         results = {p.id: _evaluate(p, ctx, records_of(p.id)) for p in people}
         # Free the index while the collector is still paused, so that its
         # first run afterwards only walks the results.
@@ -754,9 +738,7 @@ def _evaluate(person: Person, ctx: _Context, rec: _Records) -> PersonResult:
     )
 
 
-def _title_result(
-    title: str, conditions: list[Condition], held: Iterable[str]
-) -> TitleResult:
+def _title_result(title: str, conditions: list[Condition], held: Iterable[str]) -> TitleResult:
     # A warning is shown but never decides.
     eligible = all(c.met or c.warning_only for c in conditions)
     return TitleResult(title, eligible, conditions, title in held)
@@ -791,9 +773,7 @@ def _sector(
     grassroots: TitleResult,
     grassroots_usable: list[RecognitionKey],
 ) -> tuple[TitleResult, list[RecognitionKey]]:
-    consecutive = _consecutive(
-        ctx, "consecutive_grassroots", GRASSROOTS, ctx.sector_years, rec, grassroots
-    )
+    consecutive = _consecutive(ctx, "consecutive_grassroots", GRASSROOTS, ctx.sector_years, rec, grassroots)
     initiative, usable = _initiative_condition(
         "sector_initiative",
         SECTOR,
@@ -805,9 +785,7 @@ def _sector(
     )
     if consecutive.provisional:
         # The provisional CSTĐ cơ sở of Y needs a recognition of its own.
-        initiative = _check_distinct(
-            initiative, ctx, [usable, grassroots_usable], [GRASSROOTS]
-        )
+        initiative = _check_distinct(initiative, ctx, [usable, grassroots_usable], [GRASSROOTS])
     conditions = [consecutive, initiative, _no_discipline(ctx, rec, ctx.sector_years)]
     return _title_result(SECTOR, conditions, held), usable
 
@@ -819,9 +797,7 @@ def _national(
     sector: TitleResult,
     lower_usable: tuple[list[RecognitionKey], list[RecognitionKey]],
 ) -> TitleResult:
-    consecutive = _consecutive(
-        ctx, "consecutive_sector", SECTOR, ctx.sector_title_years, rec, sector
-    )
+    consecutive = _consecutive(ctx, "consecutive_sector", SECTOR, ctx.sector_title_years, rec, sector)
     initiative, usable = _initiative_condition(
         "national_initiative",
         NATIONAL,
@@ -869,16 +845,10 @@ def _build_held(title: str, year: int, has: bool) -> Condition:
 
 def _no_discipline(ctx: _Context, rec: _Records, years: tuple[int, ...]) -> Condition:
     measures = rec.disciplines
-    found = measures and [
-        {"year": y, "level": level}
-        for y in years
-        for level in measures.get(y, _NOTHING)
-    ]
+    found = measures and [{"year": y, "level": level} for y in years for level in measures.get(y, _NOTHING)]
     if not found:
         return _shared(ctx, ("clean", years), lambda: _build_clean(years))
-    listed = "; ".join(
-        f"{DISCIPLINE_LABELS[e['level']]} năm {e['year']}" for e in found
-    )
+    listed = "; ".join(f"{DISCIPLINE_LABELS[e['level']]} năm {e['year']}" for e in found)
     return Condition("no_discipline", False, f"Bị kỷ luật: {listed}.", found)
 
 
@@ -889,9 +859,7 @@ def _build_clean(years: tuple[int, ...]) -> Condition:
 
 def _article_quota(ctx: _Context, rec: _Records) -> Condition:
     written = rec.articles
-    return _shared(
-        ctx, ("articles", written), lambda: _build_article_quota(ctx, written)
-    )
+    return _shared(ctx, ("articles", written), lambda: _build_article_quota(ctx, written))
 
 
 def _build_article_quota(ctx: _Context, written: int) -> Condition:
@@ -924,10 +892,7 @@ def _build_registered(ctx: _Context, titles: tuple[str, ...]) -> Condition:
         note = "chỉ cảnh báo, việc đăng ký không bắt buộc"
     else:
         note = "bắt buộc đăng ký theo thiết lập của năm"
-    detail = (
-        f"Chưa đăng ký danh hiệu {TITLE_LABELS[GRASSROOTS]} hoặc cao hơn "
-        f"năm {ctx.year} ({note})."
-    )
+    detail = f"Chưa đăng ký danh hiệu {TITLE_LABELS[GRASSROOTS]} hoặc cao hơn năm {ctx.year} ({note})."
     return Condition("registered", False, detail, evidence, warning_only)
 
 
@@ -974,10 +939,7 @@ def _build_consecutive(
         return Condition(code, False, detail, evidence)
     detail = f"Đạt danh hiệu {label} {wanted}"
     if provisional:
-        detail += (
-            f" (năm {current_year} tạm tính: đủ điều kiện theo kết quả xét hiện tại, "
-            "chưa có quyết định)"
-        )
+        detail += f" (năm {current_year} tạm tính: đủ điều kiện theo kết quả xét hiện tại, chưa có quyết định)"
     return Condition(code, True, detail + ".", evidence, provisional=provisional)
 
 
@@ -1087,9 +1049,7 @@ def _distinct_choice(pools: list[list[RecognitionKey]]) -> bool:
     return pick(0, set())
 
 
-def _blocking_award(
-    rec: _Records, key: RecognitionKey, title: str, year: int
-) -> TitleAward | None:
+def _blocking_award(rec: _Records, key: RecognitionKey, title: str, year: int) -> TitleAward | None:
     """An award of this person that used the recognition, other than (title, year) itself.
 
     The award being re-evaluated must not block itself: when P holds T in Y
@@ -1150,9 +1110,7 @@ def _years_text(years: tuple[int, ...]) -> str:
             runs[-1].append(y)
         else:
             runs.append([y])
-    return "các năm " + ", ".join(
-        str(r[0]) if len(r) == 1 else f"{r[0]}–{r[-1]}" for r in runs
-    )
+    return "các năm " + ", ".join(str(r[0]) if len(r) == 1 else f"{r[0]}–{r[-1]}" for r in runs)
 
 
 @lru_cache(maxsize=256)

@@ -47,9 +47,7 @@ def build_data(n_people: int, seed: int = 2024) -> dict:
     """Synthetic but plausible records: most staff LĐTT, some CSTĐ, few higher."""
     rnd = random.Random(seed)
     people = [
-        Person(
-            pid, f"user{pid}", f"Cán bộ {pid}", rnd.choice(UNITS), rnd.random() < 0.15
-        )
+        Person(pid, f"user{pid}", f"Cán bộ {pid}", rnd.choice(UNITS), rnd.random() < 0.15)
         for pid in range(1, n_people + 1)
     ]
     recognitions: list[Recognition] = []
@@ -68,9 +66,7 @@ def build_data(n_people: int, seed: int = 2024) -> dict:
             score = round(rnd.uniform(60, 98), 2)
             title = f"Sáng kiến số {initiative_id}"
             day = date(year, rnd.randint(1, 12), rnd.randint(1, 28))
-            recognitions.append(
-                Recognition(initiative_id, title, "grassroots", day, author_map, score)
-            )
+            recognitions.append(Recognition(initiative_id, title, "grassroots", day, author_map, score))
             if rnd.random() < 0.2:
                 recognitions.append(
                     Recognition(
@@ -95,9 +91,7 @@ def build_data(n_people: int, seed: int = 2024) -> dict:
                     )
             for pid in authors:
                 if rnd.random() < 0.5:
-                    awards.append(
-                        TitleAward(pid, year, GRASSROOTS, initiative_id, "grassroots")
-                    )
+                    awards.append(TitleAward(pid, year, GRASSROOTS, initiative_id, "grassroots"))
         for person in people:
             pid = person.id
             if rnd.random() < 0.85:
@@ -107,9 +101,7 @@ def build_data(n_people: int, seed: int = 2024) -> dict:
             if rnd.random() < 0.005:
                 awards.append(TitleAward(pid, year, NATIONAL))
             if rnd.random() < 0.02:
-                disciplines.append(
-                    Discipline(pid, year, rnd.choice(["reprimand", "warning"]))
-                )
+                disciplines.append(Discipline(pid, year, rnd.choice(["reprimand", "warning"])))
             registrations.append(Registration(pid, year, rnd.choice(TITLES[:3])))
             articles.append(ArticleCount(pid, year, rnd.randint(0, 6)))
     return {

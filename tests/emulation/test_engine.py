@@ -39,9 +39,7 @@ BINH = Person(2, "binh", "Trần Thị Bình", "Phòng 1")
 # --- builders ---------------------------------------------------------------
 
 
-def recognition(
-    level="grassroots", when=date(Y, 6, 1), authors=None, initiative_id=10, score=None
-):
+def recognition(level="grassroots", when=date(Y, 6, 1), authors=None, initiative_id=10, score=None):
     title = f"Sáng kiến {initiative_id}"
     authors = {AN.id: 100} if authors is None else authors
     return Recognition(initiative_id, title, level, when, authors, score)
@@ -154,9 +152,7 @@ def test_evaluate_person_matches_evaluate_year_and_ignores_others():
         records["awards"] + other,
         settings_by_year=Settings(),
     )
-    together = evaluate(
-        people=(AN, BINH), **{**records, "awards": records["awards"] + other}
-    )
+    together = evaluate(people=(AN, BINH), **{**records, "awards": records["awards"] + other})
     assert alone == together[AN.id]
 
 
@@ -166,12 +162,8 @@ def test_evaluate_person_matches_evaluate_year_and_ignores_others():
 def test_advanced_worker_recorded_is_met_and_held():
     res = result(ADVANCED_WORKER, awards=titles(ADVANCED_WORKER, Y))
     assert (res.eligible, res.held) == (True, True)
-    assert res.condition("advanced_worker").evidence == [
-        {"year": Y, "title": ADVANCED_WORKER}
-    ]
-    assert "Đã được ghi nhận danh hiệu Lao động tiên tiến năm 2024" in (
-        res.condition("advanced_worker").detail
-    )
+    assert res.condition("advanced_worker").evidence == [{"year": Y, "title": ADVANCED_WORKER}]
+    assert "Đã được ghi nhận danh hiệu Lao động tiên tiến năm 2024" in (res.condition("advanced_worker").detail)
 
 
 def test_advanced_worker_of_another_year_does_not_count():
@@ -250,9 +242,7 @@ def test_grassroots_initiative_decision_date_must_fall_in_the_year(decided, met)
         recognitions=[recognition(when=decided)],
     )
     assert cond.met is met
-    assert [e["decision_date"] for e in cond.evidence] == (
-        [decided.isoformat()] if met else []
-    )
+    assert [e["decision_date"] for e in cond.evidence] == ([decided.isoformat()] if met else [])
     if not met:
         assert "Không là tác giả sáng kiến nào" in cond.detail
 
@@ -306,9 +296,7 @@ def test_co_authors_each_qualify_with_the_same_initiative():
 def test_use_by_a_co_author_does_not_block_the_other_author():
     shared = recognition(authors={AN.id: 50, BINH.id: 50})
     # Bình already used this recognition for a sector title; An did not.
-    awards = titles(ADVANCED_WORKER, Y) + titles(
-        SECTOR, Y, person=BINH, initiative_id=10, level_used="grassroots"
-    )
+    awards = titles(ADVANCED_WORKER, Y) + titles(SECTOR, Y, person=BINH, initiative_id=10, level_used="grassroots")
     cond = condition(GRASSROOTS, "initiative", awards=awards, recognitions=[shared])
     assert cond.met
 
@@ -317,8 +305,7 @@ def test_recognition_already_used_for_another_award_does_not_count():
     records = {
         # Decided in Y-1, used for CSTĐ cơ sở Y-1; Y may look back one year.
         "recognitions": [recognition(when=date(Y - 1, 12, 31))],
-        "awards": titles(ADVANCED_WORKER, Y)
-        + titles(GRASSROOTS, Y - 1, initiative_id=10, level_used="grassroots"),
+        "awards": titles(ADVANCED_WORKER, Y) + titles(GRASSROOTS, Y - 1, initiative_id=10, level_used="grassroots"),
         "settings": Settings(allow_previous_year=True),
     }
     cond = condition(GRASSROOTS, "initiative", **records)
@@ -331,17 +318,14 @@ def test_recognition_already_used_for_another_award_does_not_count():
 def test_award_without_level_used_blocks_the_level_of_its_title():
     records = {
         "recognitions": [recognition(when=date(Y - 1, 12, 31))],
-        "awards": titles(ADVANCED_WORKER, Y)
-        + titles(GRASSROOTS, Y - 1, initiative_id=10),
+        "awards": titles(ADVANCED_WORKER, Y) + titles(GRASSROOTS, Y - 1, initiative_id=10),
         "settings": Settings(allow_previous_year=True),
     }
     assert not condition(GRASSROOTS, "initiative", **records).met
 
 
 def test_the_award_itself_does_not_block_its_own_re_evaluation():
-    awards = titles(ADVANCED_WORKER, Y) + titles(
-        GRASSROOTS, Y, initiative_id=10, level_used="grassroots"
-    )
+    awards = titles(ADVANCED_WORKER, Y) + titles(GRASSROOTS, Y, initiative_id=10, level_used="grassroots")
     res = result(GRASSROOTS, awards=awards, recognitions=[recognition()])
     assert res.held and res.eligible
     assert res.condition("initiative").evidence[0]["used_for"] is None
@@ -353,9 +337,7 @@ def test_a_different_level_of_the_same_initiative_is_a_separate_recognition():
         recognition("grassroots", date(Y - 1, 3, 1)),
         recognition("sector", date(Y, 3, 1)),
     ]
-    awards = titles(ADVANCED_WORKER, Y) + titles(
-        GRASSROOTS, Y - 1, initiative_id=10, level_used="grassroots"
-    )
+    awards = titles(ADVANCED_WORKER, Y) + titles(GRASSROOTS, Y - 1, initiative_id=10, level_used="grassroots")
     cond = condition(
         GRASSROOTS,
         "initiative",
@@ -373,13 +355,10 @@ def test_a_different_level_of_the_same_initiative_is_a_separate_recognition():
 def test_one_use_per_level_off_lets_a_used_recognition_count_again():
     records = {
         "recognitions": [recognition()],
-        "awards": titles(ADVANCED_WORKER, Y)
-        + titles(SECTOR, Y - 1, initiative_id=10, level_used="grassroots"),
+        "awards": titles(ADVANCED_WORKER, Y) + titles(SECTOR, Y - 1, initiative_id=10, level_used="grassroots"),
     }
     assert not condition(GRASSROOTS, "initiative", **records).met
-    cond = condition(
-        GRASSROOTS, "initiative", settings=Settings(one_use_per_level=False), **records
-    )
+    cond = condition(GRASSROOTS, "initiative", settings=Settings(one_use_per_level=False), **records)
     assert cond.met
     assert cond.evidence[0]["usable"] is True
     assert cond.evidence[0]["used_for"] == {"title": SECTOR, "year": Y - 1}
@@ -430,9 +409,7 @@ def test_article_quota(quota, counts, met, phrase):
     articles = [ArticleCount(AN.id, Y, n) for n in counts] + [
         ArticleCount(AN.id, Y - 1, 10)  # another year never counts
     ]
-    res = result(
-        GRASSROOTS, articles=articles, settings=Settings(article_quota=quota), **records
-    )
+    res = result(GRASSROOTS, articles=articles, settings=Settings(article_quota=quota), **records)
     cond = res.condition("article_quota")
     assert (cond.met, res.eligible) == (met, met)
     assert phrase in cond.detail
@@ -454,8 +431,7 @@ def test_registration_is_a_warning_unless_required(registered, met, required):
     records = grassroots_ready()
     res = result(
         GRASSROOTS,
-        registrations=[Registration(AN.id, Y, t) for t in registered]
-        + [Registration(AN.id, Y - 1, GRASSROOTS)],
+        registrations=[Registration(AN.id, Y, t) for t in registered] + [Registration(AN.id, Y - 1, GRASSROOTS)],
         settings=Settings(require_registration=required),
         **records,
     )
@@ -554,9 +530,7 @@ def test_sector_initiative_decision_within_the_three_years(decided, met):
 def test_sector_initiative_window_follows_sector_consecutive_years():
     records = sector_ready()
     records["awards"] = titles(GRASSROOTS, Y - 1, Y)
-    records["recognitions"] = [
-        recognition("sector", date(Y - 2, 6, 1), initiative_id=20)
-    ]
+    records["recognitions"] = [recognition("sector", date(Y - 2, 6, 1), initiative_id=20)]
     settings = Settings(sector_consecutive_years=2)
     res = result(SECTOR, settings=settings, **records)
     assert res.condition("consecutive_grassroots").met
@@ -575,9 +549,7 @@ def test_sector_recognition_used_for_another_award_does_not_count():
     records = sector_ready()
     # An used the sector recognition for CSTĐ cơ sở of Y-1.
     records["awards"] = titles(ADVANCED_WORKER, Y) + titles(GRASSROOTS, Y - 2, Y)
-    records["awards"] += titles(
-        GRASSROOTS, Y - 1, initiative_id=20, level_used="sector"
-    )
+    records["awards"] += titles(GRASSROOTS, Y - 1, initiative_id=20, level_used="sector")
     cond = condition(SECTOR, "sector_initiative", **records)
     assert not cond.met
     assert cond.evidence[0]["used_for"] == {"title": GRASSROOTS, "year": Y - 1}
@@ -592,22 +564,14 @@ def test_sector_title_recorded_with_its_recognition_still_counts_it():
 
 def test_sector_recognition_of_a_co_author_counts_for_each():
     records = sector_ready()
-    records["recognitions"] = [
-        recognition(
-            "sector", date(Y, 1, 1), authors={AN.id: 10, BINH.id: 90}, initiative_id=20
-        )
-    ]
-    records["awards"] += titles(
-        SECTOR, Y, person=BINH, initiative_id=20, level_used="sector"
-    )
+    records["recognitions"] = [recognition("sector", date(Y, 1, 1), authors={AN.id: 10, BINH.id: 90}, initiative_id=20)]
+    records["awards"] += titles(SECTOR, Y, person=BINH, initiative_id=20, level_used="sector")
     results = evaluate(people=(AN, BINH), **records)
     assert results[AN.id].titles[SECTOR].condition("sector_initiative").met
     assert results[BINH.id].titles[SECTOR].condition("sector_initiative").met
 
 
-@pytest.mark.parametrize(
-    ("year", "met"), [(Y - 2, False), (Y - 1, False), (Y, False), (Y - 3, True)]
-)
+@pytest.mark.parametrize(("year", "met"), [(Y - 2, False), (Y - 1, False), (Y, False), (Y - 3, True)])
 def test_sector_no_discipline_in_each_counted_year(year, met):
     res = result(SECTOR, disciplines=[Discipline(AN.id, year)], **sector_ready())
     cond = res.condition("no_discipline")
@@ -631,9 +595,7 @@ def test_provisional_grassroots_cannot_lean_on_the_sectors_only_recognition():
     more = {**records, "recognitions": records["recognitions"] + [recognition()]}
     assert result(SECTOR, **more).eligible
     # ...and so does allowing reuse.
-    assert result(
-        SECTOR, settings=Settings(one_use_per_level=False), **records
-    ).eligible
+    assert result(SECTOR, settings=Settings(one_use_per_level=False), **records).eligible
 
 
 # --- emulation_soldier_national --------------------------------------------------
@@ -647,9 +609,7 @@ def test_national_all_conditions_met():
     assert res.condition("national_initiative").evidence[0]["initiative_id"] == 30
 
 
-@pytest.mark.parametrize(
-    "years", [(Y,), (Y - 3,), (Y - 1, Y), (Y - 2, Y), (Y - 4, Y)], ids=str
-)
+@pytest.mark.parametrize("years", [(Y,), (Y - 3,), (Y - 1, Y), (Y - 2, Y), (Y - 4, Y)], ids=str)
 def test_national_needs_sector_in_y_and_y_minus_cycle(years):
     records = national_ready()
     records["awards"] = titles(SECTOR, *years)
@@ -665,10 +625,7 @@ def test_sector_cycle_years_setting(cycle, recorded, met):
     records = national_ready()
     records["awards"] = titles(SECTOR, *recorded)
     settings = Settings(sector_cycle_years=cycle)
-    assert (
-        condition(NATIONAL, "consecutive_sector", settings=settings, **records).met
-        is met
-    )
+    assert condition(NATIONAL, "consecutive_sector", settings=settings, **records).met is met
 
 
 @pytest.mark.parametrize(
@@ -689,17 +646,13 @@ def test_national_initiative_within_the_two_sector_periods(decided, met):
 
 def test_national_initiative_needs_a_national_recognition():
     records = national_ready()
-    records["recognitions"] = [
-        recognition("sector", date(Y - 1, 5, 1), initiative_id=30)
-    ]
+    records["recognitions"] = [recognition("sector", date(Y - 1, 5, 1), initiative_id=30)]
     assert not condition(NATIONAL, "national_initiative", **records).met
 
 
 def test_national_recognition_used_for_another_award_does_not_count():
     records = national_ready()
-    records["awards"] = titles(SECTOR, Y - 3) + titles(
-        SECTOR, Y, initiative_id=30, level_used="national"
-    )
+    records["awards"] = titles(SECTOR, Y - 3) + titles(SECTOR, Y, initiative_id=30, level_used="national")
     cond = condition(NATIONAL, "national_initiative", **records)
     assert not cond.met and cond.evidence[0]["reason"] == "used"
 
@@ -711,22 +664,16 @@ def test_national_title_recorded_with_its_recognition_still_counts_it():
     assert res.held and res.eligible
 
 
-@pytest.mark.parametrize(
-    ("year", "met"), [(Y - 5, False), (Y - 4, False), (Y, False), (Y - 6, True)]
-)
+@pytest.mark.parametrize(("year", "met"), [(Y - 5, False), (Y - 4, False), (Y, False), (Y - 6, True)])
 def test_national_no_discipline_over_both_periods(year, met):
-    res = result(
-        NATIONAL, disciplines=[Discipline(AN.id, year, "warning")], **national_ready()
-    )
+    res = result(NATIONAL, disciplines=[Discipline(AN.id, year, "warning")], **national_ready())
     assert res.condition("no_discipline").met is met
     assert res.eligible is met
 
 
 def test_national_counts_sector_of_y_provisionally():
     records = {
-        "awards": titles(SECTOR, Y - 3)
-        + titles(ADVANCED_WORKER, Y)
-        + titles(GRASSROOTS, Y - 2, Y - 1, Y),
+        "awards": titles(SECTOR, Y - 3) + titles(ADVANCED_WORKER, Y) + titles(GRASSROOTS, Y - 2, Y - 1, Y),
         "recognitions": [
             recognition("sector", date(Y - 1, 5, 1), initiative_id=20),
             recognition("national", date(Y - 1, 5, 1), initiative_id=30),
@@ -761,10 +708,7 @@ def test_grassroots_cap_rounds_down_with_at_least_one(lddt, percent, cap):
 
 
 def _unit_people(unit, n, first_id):
-    return [
-        Person(first_id + i, f"u{first_id + i}", f"Người {i:02d}", unit)
-        for i in range(n)
-    ]
+    return [Person(first_id + i, f"u{first_id + i}", f"Người {i:02d}", unit) for i in range(n)]
 
 
 def test_unit_caps_counts_orders_candidates_and_flags_over_cap():
@@ -774,10 +718,7 @@ def test_unit_caps_counts_orders_candidates_and_flags_over_cap():
     people = staff + small + empty
     awards = [TitleAward(p.id, Y, ADVANCED_WORKER) for p in staff + small]
     scores = {100: 80.0, 101: 92.5, 102: None, 103: 85.0}
-    recs = [
-        recognition(authors={pid: 100}, initiative_id=pid, score=score)
-        for pid, score in scores.items()
-    ]
+    recs = [recognition(authors={pid: 100}, initiative_id=pid, score=score) for pid, score in scores.items()]
     # Holds the title without any usable initiative: still counted.
     awards.append(TitleAward(104, Y, GRASSROOTS))
     results = evaluate(people=people, awards=awards, recognitions=recs)
@@ -913,9 +854,7 @@ def test_invalid_settings_are_refused(field, value, error):
 
 
 def test_settings_from_dict_ignores_unknown_keys():
-    assert Settings.from_dict({"article_quota": 2, "id": 7}) == Settings(
-        article_quota=2
-    )
+    assert Settings.from_dict({"article_quota": 2, "id": 7}) == Settings(article_quota=2)
 
 
 def test_settings_for_year_falls_back_to_latest_earlier_year_then_defaults():
