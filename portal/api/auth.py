@@ -2,7 +2,7 @@
 from flask import jsonify, request
 
 from portal.api import bp
-from portal.api.common import ApiError, install_error_handlers, json_body
+from portal.api.common import ApiError, current_api_user, install_error_handlers, json_body, token_required
 from portal.auth.services import Throttled, authenticate, issue_token
 from portal.extensions import db
 
@@ -32,6 +32,19 @@ def token():
     return jsonify({"token": token_value, "expires_at": row.expires_at.isoformat() + "Z"})
 
 
+@bp.get("/auth/me")
+@token_required
+def me():
+    """Who the token belongs to: a cheap way for a client to check its token."""
+    user = current_api_user()
+    return jsonify({
+        "username": user.username, "full_name": user.full_name, "unit": user.unit.name,
+        "position": user.position, "is_leader": user.is_leader,
+        "roles": sorted(str(r) for r in user.roles),
+        "council": {str(year): role for year, role in sorted(user.council_years().items())},
+    })
+
+
 PATHS = {
     "/auth/token": {
         "post": {
@@ -54,5 +67,25 @@ PATHS = {
                 "429": {"$ref": "#/components/responses/Error"},
             },
         }
-    }
+    },
+    "/auth/me": {
+        "get": {
+            "summary": "The account the bearer token belongs to",
+            "tags": ["auth"],
+            "responses": {
+                "200": {"description": "Account", "content": {"application/json": {"schema": {
+                    "type": "object",
+                    "required": ["username", "full_name", "unit", "roles", "council"],
+                    "properties": {
+                        "username": {"type": "string"}, "full_name": {"type": "string"},
+                        "unit": {"type": "string"}, "position": {"type": "string"},
+                        "is_leader": {"type": "boolean"},
+                        "roles": {"type": "array", "items": {"type": "string"}},
+                        "council": {"type": "object", "additionalProperties": {"type": "string"}},
+                    },
+                }}}},
+                "401": {"$ref": "#/components/responses/Error"},
+            },
+        }
+    },
 }

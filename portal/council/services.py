@@ -45,3 +45,20 @@ def remove_council_member(member, actor):
     db.session.delete(member)
     audit.record("admin.council_member_removed", actor=actor, object_type="council_member",
                  object_id=member.id, data=data)
+
+
+def update_council(council, actor, *, name=None, decision_no=None, decision_date=None):
+    """Record the establishing decision (số, ngày quyết định thành lập) and the council's name."""
+    before = {"name": council.name, "decision_no": council.decision_no,
+              "decision_date": council.decision_date}
+    if name is not None:
+        council.name = name.strip() or council.name
+    if decision_no is not None:
+        council.decision_no = decision_no.strip()
+    council.decision_date = decision_date
+    after = {"name": council.name, "decision_no": council.decision_no,
+             "decision_date": council.decision_date}
+    audit.record("admin.council_updated", actor=actor, obj=council,
+                 data={"year": council.year,
+                       "changes": {k: [before[k], after[k]] for k in after if before[k] != after[k]}})
+    return council

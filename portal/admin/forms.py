@@ -1,0 +1,192 @@
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileAllowed, FileField, FileRequired
+from sqlalchemy import select
+from wtforms import (
+    BooleanField,
+    DateField,
+    IntegerField,
+    PasswordField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp, ValidationError
+from wtforms.widgets import CheckboxInput, ListWidget
+
+from portal.admin.importing import EMAIL
+from portal.auth.models import ROLE_LABELS, UNIT_KIND_LABELS, Role, Unit, UnitKind, User
+from portal.council.models import COUNCIL_ROLE_LABELS, CouncilRole
+from portal.extensions import db
+
+try:
+    from wtforms.fields.choices import SelectChoice
+except ImportError:  # WTForms before 3.3 takes plain pairs
+    SelectChoice = None
+
+
+def option(value, label):
+    """One choice of a select; WTForms 3.3 deprecates plain (value, label) pairs."""
+    return SelectChoice(value, label) if SelectChoice else (value, label)
+
+
+class CheckboxList(SelectMultipleField):
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
+def unit_choices(include_inactive_id=None):
+    units = db.session.execute(select(Unit).order_by(Unit.kind, Unit.name)).scalars().all()
+    return [option(u.id, u.name) for u in units if u.active or u.id == include_inactive_id]
+
+
+def _email(form, field):
+    if field.data and not EMAIL.match(field.data.strip()):
+        raise ValidationError(_l("Thư điện tử không hợp lệ."))
+
+
+def _active_unit(form, field):
+    unit = db.session.get(Unit, field.data) if field.data else None
+    if unit is None:
+        raise ValidationError(_l("Vui lòng chọn một đơn vị có trong danh sách."))
+    if not unit.active and unit.id != getattr(form, "current_unit_id", None):
+        raise ValidationError(_l("Đơn vị này đã ngừng hoạt động."))
+
+
+def _int_or_none(value):
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+class UserForm(FlaskForm):
+    username = StringField(_l("Tên đăng nhập"), validators=[
+        DataRequired(_l("Vui lòng nhập tên đăng nhập.")), Length(max=64, message=_l("Tối đa 64 ký tự.")),
+        Regexp(r"^[A-Za-z0-9._-]+$", message=_l("Chỉ gồm chữ không dấu, số và . _ -"))])
+    full_name = StringField(_l("Họ và tên"), validators=[
+        DataRequired(_l("Vui lòng nhập họ và tên.")), Length(max=200, message=_l("Tối đa 200 ký tự."))])
+    unit = SelectField(_l("Đơn vị"), coerce=_int_or_none, validate_choice=False, validators=[_active_unit])
+    position = StringField(_l("Chức vụ"), validators=[Length(max=200, message=_l("Tối đa 200 ký tự."))])
+    is_leader = BooleanField(_l("Có chức danh lãnh đạo"))
+    email = StringField(_l("Thư điện tử"), validators=[Optional(), Length(max=200), _email])
+    roles = CheckboxList(_l("Vai trò chung"), choices=[option(r.value, _l(ROLE_LABELS[r])) for r in Role],
+                         validate_choice=False)
+    password = PasswordField(_l("Mật khẩu ban đầu"), validators=[Optional(), Length(max=256)],
+                             description=_l("Để trống để hệ thống tạo mật khẩu ngẫu nhiên (hiển thị một lần)."))
+
+    def __init__(self, *args, editing=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.current_unit_id = editing.unit_id if editing is not None else None
+        self.unit.choices = [option("", _l("— Chọn đơn vị —"))] + unit_choices(self.current_unit_id)
+        if editing is not None:
+            del self.username
+            del self.password
+
+    def validate_roles(self, field):
+        unknown = set(field.data or ()) - {r.value for r in Role}
+        if unknown:
+            raise ValidationError(_l("Vai trò không hợp lệ."))
+
+
+class UserFilterForm(FlaskForm):
+    class Meta:
+        csrf = False
+
+    q = StringField(_l("Tìm theo tên, tên đăng nhập, thư điện tử"))
+    unit = SelectField(_l("Đơn vị"), coerce=_int_or_none, validate_choice=False)
+    role = SelectField(_l("Vai trò"), validate_choice=False, choices=[
+        option("", _l("Mọi vai trò")), *[option(r.value, _l(ROLE_LABELS[r])) for r in Role],
+        option("council", _l("Thành viên Hội đồng (năm bất kỳ)")),
+        option("leader", _l("Có chức danh lãnh đạo"))])
+    status = SelectField(_l("Trạng thái"), validate_choice=False, choices=[
+        option("active", _l("Đang hoạt động")), option("inactive", _l("Đã khóa")),
+        option("all", _l("Tất cả"))])
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.unit.choices = [option("", _l("Mọi đơn vị"))] + unit_choices()
+
+
+class ResetPasswordForm(FlaskForm):
+    password = PasswordField(_l("Mật khẩu mới"), validators=[Optional(), Length(max=256)],
+                             description=_l("Để trống để hệ thống tạo mật khẩu ngẫu nhiên."))
+
+
+class ImportForm(FlaskForm):
+    file = FileField(_l("Tệp danh sách (.xlsx hoặc .csv)"), validators=[
+        FileRequired(_l("Vui lòng chọn tệp.")),
+        FileAllowed(["xlsx", "csv"], _l("Chỉ nhận tệp .xlsx hoặc .csv."))])
+
+
+class UnitForm(FlaskForm):
+    name = StringField(_l("Tên đơn vị"), validators=[
+        DataRequired(_l("Vui lòng nhập tên đơn vị.")), Length(max=200, message=_l("Tối đa 200 ký tự."))])
+    kind = SelectField(_l("Loại đơn vị"), choices=[option(k.value, _l(UNIT_KIND_LABELS[k])) for k in UnitKind],
+                       validate_choice=False)
+    code = StringField(_l("Mã đơn vị"), validators=[Optional(), Length(max=32, message=_l("Tối đa 32 ký tự.")),
+                                                 Regexp(r"^[A-Za-z0-9._-]+$",
+                                                        message=_l("Mã chỉ gồm chữ không dấu, số và . _ -"))])
+    active = BooleanField(_l("Đang hoạt động"), default=True)
+
+    def validate_kind(self, field):
+        if field.data not in {k.value for k in UnitKind}:
+            raise ValidationError(_l("Loại đơn vị không hợp lệ."))
+
+
+class YearForm(FlaskForm):
+    year = IntegerField(_l("Năm"), validators=[
+        DataRequired(_l("Vui lòng nhập năm.")),
+        NumberRange(2000, 2100, _l("Năm phải trong khoảng 2000–2100."))])
+    registration_deadline = DateField(_l("Hạn đăng ký danh hiệu thi đua"), validators=[Optional()])
+    submission_deadline = DateField(_l("Hạn nộp đơn sáng kiến"), validators=[Optional()])
+    review_deadline = DateField(_l("Hạn Hội đồng thẩm định"), validators=[Optional()])
+    commendation_deadline = DateField(_l("Hạn nộp hồ sơ khen thưởng"), validators=[Optional()])
+    note = TextAreaField(_l("Ghi chú"), validators=[Length(max=500, message=_l("Tối đa 500 ký tự."))])
+    is_open = BooleanField(_l("Đang nhận hồ sơ"), default=True)
+
+    def __init__(self, *args, editing=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if editing is not None:
+            del self.year
+
+
+class CouncilForm(FlaskForm):
+    name = StringField(_l("Tên Hội đồng"), validators=[
+        DataRequired(_l("Vui lòng nhập tên Hội đồng.")), Length(max=300)])
+    decision_no = StringField(_l("Số quyết định thành lập"), validators=[Length(max=64)])
+    decision_date = DateField(_l("Ngày quyết định"), validators=[Optional()])
+
+
+class CouncilMemberForm(FlaskForm):
+    user = SelectField(_l("Cán bộ"), coerce=_int_or_none, validate_choice=False)
+    role = SelectField(_l("Vai trò trong Hội đồng"), validate_choice=False,
+                       choices=[option(r.value, _l(COUNCIL_ROLE_LABELS[r])) for r in CouncilRole])
+
+    def __init__(self, *args, exclude=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        users = db.session.execute(
+            select(User).where(User.active.is_(True)).order_by(User.full_name)).scalars().all()
+        self.user.choices = [option("", _l("— Chọn cán bộ —"))] + [
+            option(u.id, f"{u.full_name} ({u.username}) — {u.unit.name}") for u in users if u.id not in exclude]
+
+    def validate_user(self, field):
+        user = db.session.get(User, field.data) if field.data else None
+        if user is None or not user.active:
+            raise ValidationError(_l("Vui lòng chọn một cán bộ có trong danh sách."))
+
+    def validate_role(self, field):
+        if field.data not in {r.value for r in CouncilRole}:
+            raise ValidationError(_l("Vai trò không hợp lệ."))
+
+
+class AuditFilterForm(FlaskForm):
+    class Meta:
+        csrf = False
+
+    initiative = IntegerField(_l("Mã sáng kiến"), validators=[Optional(), NumberRange(min=1)])
+    person = StringField(_l("Người thực hiện"), validators=[Optional(), Length(max=100)])
+    action = SelectField(_l("Thao tác"), validate_choice=False)
+    date_from = DateField(_l("Từ ngày"), validators=[Optional()])
+    date_to = DateField(_l("Đến ngày"), validators=[Optional()])

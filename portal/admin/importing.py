@@ -1,0 +1,189 @@
+"""Reading a user list from XLSX or CSV and checking each row (no Flask, no database).
+
+Columns: username, full_name, unit, position, leader, email, roles, password.
+The first row holds the column names (English codes; the Vietnamese headings of
+the template are accepted too). Rows are numbered as a spreadsheet shows them,
+so the report points at the line the person must fix.
+"""
+import csv
+import io
+import re
+from dataclasses import dataclass, field
+
+COLUMNS = ("username", "full_name", "unit", "position", "leader", "email", "roles", "password")
+REQUIRED = ("username", "full_name", "unit")
+GLOBAL_ROLES = ("admin", "emulation_officer", "editor")
+MAX_ROWS = 5000
+
+# Vietnamese headings a person may type instead of the codes.
+HEADER_ALIASES = {
+    "tên đăng nhập": "username",
+    "họ và tên": "full_name",
+    "họ tên": "full_name",
+    "đơn vị": "unit",
+    "chức vụ": "position",
+    "lãnh đạo": "leader",
+    "có chức danh lãnh đạo": "leader",
+    "thư điện tử": "email",
+    "vai trò": "roles",
+    "mật khẩu": "password",
+}
+
+TRUE_WORDS = {"1", "x", "có", "co", "yes", "y", "true", "c"}
+FALSE_WORDS = {"", "0", "không", "khong", "no", "n", "false", "k"}
+USERNAME = re.compile(r"^[a-z0-9._-]{1,64}$")
+EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+
+
+class ImportFileError(ValueError):
+    """The file as a whole cannot be read (wrong type, no header, missing columns)."""
+
+
+@dataclass
+class Row:
+    number: int                      # line number in the file (the header is line 1)
+    raw: dict
+    values: dict = field(default_factory=dict)
+    problems: list = field(default_factory=list)
+
+    @property
+    def username(self):
+        return self.values.get("username") or (self.raw.get("username") or "").strip()
+
+
+def _cell(value):
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return " ".join(str(value).split())
+
+
+def _header(name):
+    key = _cell(name).lower()
+    return HEADER_ALIASES.get(key, key.replace(" ", "_"))
+
+
+def read_table(filename, data):
+    """[(line number, {column: text})] from the bytes of an .xlsx or .csv file."""
+    name = (filename or "").lower()
+    if name.endswith(".xlsx"):
+        table = _xlsx_rows(data)
+    elif name.endswith(".csv"):
+        table = _csv_rows(data)
+    else:
+        raise ImportFileError("Chỉ nhận tệp .xlsx hoặc .csv.")
+    table = iter(table)
+    header = next(table, None)
+    if not header or not any(_cell(h) for h in header):
+        raise ImportFileError("Tệp không có dòng tiêu đề (username, full_name, unit, …).")
+    columns = [_header(h) for h in header]
+    missing = [c for c in REQUIRED if c not in columns]
+    if missing:
+        raise ImportFileError("Thiếu cột bắt buộc: " + ", ".join(missing) + ".")
+    rows = []
+    for number, cells in enumerate(table, start=2):
+        values = {col: _cell(cells[i]) if i < len(cells) else "" for i, col in enumerate(columns)
+                  if col in COLUMNS}
+        if not any(values.values()):
+            continue  # blank lines are not rows
+        rows.append((number, values))
+        if len(rows) > MAX_ROWS:
+            raise ImportFileError(f"Tệp có quá {MAX_ROWS} dòng; vui lòng chia nhỏ.")
+    if not rows:
+        raise ImportFileError("Tệp không có dòng dữ liệu nào.")
+    return rows
+
+
+def _xlsx_rows(data):
+    from zipfile import BadZipFile
+
+    from openpyxl import load_workbook
+
+    try:
+        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except (BadZipFile, KeyError, OSError, ValueError) as error:
+        raise ImportFileError("Không đọc được tệp Excel (.xlsx).") from error
+    sheet = workbook.worksheets[0]
+    rows = [list(r) for r in sheet.iter_rows(values_only=True)]
+    workbook.close()
+    return rows
+
+
+def _csv_rows(data):
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise ImportFileError("Tệp CSV phải được lưu với bảng mã UTF-8.") from error
+    first_line = text.split("\n", 1)[0]
+    delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
+    return list(csv.reader(io.StringIO(text), delimiter=delimiter))
+
+
+def parse_flag(text):
+    """True/False for a yes/no cell, None when it is neither."""
+    word = (text or "").strip().lower()
+    if word in TRUE_WORDS:
+        return True
+    if word in FALSE_WORDS:
+        return False
+    return None
+
+
+def parse_roles(text):
+    """([roles], [unknown words]) from "admin, editor" (commas, semicolons or spaces)."""
+    words = [w for w in re.split(r"[,;|\s]+", (text or "").strip().lower()) if w]
+    return [w for w in words if w in GLOBAL_ROLES], [w for w in words if w not in GLOBAL_ROLES]
+
+
+def check_row(number, raw, password_problem=None):
+    """A Row with cleaned values and the problems found in the row itself.
+
+    `password_problem(password, username)` says why a given password is refused.
+    """
+    row = Row(number, raw)
+    problems = row.problems
+    username = raw.get("username", "").strip().lower()
+    if not username:
+        problems.append("Thiếu tên đăng nhập.")
+    elif not USERNAME.match(username):
+        problems.append(f"Tên đăng nhập “{username}” chỉ được gồm chữ không dấu, số và . _ -.")
+    full_name = raw.get("full_name", "").strip()
+    if not full_name:
+        problems.append("Thiếu họ và tên.")
+    elif len(full_name) > 200:
+        problems.append("Họ và tên quá dài (tối đa 200 ký tự).")
+    unit = raw.get("unit", "").strip()
+    if not unit:
+        problems.append("Thiếu đơn vị.")
+    leader = parse_flag(raw.get("leader", ""))
+    if leader is None:
+        problems.append(f"Cột leader “{raw.get('leader')}” phải là có/không (1/0).")
+    email = raw.get("email", "").strip()
+    if email and not EMAIL.match(email):
+        problems.append(f"Thư điện tử “{email}” không hợp lệ.")
+    roles, unknown = parse_roles(raw.get("roles", ""))
+    if unknown:
+        problems.append("Vai trò không hợp lệ: " + ", ".join(unknown)
+                        + " (chỉ nhận admin, emulation_officer, editor).")
+    password = raw.get("password", "")
+    problem = password_problem(password, username) if password and password_problem else None
+    if problem:
+        problems.append(problem)
+    row.values = {
+        "username": username, "full_name": full_name, "unit": unit,
+        "position": raw.get("position", "").strip()[:200], "is_leader": bool(leader),
+        "email": email or None, "roles": roles, "password": password or None,
+    }
+    return row
+
+
+def template_csv():
+    """An example file to fill in (UTF-8 with BOM so that Excel shows Vietnamese)."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(COLUMNS)
+    writer.writerow(["ksv.an", "Nguyễn Văn An", "VKSND quận Hải Châu", "Kiểm sát viên sơ cấp",
+                     "0", "ksv.an@vks.danang.local", "", ""])
+    writer.writerow(["tp.binh", "Trần Thị Bình", "P9", "Trưởng phòng", "1", "", "editor", ""])
+    return "\ufeff" + out.getvalue()

@@ -1,0 +1,263 @@
+"""Administrative operations: check, change, flush, audit (the caller commits).
+
+Each raises AdminError with a Vietnamese message when it refuses, having
+changed nothing.
+"""
+import secrets
+import string
+from dataclasses import dataclass, field
+
+from sqlalchemy import func, select
+
+from portal.admin import importing
+from portal.admin.models import Year
+from portal.auth.models import ApiToken, Role, Unit, User, user_by_username
+from portal.auth.services import AccountError, create_user, password_problem
+from portal.core import audit
+from portal.core.timeutil import utcnow
+from portal.extensions import db
+
+
+class AdminError(ValueError):
+    """A refusal with a message for the administrator; `field` names the form field at fault."""
+
+    def __init__(self, message, field=None):
+        super().__init__(message)
+        self.message, self.field = message, field
+
+
+def generate_password(length=14):
+    """A readable random password (no look-alike characters)."""
+    alphabet = "".join(c for c in string.ascii_letters + string.digits if c not in "0O1lI")
+    return "".join(secrets.choice(alphabet) for _ in range(length))
+
+
+# -- users -------------------------------------------------------------------
+
+USER_FIELDS = ("full_name", "unit_id", "position", "is_leader", "email")
+
+
+def add_user(*, actor, username, full_name, unit, position="", is_leader=False, email=None,
+             roles=(), password=None):
+    """Create an account; returns (user, generated password or None)."""
+    username = (username or "").strip().lower()
+    if user_by_username(username):
+        raise AdminError(f"Tên đăng nhập “{username}” đã tồn tại. Vui lòng chọn tên khác.", "username")
+    if not (full_name or "").strip():
+        raise AdminError("Cần nhập họ và tên.", "full_name")
+    if unit is None:
+        raise AdminError("Vui lòng chọn một đơn vị có trong danh sách.", "unit")
+    generated = None
+    if password:
+        problem = password_problem(password, username)
+        if problem:
+            raise AdminError(problem, "password")
+    else:
+        password = generated = generate_password()
+    try:
+        user = create_user(username=username, password=password, full_name=full_name, unit=unit,
+                           roles=roles, position=position, is_leader=is_leader, email=email,
+                           actor=actor)
+    except AccountError as error:
+        raise AdminError(str(error), "username") from error
+    return user, generated
+
+
+def update_user(user, *, actor, full_name, unit, position, is_leader, email, roles):
+    if not (full_name or "").strip():
+        raise AdminError("Cần nhập họ và tên.", "full_name")
+    roles = {Role(r) for r in roles}
+    if user.id == actor.id and Role.admin in user.roles and Role.admin not in roles:
+        raise AdminError("Bạn không thể tự bỏ quyền quản trị của chính mình.", "roles")
+    before = _user_snapshot(user)
+    user.full_name = full_name.strip()
+    user.unit = unit
+    user.unit_id = unit.id
+    user.position = (position or "").strip()
+    user.is_leader = bool(is_leader)
+    user.email = (email or "").strip() or None
+    user.set_roles(roles)
+    db.session.flush()
+    after = _user_snapshot(user)
+    changes = {k: [before[k], after[k]] for k in after if before[k] != after[k]}
+    audit.record("admin.user_updated", actor=actor, obj=user,
+                 data={"username": user.username, "changes": changes},
+                 summary=f"Sửa tài khoản {user.username}")
+    return changes
+
+
+def _user_snapshot(user):
+    return {
+        "full_name": user.full_name, "unit_id": user.unit_id, "position": user.position,
+        "is_leader": user.is_leader, "email": user.email,
+        "roles": sorted(str(r) for r in user.roles),
+    }
+
+
+def set_user_active(user, active, *, actor):
+    if user.id == actor.id and not active:
+        raise AdminError("Bạn không thể tự khóa tài khoản của chính mình.")
+    if user.active == active:
+        return
+    user.active = active
+    if not active:
+        user.session_version = (user.session_version or 0) + 1  # ends the user's open sessions
+    audit.record("admin.user_reactivated" if active else "admin.user_deactivated",
+                 actor=actor, obj=user, data={"username": user.username})
+
+
+def reset_password(user, *, actor, password=None):
+    """Set a new password (generated when none is given); returns it so it can be shown once."""
+    password = password or generate_password()
+    problem = password_problem(password, user.username)
+    if problem:
+        raise AdminError(problem, "password")
+    user.set_password(password)  # also ends the user's open sessions
+    audit.record("admin.password_reset", actor=actor, obj=user, data={"username": user.username})
+    return password
+
+
+def revoke_user_tokens(user, *, actor):
+    """Revoke every valid API token of the user; returns how many."""
+    now = utcnow()
+    tokens = db.session.execute(
+        select(ApiToken).where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None))
+    ).scalars().all()
+    for token in tokens:
+        token.revoked_at = now
+    audit.record("admin.tokens_revoked", actor=actor, obj=user,
+                 data={"username": user.username, "token_ids": [t.id for t in tokens]})
+    return len(tokens)
+
+
+# -- import --------------------------------------------------------------------
+
+@dataclass
+class ImportReport:
+    rows: int = 0
+    created: list = field(default_factory=list)    # [(user, generated password or None)]
+    rejected: list = field(default_factory=list)   # [importing.Row with problems]
+
+    @property
+    def ok(self):
+        return not self.rejected
+
+
+def import_users(filename, data, *, actor):
+    """All or nothing: every row is checked first; with one bad row nothing is created.
+
+    Raises importing.ImportFileError when the file itself cannot be read.
+    """
+    table = importing.read_table(filename, data)
+    rows = [importing.check_row(number, raw, password_problem) for number, raw in table]
+    report = ImportReport(rows=len(rows))
+
+    units = db.session.execute(select(Unit)).scalars().all()
+    by_name = {" ".join(u.name.split()).lower(): u for u in units}
+    by_code = {u.code.lower(): u for u in units if u.code}
+    usernames = [r.values["username"] for r in rows if r.values["username"]]
+    taken = set(db.session.execute(
+        select(User.username).where(User.username.in_(usernames))).scalars()) if usernames else set()
+    seen = {}
+    for row in rows:
+        name = row.values["username"]
+        if name in taken:
+            row.problems.append(f"Tên đăng nhập “{name}” đã tồn tại.")
+        elif name and name in seen:
+            row.problems.append(f"Tên đăng nhập “{name}” trùng với dòng {seen[name]}.")
+        if name:
+            seen.setdefault(name, row.number)
+        wanted = row.values["unit"].lower()
+        unit = by_name.get(wanted) or by_code.get(wanted)
+        if wanted and unit is None:
+            row.problems.append(f"Không tìm thấy đơn vị “{row.values['unit']}” (nhập đúng tên hoặc mã đơn vị).")
+        elif unit is not None and not unit.active:
+            row.problems.append(f"Đơn vị “{unit.name}” đã ngừng hoạt động.")
+        row.values["unit_obj"] = unit
+    report.rejected = [r for r in rows if r.problems]
+    if report.rejected:
+        return report
+
+    for row in rows:
+        v = row.values
+        user, generated = add_user(actor=actor, username=v["username"], full_name=v["full_name"],
+                                   unit=v["unit_obj"], position=v["position"],
+                                   is_leader=v["is_leader"], email=v["email"], roles=v["roles"],
+                                   password=v["password"])
+        report.created.append((user, generated))
+    audit.record("admin.users_imported", actor=actor, object_type="user",
+                 data={"file": filename, "count": len(report.created),
+                       "usernames": [u.username for u, _ in report.created]},
+                 summary=f"Nhập {len(report.created)} tài khoản từ {filename}")
+    return report
+
+
+# -- units ---------------------------------------------------------------------
+
+def _check_unit(name, code, unit=None):
+    name = " ".join((name or "").split())
+    code = (code or "").strip() or None
+    if not name:
+        raise AdminError("Cần nhập tên đơn vị.", "name")
+    clash = db.session.execute(
+        select(Unit).where(func.lower(Unit.name) == name.lower())).scalar_one_or_none()
+    if clash is not None and clash is not unit:
+        raise AdminError(f"Đã có đơn vị tên “{name}”.", "name")
+    if code:
+        clash = db.session.execute(
+            select(Unit).where(func.lower(Unit.code) == code.lower())).scalar_one_or_none()
+        if clash is not None and clash is not unit:
+            raise AdminError(f"Mã đơn vị “{code}” đã được dùng cho “{clash.name}”.", "code")
+    return name, code
+
+
+def create_unit(*, actor, name, kind, code=None, active=True):
+    name, code = _check_unit(name, code)
+    unit = Unit(name=name, kind=kind, code=code, active=bool(active))
+    db.session.add(unit)
+    db.session.flush()
+    audit.record("admin.unit_created", actor=actor, obj=unit,
+                 data={"name": name, "kind": str(kind), "code": code, "active": unit.active})
+    return unit
+
+
+def update_unit(unit, *, actor, name, kind, code=None, active=True):
+    name, code = _check_unit(name, code, unit)
+    before = {"name": unit.name, "kind": str(unit.kind), "code": unit.code, "active": unit.active}
+    unit.name, unit.kind, unit.code, unit.active = name, kind, code, bool(active)
+    after = {"name": unit.name, "kind": str(unit.kind), "code": unit.code, "active": unit.active}
+    audit.record("admin.unit_updated", actor=actor, obj=unit,
+                 data={"changes": {k: [before[k], after[k]] for k in after if before[k] != after[k]}})
+    return unit
+
+
+# -- years ---------------------------------------------------------------------
+
+YEAR_FIELDS = ("registration_deadline", "submission_deadline", "review_deadline",
+               "commendation_deadline", "note", "is_open")
+
+
+def save_year(number, *, actor, create=False, **values):
+    """Create (create=True) or update the year `number` and its deadlines."""
+    if not 2000 <= int(number) <= 2100:
+        raise AdminError("Năm không hợp lệ.", "year")
+    submission, review = values.get("submission_deadline"), values.get("review_deadline")
+    if submission and review and review < submission:
+        raise AdminError("Hạn thẩm định không được trước hạn nộp đơn sáng kiến.", "review_deadline")
+    year = db.session.get(Year, number)
+    if create and year is not None:
+        raise AdminError(f"Năm {number} đã có.", "year")
+    if year is None:
+        if not create:
+            raise AdminError(f"Chưa có năm {number}.", "year")
+        year = Year(year=number)
+        db.session.add(year)
+    before = {k: getattr(year, k) for k in YEAR_FIELDS}
+    for key in YEAR_FIELDS:
+        if key in values:
+            setattr(year, key, values[key] if key != "note" else (values[key] or "").strip())
+    db.session.flush()
+    changes = {k: [before[k], getattr(year, k)] for k in YEAR_FIELDS if before[k] != getattr(year, k)}
+    audit.record("admin.year_created" if create else "admin.year_updated", actor=actor,
+                 object_type="year", object_id=number, data={"year": number, "changes": changes})
+    return year
