@@ -1,0 +1,181 @@
+"""Thi đua records: titles awarded, disciplinary measures, registrations, article counts,
+and the rule settings of each year. The eligibility engine (engine.py) reads them as
+plain records; these are the rows they come from.
+"""
+import enum
+from dataclasses import fields as dataclass_fields
+from datetime import datetime
+
+from sqlalchemy import Enum, Float, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from portal.core.timeutil import utcnow
+from portal.emulation import engine
+from portal.extensions import db
+
+
+class Title(enum.StrEnum):
+    advanced_worker = engine.ADVANCED_WORKER                 # Lao động tiên tiến
+    emulation_soldier_grassroots = engine.GRASSROOTS         # Chiến sỹ thi đua cơ sở
+    emulation_soldier_sector = engine.SECTOR                 # Chiến sỹ thi đua Ngành KSND
+    emulation_soldier_national = engine.NATIONAL             # Chiến sỹ thi đua toàn quốc
+
+
+class DisciplineLevel(enum.StrEnum):
+    reprimand = "reprimand"   # khiển trách
+    warning = "warning"       # cảnh cáo
+    demotion = "demotion"     # giáng chức
+    dismissal = "dismissal"   # cách chức
+
+
+class RecognitionLevel(enum.StrEnum):
+    grassroots = "grassroots"
+    sector = "sector"
+    national = "national"
+
+
+TITLE_LABELS = engine.TITLE_LABELS
+TITLE_SHORT_LABELS = {
+    engine.ADVANCED_WORKER: "LĐTT",
+    engine.GRASSROOTS: "CSTĐ cơ sở",
+    engine.SECTOR: "CSTĐ Ngành",
+    engine.NATIONAL: "CSTĐ toàn quốc",
+}
+DISCIPLINE_LABELS = {
+    "reprimand": "Khiển trách",
+    "warning": "Cảnh cáo",
+    "demotion": "Giáng chức",
+    "dismissal": "Cách chức",
+}
+
+
+def _enum(cls, length=40):
+    return Enum(cls, native_enum=False, length=length, validate_strings=True)
+
+
+class TitleAward(db.Model):
+    """A title awarded to a person for a year (danh hiệu thi đua), and the recognition it used."""
+    __tablename__ = "title_award"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
+    year: Mapped[int] = mapped_column(index=True)
+    title: Mapped[Title] = mapped_column(_enum(Title))
+    decision_no: Mapped[str] = mapped_column(String(64), default="")
+    # The initiative whose recognition (at level_used) supported the award.
+    initiative_id: Mapped[int | None] = mapped_column(
+        ForeignKey("initiative.id", ondelete="SET NULL"), index=True)
+    level_used: Mapped[RecognitionLevel | None] = mapped_column(_enum(RecognitionLevel, 16))
+    # Why it was recorded although the engine found the person not eligible.
+    reason: Mapped[str] = mapped_column(Text, default="")
+    recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    user = relationship("User", foreign_keys=[user_id])
+    recorded_by = relationship("User", foreign_keys=[recorded_by_id])
+    initiative = relationship("Initiative")
+
+    __table_args__ = (UniqueConstraint("user_id", "year", "title", name="uq_title_award_user_year_title"),)
+
+    @property
+    def title_label(self):
+        return TITLE_LABELS[self.title]
+
+    def as_record(self):
+        return engine.TitleAward(
+            self.user_id, self.year, str(self.title), self.initiative_id,
+            str(self.level_used) if self.level_used else None)
+
+
+class Discipline(db.Model):
+    """A disciplinary measure (kỷ luật) taken in a year; any of them excludes the titles."""
+    __tablename__ = "discipline"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
+    year: Mapped[int] = mapped_column(index=True)
+    level: Mapped[DisciplineLevel] = mapped_column(_enum(DisciplineLevel, 16))
+    note: Mapped[str] = mapped_column(Text, default="")
+    recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    user = relationship("User", foreign_keys=[user_id])
+
+    @property
+    def level_label(self):
+        return DISCIPLINE_LABELS[self.level]
+
+
+class Registration(db.Model):
+    """The title a person aims for in a year (đăng ký danh hiệu thi đua); one per person and year."""
+    __tablename__ = "registration"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
+    year: Mapped[int] = mapped_column(index=True)
+    title: Mapped[Title] = mapped_column(_enum(Title))
+    registered_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+    user = relationship("User", foreign_keys=[user_id])
+
+    __table_args__ = (UniqueConstraint("user_id", "year", name="uq_registration_user_year"),)
+
+    @property
+    def title_label(self):
+        return TITLE_LABELS[self.title]
+
+
+class ArticleCount(db.Model):
+    """News articles a person wrote for the website in a year (chỉ tiêu viết tin, bài)."""
+    __tablename__ = "article_count"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
+    year: Mapped[int] = mapped_column(index=True)
+    count: Mapped[int] = mapped_column(default=0)
+    recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+    user = relationship("User", foreign_keys=[user_id])
+
+    __table_args__ = (UniqueConstraint("user_id", "year", name="uq_article_count_user_year"),)
+
+
+SETTING_NAMES = tuple(f.name for f in dataclass_fields(engine.Settings))
+
+
+class EmulationSettings(db.Model):
+    """The rule settings of one year (ELIGIBILITY.md), edited by the emulation officer.
+
+    A year without a row uses the latest earlier year's, else the documented defaults.
+    """
+    __tablename__ = "emulation_settings"
+    year: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    min_author_share: Mapped[float] = mapped_column(Float, default=0)
+    allow_previous_year: Mapped[bool] = mapped_column(default=False)
+    one_use_per_level: Mapped[bool] = mapped_column(default=True)
+    article_quota: Mapped[int] = mapped_column(default=0)
+    require_registration: Mapped[bool] = mapped_column(default=False)
+    grassroots_cap_percent: Mapped[float] = mapped_column(Float, default=15)
+    sector_consecutive_years: Mapped[int] = mapped_column(default=3)
+    sector_cycle_years: Mapped[int] = mapped_column(default=3)
+    filing_window_days: Mapped[int] = mapped_column(default=365)
+    decision_due_days: Mapped[int] = mapped_column(default=90)
+    approval_fraction: Mapped[float] = mapped_column(Float, default=2 / 3)
+    updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+    updated_by = relationship("User")
+
+    def values(self):
+        return {name: getattr(self, name) for name in SETTING_NAMES}
+
+    def to_engine(self):
+        data = self.values()
+        for name in ("allow_previous_year", "one_use_per_level", "require_registration"):
+            data[name] = bool(data[name])
+        for name in ("article_quota", "sector_consecutive_years", "sector_cycle_years",
+                     "filing_window_days", "decision_due_days"):
+            data[name] = int(data[name])
+        for name in ("min_author_share", "grassroots_cap_percent", "approval_fraction"):
+            data[name] = float(data[name])
+        return engine.Settings(**data)
+

@@ -1,0 +1,404 @@
+"""Pages of the emulation office (Thường trực Hội đồng Thi đua – Khen thưởng) and of each staff member."""
+from io import BytesIO
+
+from flask import abort, current_app, flash, redirect, render_template, request, send_file, url_for
+from flask_babel import gettext
+from flask_login import current_user, login_required
+from sqlalchemy import select
+from sqlalchemy.orm import lazyload, selectinload
+from wtforms.fields.choices import SelectChoice
+
+from portal.admin.models import current_year, known_years
+from portal.auth.models import Unit, User
+from portal.core.layout import register_nav
+from portal.core.permissions import require_roles
+from portal.emulation import bp, engine, operations, services
+from portal.emulation.export import workbook_bytes
+from portal.emulation.forms import (
+    ArticlesForm,
+    AwardForm,
+    DeleteForm,
+    DisciplineForm,
+    FilterForm,
+    ImportForm,
+    MyRegistrationForm,
+    RegistrationForm,
+    SettingsForm,
+    options,
+    show_fraction,
+)
+from portal.emulation.importing import import_file
+from portal.emulation.models import (
+    DISCIPLINE_LABELS,
+    TITLE_LABELS,
+    TITLE_SHORT_LABELS,
+    ArticleCount,
+    Discipline,
+    EmulationSettings,
+    Registration,
+    TitleAward,
+)
+from portal.emulation.operations import EmulationError
+from portal.extensions import db
+
+OFFICER = "emulation_officer"
+
+register_nav("Thi đua – Khen thưởng", "emulation.overview",
+             lambda user: user.is_authenticated and user.has_role(OFFICER), order=60)
+register_nav("Thi đua của tôi", "emulation.mine", lambda user: user.is_authenticated, order=15)
+
+
+@bp.app_template_global()
+def initiative_url(initiative_id):
+    """Where an initiative named as evidence is shown (its page in the portal)."""
+    for endpoint in ("initiatives.detail", "initiatives.view", "initiatives.show"):
+        if endpoint in current_app.view_functions:
+            return url_for(endpoint, initiative_id=initiative_id)
+    return f"/initiatives/{initiative_id}"
+
+
+@bp.app_template_filter("tr")
+def translate_data(text):
+    """Translate a label that comes from data (no %-formatting, unlike _() in templates)."""
+    return gettext(str(text)) if text else ""
+
+
+@bp.app_template_filter("emu_num")
+def format_number(value):
+    """15.0 -> 15, 82.5 -> 82,5 (Vietnamese decimal comma); text passes through."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return value
+    return f"{round(value, 2):g}".replace(".", ",")
+
+
+@bp.app_context_processor
+def emulation_labels():
+    return {
+        "TITLE_LABELS": TITLE_LABELS,
+        "TITLE_SHORT_LABELS": TITLE_SHORT_LABELS,
+        "CONDITION_LABELS": engine.CONDITION_LABELS,
+        "LEVEL_LABELS_EMULATION": engine.LEVEL_LABELS,
+        "DISCIPLINE_LABELS": DISCIPLINE_LABELS,
+        "SETTING_LABELS_EMULATION": engine.SETTING_LABELS,
+    }
+
+
+def _year_or_404(year):
+    if not 2000 <= year <= 2100:
+        abort(404)
+    return year
+
+
+def _units():
+    return list(db.session.execute(
+        select(Unit).where(Unit.active.is_(True)).order_by(Unit.name)).scalars())
+
+
+def _filters(units):
+    form = FilterForm(request.args)
+    form.unit.choices = options([("", "Tất cả đơn vị")]) + [SelectChoice(str(u.id), u.name) for u in units]
+    for name in ("unit", "title", "eligible", "registered", "leader"):
+        valid = {choice.value for choice in form[name].choices}
+        if form[name].data not in valid:
+            form[name].data = ""
+    return form
+
+
+def _report_for(year, form):
+    unit_id = int(form.unit.data) if form.unit.data else None
+    return services.year_report(
+        year, unit_id=unit_id, title=form.title.data or None, eligible=form.eligible.data or None,
+        registered=form.registered.data or None, leader=form.leader.data or None)
+
+
+def _settings_context(inputs):
+    described = inputs.settings.describe()
+    for item in described:
+        if item["key"] == "approval_fraction":
+            item["value"] = show_fraction(item["value"])
+            item["default"] = show_fraction(item["default"])
+    return {"settings": described, "settings_row": inputs.settings_row}
+
+
+# -- the officer's year ------------------------------------------------------------------
+
+@bp.route("/year")
+@require_roles(OFFICER)
+def overview():
+    return redirect(url_for("emulation.year_page", year=current_year()))
+
+
+@bp.route("/year/<int:year>")
+@require_roles(OFFICER)
+def year_page(year):
+    _year_or_404(year)
+    units = _units()
+    form = _filters(units)
+    report = _report_for(year, form)
+    export_args = {k: v for k, v in request.args.items() if k in form.data and v}
+    return render_template(
+        "emulation/year.html", year=year, years=_years_around(year), form=form, report=report,
+        export_url=url_for("emulation.export", year=year, **export_args),
+        selected_title=form.title.data or None, **_settings_context(report.inputs))
+
+
+def _years_around(year):
+    years = set(known_years()) | {year, current_year()}
+    return sorted(years, reverse=True)
+
+
+@bp.route("/year/<int:year>/export.xlsx")
+@require_roles(OFFICER)
+def export(year):
+    _year_or_404(year)
+    units = _units()
+    form = _filters(units)
+    report = _report_for(year, form)
+    unit_name = next((c.label for c in form.unit.choices if c.value == form.unit.data), None) \
+        if form.unit.data else None
+    data = workbook_bytes(report, unit_name=unit_name, title=form.title.data or None)
+    name = f"xet-thi-dua-{year}.xlsx"
+    return send_file(BytesIO(data), as_attachment=True, download_name=name,
+                     mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+
+
+# -- settings -----------------------------------------------------------------------------
+
+@bp.route("/year/<int:year>/settings", methods=["GET", "POST"])
+@require_roles(OFFICER)
+def settings(year):
+    _year_or_404(year)
+    current = services.settings_for(year)
+    row = db.session.get(EmulationSettings, year)
+    if request.method == "GET":
+        form = SettingsForm(data={**current.to_dict(),
+                                  "approval_fraction": show_fraction(current.approval_fraction)})
+    else:
+        form = SettingsForm()
+    status = 200
+    if form.validate_on_submit():
+        try:
+            _row, changes = operations.save_settings(year, form.values(), actor=current_user)
+        except EmulationError as error:
+            db.session.rollback()
+            flash(error.message, "error")
+            status = error.status
+        else:
+            db.session.commit()
+            flash(f"Đã lưu thiết lập xét thi đua năm {year}"
+                  + (f" ({len(changes)} thay đổi)." if changes else " (không có thay đổi)."), "success")
+            return redirect(url_for("emulation.settings", year=year))
+    elif form.is_submitted():
+        status = 422
+    history = _settings_history(year)
+    return render_template("emulation/settings.html", year=year, form=form, row=row, history=history,
+                           inherited=row is None, defaults=engine.Settings().to_dict(),
+                           show_fraction=show_fraction), status
+
+
+def _settings_history(year):
+    from portal.core.audit import AuditEvent
+
+    return list(db.session.execute(
+        select(AuditEvent).where(AuditEvent.action == "emulation.settings_saved",
+                                 AuditEvent.object_id == str(year))
+        .order_by(AuditEvent.seq.desc()).limit(20)).scalars())
+
+
+# -- recording titles, measures, registrations, articles -------------------------------------
+
+FORMS = {
+    "titles": AwardForm,
+    "disciplines": DisciplineForm,
+    "registrations": RegistrationForm,
+    "articles": ArticlesForm,
+}
+
+
+def _record_forms(year, bound=None):
+    forms = {}
+    for kind, cls in FORMS.items():
+        if bound and bound[0] == kind:
+            forms[kind] = bound[1]
+        else:
+            forms[kind] = cls(formdata=None, data={"year": year})
+    return forms
+
+
+def _records(year):
+    def rows(model, *order):
+        return list(db.session.execute(
+            select(model).options(selectinload(model.user).options(lazyload(User.role_rows)))
+            .where(model.year == year).order_by(*order)).scalars())
+
+    return {
+        "titles": rows(TitleAward, TitleAward.title, TitleAward.id),
+        "disciplines": rows(Discipline, Discipline.id),
+        "registrations": rows(Registration, Registration.title, Registration.id),
+        "articles": rows(ArticleCount, ArticleCount.count.desc(), ArticleCount.id),
+    }
+
+
+def _people():
+    return list(db.session.execute(
+        select(User.username, User.full_name).where(User.active.is_(True)).order_by(User.full_name)).all())
+
+
+def _render_records(year, bound=None, status=200):
+    return render_template("emulation/records.html", year=year, forms=_record_forms(year, bound),
+                           records=_records(year), people=_people(), delete_form=DeleteForm(),
+                           years=_years_around(year)), status
+
+
+@bp.route("/year/<int:year>/records")
+@require_roles(OFFICER)
+def records(year):
+    _year_or_404(year)
+    return _render_records(year)
+
+
+@bp.route("/year/<int:year>/<any(titles, disciplines, registrations, articles):kind>", methods=["POST"])
+@require_roles(OFFICER)
+def record(year, kind):
+    _year_or_404(year)
+    form = FORMS[kind]()
+    if not form.validate_on_submit():
+        return _render_records(year, (kind, form), 422)
+    try:
+        user = operations.user_by_username(form.username.data)
+        if kind == "titles":
+            row = operations.record_award(
+                user, form.year.data, form.title.data, actor=current_user,
+                decision_no=form.decision_no.data, initiative_id=form.initiative_id.data,
+                level_used=form.level_used.data or None, reason=form.reason.data)
+            message = f"Đã ghi nhận danh hiệu {TITLE_LABELS[row.title]} năm {row.year} cho {user.full_name}."
+        elif kind == "disciplines":
+            row = operations.record_discipline(user, form.year.data, form.level.data, actor=current_user,
+                                               note=form.note.data)
+            message = f"Đã ghi nhận kỷ luật {DISCIPLINE_LABELS[row.level].lower()} năm {row.year} của {user.full_name}."
+        elif kind == "registrations":
+            row = operations.register(user, form.year.data, form.title.data, actor=current_user)
+            message = f"Đã đăng ký danh hiệu {TITLE_LABELS[row.title]} năm {row.year} cho {user.full_name}."
+        else:
+            row = operations.record_articles(user, form.year.data, form.count.data, actor=current_user)
+            message = f"Đã ghi nhận {row.count} tin, bài năm {row.year} của {user.full_name}."
+    except EmulationError as error:
+        db.session.rollback()
+        target = form[error.field] if error.field in form else None
+        if target is not None:
+            target.errors = list(target.errors) + [error.message]
+        else:
+            form.username.errors = list(form.username.errors) + [error.message]
+        return _render_records(year, (kind, form), error.status)
+    db.session.commit()
+    flash(message, "success")
+    return redirect(url_for("emulation.records", year=year) + f"#{kind}")
+
+
+@bp.route("/titles/<int:award_id>/delete", methods=["POST"])
+@require_roles(OFFICER)
+def delete_award(award_id):
+    award = db.session.get(TitleAward, award_id) or abort(404)
+    form = DeleteForm()
+    if not form.validate_on_submit():
+        abort(400)
+    year = award.year
+    operations.delete_award(award, actor=current_user)
+    db.session.commit()
+    flash("Đã xóa danh hiệu đã ghi nhận.", "success")
+    return redirect(url_for("emulation.records", year=year) + "#titles")
+
+
+@bp.route("/disciplines/<int:discipline_id>/delete", methods=["POST"])
+@require_roles(OFFICER)
+def delete_discipline(discipline_id):
+    row = db.session.get(Discipline, discipline_id) or abort(404)
+    form = DeleteForm()
+    if not form.validate_on_submit():
+        abort(400)
+    year = row.year
+    operations.delete_discipline(row, actor=current_user)
+    db.session.commit()
+    flash("Đã xóa hình thức kỷ luật đã ghi nhận.", "success")
+    return redirect(url_for("emulation.records", year=year) + "#disciplines")
+
+
+# -- import ---------------------------------------------------------------------------------
+
+@bp.route("/year/<int:year>/import", methods=["GET", "POST"])
+@require_roles(OFFICER)
+def import_page(year):
+    _year_or_404(year)
+    form = ImportForm()
+    report = None
+    status = 200
+    if form.validate_on_submit():
+        upload = form.file.data
+        if not upload or not upload.filename:
+            form.file.errors = ["Vui lòng chọn tệp .xlsx hoặc .csv."]
+            status = 422
+        else:
+            report = import_file(form.kind.data, upload.filename, upload.read(), actor=current_user,
+                                 default_year=year)
+            if report.ok:
+                db.session.commit()
+                flash(f"Đã nhập {report.imported} dòng.", "success")
+            else:
+                db.session.rollback()
+                status = 422
+    elif form.is_submitted():
+        status = 422
+    return render_template("emulation/import.html", year=year, form=form, report=report), status
+
+
+@bp.route("/import-template/<any(titles, disciplines, registrations, articles):kind>.csv")
+@require_roles(OFFICER)
+def import_template(kind):
+    from portal.emulation.importing import template_csv
+
+    return send_file(BytesIO(template_csv(kind)), as_attachment=True, download_name=f"mau-{kind}.csv",
+                     mimetype="text/csv")
+
+
+# -- a staff member's own record ----------------------------------------------------------------
+
+@bp.route("/me", methods=["GET", "POST"])
+@login_required
+def mine():
+    year = current_year()
+    user = current_user
+    form = MyRegistrationForm()
+    status = 200
+    if form.validate_on_submit():
+        try:
+            operations.register(user, year, form.title.data, actor=user)
+        except EmulationError as error:
+            db.session.rollback()
+            form.title.errors = [error.message]
+            status = error.status
+        else:
+            db.session.commit()
+            flash(f"Đã đăng ký danh hiệu {TITLE_LABELS[form.title.data]} năm {year}.", "success")
+            return redirect(url_for("emulation.mine"))
+    elif form.is_submitted():
+        status = 422
+    awards, registrations, recognitions = services.person_history(user)
+    inputs = services.load_year(year, user_ids=[user.id])
+    result = inputs.evaluate().get(user.id)
+    registered = inputs.registered.get(user.id)
+    if registered and not form.is_submitted():
+        form.title.data = registered
+    is_open, deadline = operations.registration_open(year)
+    uses = {}
+    for award in awards:
+        if award.initiative_id:
+            level = str(award.level_used) if award.level_used else engine.TITLE_DEFAULT_LEVEL.get(str(award.title))
+            uses.setdefault((award.initiative_id, level), []).append(award)
+    by_year = {}
+    for award in awards:
+        by_year.setdefault(award.year, []).append(award)
+    return render_template(
+        "emulation/mine.html", year=year, form=form, result=result, registered=registered,
+        awards_by_year=sorted(by_year.items(), reverse=True), registrations=registrations,
+        recognitions=sorted(recognitions, key=lambda r: r.decision_date, reverse=True), uses=uses,
+        registration_open=is_open, deadline=deadline, **_settings_context(inputs)), status

@@ -1,0 +1,365 @@
+"""Reading the database into the eligibility engine's plain records, in a fixed number of queries.
+
+The engine (engine.py) knows nothing of SQLAlchemy; this module is the only place
+that turns rows into its inputs, so the page, the export, the API and the
+operations all judge a person from the same data.
+"""
+from dataclasses import dataclass, field
+from datetime import date
+
+from sqlalchemy import and_, or_, select
+from sqlalchemy.orm import lazyload
+
+from portal.auth.models import User
+from portal.emulation import engine
+from portal.emulation.models import (
+    ArticleCount,
+    Discipline,
+    EmulationSettings,
+    Registration,
+    TitleAward,
+)
+from portal.extensions import db
+from portal.initiatives.models import Initiative, InitiativeAuthor
+from portal.initiatives.workflow import SectorStatus, Status
+
+
+@dataclass
+class YearInputs:
+    """Everything the engine needs to judge ``people`` in ``year``, plus the rows behind it."""
+    year: int
+    users: list                       # User rows, in display order
+    people: list                      # engine.Person, same order
+    recognitions: list
+    awards: list                      # engine.TitleAward
+    disciplines: list
+    registrations: list
+    articles: list
+    settings_by_year: dict
+    settings: engine.Settings
+    settings_row: EmulationSettings | None = None  # the row in force (this year's or an earlier one)
+    registered: dict = field(default_factory=dict)  # user id -> title registered in `year`
+    article_counts: dict = field(default_factory=dict)  # user id -> articles in `year`
+
+    def evaluate(self):
+        """{user id: engine.PersonResult} for the year."""
+        return engine.evaluate_year(
+            self.year, self.people, self.recognitions, self.awards, self.disciplines,
+            self.registrations, self.articles, self.settings_by_year)
+
+
+# -- settings -------------------------------------------------------------------------
+
+def settings_rows(up_to_year=None):
+    query = select(EmulationSettings).order_by(EmulationSettings.year)
+    if up_to_year is not None:
+        query = query.where(EmulationSettings.year <= up_to_year)
+    return list(db.session.execute(query).scalars())
+
+
+def settings_for(year):
+    """The engine Settings in force in ``year`` (its own row, the latest earlier one, or the defaults)."""
+    rows = {row.year: row.to_engine() for row in settings_rows(year)}
+    return engine.settings_for_year(rows, year)
+
+
+def _row_in_force(rows, year):
+    earlier = [row for row in rows if row.year <= year]
+    return earlier[-1] if earlier else None
+
+
+# -- the loader -----------------------------------------------------------------------
+
+def load_year(year, *, unit_id=None, user_ids=None):
+    """The engine's inputs for ``year``: everyone active, one unit's people, or the given users.
+
+    Eight queries whatever the number of people: settings, people, recognised
+    initiatives, their authors, awards, disciplinary measures, registrations and
+    article counts (plus one for council scores when the council exposes them).
+    """
+    rows = settings_rows(year)
+    settings_by_year = {row.year: row.to_engine() for row in rows}
+    settings = engine.settings_for_year(settings_by_year, year)
+
+    people_query = (
+        select(User)
+        .options(lazyload(User.role_rows))
+        .where(User.active.is_(True))
+        .order_by(User.unit_id, User.is_leader.desc(), User.full_name, User.id)
+    )
+    person_ids = select(User.id).where(User.active.is_(True))
+    if unit_id is not None:
+        people_query = people_query.where(User.unit_id == unit_id)
+        person_ids = person_ids.where(User.unit_id == unit_id)
+    if user_ids is not None:
+        people_query = people_query.where(User.id.in_(list(user_ids)))
+        person_ids = person_ids.where(User.id.in_(list(user_ids)))
+    users = list(db.session.execute(people_query).scalars().unique())
+    people = [engine.Person(u.id, u.username, u.full_name, u.unit.name if u.unit else "", bool(u.is_leader))
+              for u in users]
+    scoped = unit_id is not None or user_ids is not None
+
+    recognitions = load_recognitions(
+        first_year=_first_year_looked_at(year, settings), last_year=year,
+        author_ids=person_ids if scoped else None)
+
+    def of_people(model):
+        query = select(model)
+        return query.where(model.user_id.in_(person_ids)) if scoped else query
+
+    # A use of a recognition blocks it whatever the award's year: every year is read.
+    award_rows = db.session.execute(
+        of_people(TitleAward).options(lazyload("*")).where(TitleAward.year <= year)).scalars().all()
+    first = _first_year_looked_at(year, settings)
+    discipline_rows = db.session.execute(
+        of_people(Discipline).options(lazyload("*"))
+        .where(Discipline.year.between(first, year))).scalars().all()
+    registration_rows = db.session.execute(
+        of_people(Registration).options(lazyload("*")).where(Registration.year == year)).scalars().all()
+    article_rows = db.session.execute(
+        of_people(ArticleCount).options(lazyload("*")).where(ArticleCount.year == year)).scalars().all()
+
+    return YearInputs(
+        year=year,
+        users=users,
+        people=people,
+        recognitions=recognitions,
+        awards=[row.as_record() for row in award_rows],
+        disciplines=[engine.Discipline(r.user_id, r.year, str(r.level)) for r in discipline_rows],
+        registrations=[engine.Registration(r.user_id, r.year, str(r.title)) for r in registration_rows],
+        articles=[engine.ArticleCount(r.user_id, r.year, r.count) for r in article_rows],
+        settings_by_year=settings_by_year,
+        settings=settings,
+        settings_row=_row_in_force(rows, year),
+        registered={r.user_id: str(r.title) for r in registration_rows},
+        article_counts={r.user_id: r.count for r in article_rows},
+    )
+
+
+def _first_year_looked_at(year, settings):
+    """The earliest year any rule of ``year`` reads (the earlier sector period of the national title)."""
+    earliest_national = year - settings.sector_cycle_years - settings.sector_consecutive_years + 1
+    return min(year - 1, year - settings.sector_consecutive_years + 1, earliest_national)
+
+
+def recognition_filter(first_year=None, last_year=None):
+    """SQL condition: the initiative holds at least one recognition decided in the years."""
+    def decided(status_ok, column):
+        parts = [status_ok, column.is_not(None)]
+        if first_year is not None:
+            parts.append(column >= date(first_year, 1, 1))
+        if last_year is not None:
+            parts.append(column <= date(last_year, 12, 31))
+        return and_(*parts)
+
+    return or_(
+        decided(Initiative.status == Status.recognized, Initiative.decision_date),
+        decided(Initiative.sector_status == SectorStatus.recognized, Initiative.sector_decision_date),
+        decided(Initiative.national_status == SectorStatus.recognized, Initiative.national_decision_date),
+    )
+
+
+def load_recognitions(*, first_year=None, last_year=None, author_ids=None, initiative_ids=None):
+    """engine.Recognition for every recognition decided in the years (two queries, three with scores).
+
+    ``author_ids`` (a list or a subquery of user ids) keeps only initiatives with
+    one of them among the authors; their co-authors are still listed with their shares.
+    """
+    columns = (
+        Initiative.id, Initiative.title, Initiative.status, Initiative.decision_date,
+        Initiative.sector_status, Initiative.sector_decision_date,
+        Initiative.national_status, Initiative.national_decision_date,
+    )
+    query = select(*columns).where(recognition_filter(first_year, last_year))
+    if author_ids is not None:
+        query = query.where(Initiative.id.in_(
+            select(InitiativeAuthor.initiative_id).where(InitiativeAuthor.user_id.in_(author_ids))))
+    if initiative_ids is not None:
+        query = query.where(Initiative.id.in_(list(initiative_ids)))
+    rows = db.session.execute(query.order_by(Initiative.id)).all()
+    if not rows:
+        return []
+    ids = [row.id for row in rows]
+    authors = {}
+    for initiative_id, user_id, share in db.session.execute(
+            select(InitiativeAuthor.initiative_id, InitiativeAuthor.user_id, InitiativeAuthor.share)
+            .where(InitiativeAuthor.initiative_id.in_(ids), InitiativeAuthor.user_id.is_not(None))):
+        authors.setdefault(initiative_id, {})[user_id] = float(share or 0)
+    scores = best_mean_scores(ids)
+
+    def within(day):
+        return day is not None and (first_year is None or day.year >= first_year) and (
+            last_year is None or day.year <= last_year)
+
+    recognitions = []
+    for row in rows:
+        made = []
+        if row.status == Status.recognized and within(row.decision_date):
+            made.append(("grassroots", row.decision_date))
+        if row.sector_status == SectorStatus.recognized and within(row.sector_decision_date):
+            made.append(("sector", row.sector_decision_date))
+        if row.national_status == SectorStatus.recognized and within(row.national_decision_date):
+            made.append(("national", row.national_decision_date))
+        for level, decided_on in made:
+            recognitions.append(engine.Recognition(
+                row.id, row.title, level, decided_on, authors.get(row.id, {}), scores.get(row.id)))
+    return recognitions
+
+
+def best_mean_scores(initiative_ids):
+    """{initiative id: mean total score of its council appraisal}, when the council records scores.
+
+    The council area owns scoring; this reads its public helper if there is one
+    (one query for all the initiatives), and otherwise knows no score.
+    """
+    try:
+        from portal.council import scoring
+    except ImportError:
+        return {}
+    reader = getattr(scoring, "mean_totals", None)
+    if reader is None or not initiative_ids:
+        return {}
+    return {k: (None if v is None else float(v)) for k, v in reader(list(initiative_ids)).items()}
+
+
+# -- one person's record --------------------------------------------------------------
+
+def person_history(user):
+    """A staff member's awards (all years) and recognised initiatives, for their own page."""
+    awards = db.session.execute(
+        select(TitleAward).options(lazyload("*")).where(TitleAward.user_id == user.id)
+        .order_by(TitleAward.year.desc(), TitleAward.title)).scalars().all()
+    registrations = db.session.execute(
+        select(Registration).options(lazyload("*")).where(Registration.user_id == user.id)
+        .order_by(Registration.year.desc())).scalars().all()
+    recognitions = load_recognitions(author_ids=[user.id])
+    return awards, registrations, recognitions
+
+
+# -- the officer's view of a year -------------------------------------------------------
+
+COMPUTED_TITLES = engine.TITLES[1:]
+
+
+@dataclass
+class PersonLine:
+    """One person's line on the officer's page and in the export."""
+    number: int
+    user: object
+    result: object                     # engine.PersonResult
+    registered: str | None
+    articles: int
+    best_score: float | None
+
+    @property
+    def eligible_any(self):
+        return any(self.result.titles[t].eligible for t in COMPUTED_TITLES)
+
+    def title(self, code):
+        return self.result.titles[code]
+
+    def registered_not_eligible(self):
+        if not self.registered or self.registered == engine.ADVANCED_WORKER:
+            return False
+        result = self.result.titles[self.registered]
+        return not (result.eligible or result.held)
+
+
+@dataclass
+class YearReport:
+    year: int
+    inputs: YearInputs
+    results: dict
+    lines: list                        # after the filters
+    counts: dict                       # title -> {"leaders": {...}, "staff": {...}}
+    caps: list                         # [{unit, lddt_count, cap, count, over_cap, candidates: [...]}]
+    registered_not_eligible: list      # PersonLine
+    total: int                         # people in the unit scope, before the other filters
+
+
+def year_report(year, *, unit_id=None, title=None, eligible=None, registered=None, leader=None):
+    """Evaluate a year for everyone (or one unit) and apply the page's filters.
+
+    ``eligible`` / ``registered`` / ``leader`` are "yes", "no" or None. With a
+    ``title``, eligibility and registration are those of that title; without,
+    eligible means eligible for at least one title above Lao động tiên tiến.
+    """
+    inputs = load_year(year, unit_id=unit_id)
+    results = inputs.evaluate()
+    all_lines = []
+    for number, user in enumerate(inputs.users, start=1):
+        result = results[user.id]
+        all_lines.append(PersonLine(
+            number=number, user=user, result=result,
+            registered=inputs.registered.get(user.id), articles=inputs.article_counts.get(user.id, 0),
+            best_score=_best_score(result)))
+
+    def keep(line):
+        if leader and (line.user.is_leader != (leader == "yes")):
+            return False
+        if title:
+            outcome = line.title(title)
+            ok = outcome.eligible or (title == engine.ADVANCED_WORKER and outcome.held)
+            if eligible and ok != (eligible == "yes"):
+                return False
+            if registered:
+                is_registered = line.registered is not None and (
+                    engine.TITLES.index(line.registered) >= engine.TITLES.index(title))
+                if is_registered != (registered == "yes"):
+                    return False
+        else:
+            if eligible and line.eligible_any != (eligible == "yes"):
+                return False
+            if registered and (line.registered is not None) != (registered == "yes"):
+                return False
+        return True
+
+    lines = [line for line in all_lines if keep(line)]
+    for number, line in enumerate(lines, start=1):
+        line.number = number
+    return YearReport(
+        year=year, inputs=inputs, results=results, lines=lines,
+        counts=_counts(all_lines), caps=_caps(results, year, inputs, all_lines),
+        registered_not_eligible=[line for line in all_lines if line.registered_not_eligible()],
+        total=len(all_lines),
+    )
+
+
+def _best_score(result):
+    scores = [e["best_mean_score"] for e in result.titles[engine.GRASSROOTS].condition("initiative").evidence
+              if e.get("usable") and e.get("best_mean_score") is not None]
+    return max(scores) if scores else None
+
+
+def _counts(lines):
+    """Per title: held and eligible, leaders and other staff apart (the plan favours the latter)."""
+    counts = {}
+    for code in engine.TITLES:
+        entry = counts[code] = {
+            "leaders": {"people": 0, "held": 0, "eligible": 0},
+            "staff": {"people": 0, "held": 0, "eligible": 0},
+        }
+        for line in lines:
+            bucket = entry["leaders" if line.user.is_leader else "staff"]
+            outcome = line.title(code)
+            bucket["people"] += 1
+            bucket["held"] += outcome.held
+            bucket["eligible"] += outcome.eligible
+    return counts
+
+
+def _caps(results, year, inputs, lines):
+    by_id = {line.user.id: line for line in lines}
+    caps = []
+    for unit, entry in sorted(engine.unit_caps(results, year, inputs.settings_by_year).items()):
+        if not entry["lddt_count"] and not entry["count_awarded_or_eligible"]:
+            continue
+        caps.append({
+            "unit": unit,
+            "lddt_count": entry["lddt_count"],
+            "cap": entry["cap"],
+            "count": entry["count_awarded_or_eligible"],
+            "over_cap": entry["over_cap"],
+            "candidates": [by_id[pid] for pid in entry["candidates"]],
+        })
+    return caps
