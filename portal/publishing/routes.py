@@ -1,8 +1,244 @@
-from flask import render_template
+from pathlib import Path
 
-from portal.publishing import bp
+from flask import (
+    abort,
+    current_app,
+    flash,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    send_from_directory,
+    url_for,
+)
+from flask_login import current_user
+from sqlalchemy import update
 
+from portal.core.errors import abort_with
+from portal.core.layout import register_nav
+from portal.core.permissions import require_roles
+from portal.extensions import db
+from portal.initiatives.access import get_initiative_or_404
+from portal.initiatives.models import Attachment
+from portal.initiatives.workflow import LEVEL_LABELS, Status, TransitionError
+from portal.publishing import bp, operations, queries
+from portal.publishing.forms import PublishForm, UnpublishForm
+from portal.publishing.models import Publication
+from portal.search import service as search
+
+register_nav("Sáng kiến", "publishing.initiatives", order=5, section="public")
+register_nav("Biên tập", "publishing.queue", operations.can_publish, order=60)
+
+PER_PAGE = 12
+
+
+@bp.app_template_global()
+def article_url(publication, **values):
+    return url_for("publishing.article", initiative_id=publication.initiative_id,
+                   slug=publication.slug, **values)
+
+
+@bp.app_template_global()
+def level_label(level):
+    return LEVEL_LABELS.get(level, "") if level else ""
+
+
+# -- public pages ---------------------------------------------------------------------
 
 @bp.route("/")
 def home():
-    return render_template("publishing/home.html")
+    return render_template(
+        "publishing/home.html",
+        newest=queries.newest(6),
+        most_read=queries.most_read(5),
+        facets=queries.facet_counts({}),
+        total=queries.live_total(),
+    )
+
+
+@bp.route("/initiatives")
+def initiatives():
+    filters = queries.clean_filters(request.args)
+    sort = request.args.get("sort") if request.args.get("sort") in queries.SORTS else "newest"
+    page = request.args.get("page", 1, type=int) or 1
+    listing = queries.article_list(filters, sort, page, PER_PAGE)
+    return render_template(
+        "publishing/list.html", listing=listing, filters=filters, sort=sort,
+        sorts=queries.SORTS, facets=queries.facet_counts(filters),
+    )
+
+
+def _live_or_404(initiative_id):
+    publication = queries.live_publication(initiative_id)
+    if publication is None:
+        abort(404)
+    return publication
+
+
+@bp.route("/initiatives/<int:initiative_id>")
+def article_short(initiative_id):
+    publication = _live_or_404(initiative_id)
+    return redirect(article_url(publication), 301)
+
+
+@bp.route("/initiatives/<int:initiative_id>-<slug>")
+def article(initiative_id, slug):
+    publication = _live_or_404(initiative_id)
+    if slug != publication.slug:
+        if slug in {s.slug for s in publication.old_slugs}:
+            return redirect(article_url(publication), 301)
+        abort(404)
+    initiative = publication.initiative
+    related = search.related_articles(initiative, 5)
+    related_pubs = queries.publications_of(related)
+    db.session.execute(
+        update(Publication).where(Publication.id == publication.id)
+        # Keep updated_at: a reader's visit does not change the article.
+        .values(view_count=Publication.view_count + 1, updated_at=Publication.updated_at)
+        .execution_options(synchronize_session=False))
+    db.session.commit()
+    return render_template(
+        "publishing/article.html", publication=publication, initiative=initiative,
+        attachments=queries.public_attachments(initiative.id),
+        related=[(related_pubs[i.id], i) for i in related if i.id in related_pubs],
+    )
+
+
+@bp.route("/initiatives/<int:initiative_id>-<slug>/print")
+def article_print(initiative_id, slug):
+    publication = _live_or_404(initiative_id)
+    if slug != publication.slug:
+        return redirect(article_url(publication) + "/print", 301)
+    return render_template("publishing/print.html", publication=publication,
+                           initiative=publication.initiative,
+                           attachments=queries.public_attachments(initiative_id))
+
+
+@bp.route("/initiatives/<int:initiative_id>/files/<int:attachment_id>")
+def download(initiative_id, attachment_id):
+    """A public attachment of a public article; anything else is 404, whoever asks."""
+    _live_or_404(initiative_id)
+    attachment = db.session.get(Attachment, attachment_id)
+    if attachment is None or attachment.initiative_id != initiative_id or not attachment.is_public:
+        abort(404)
+    folder = Path(current_app.config["UPLOAD_FOLDER"])
+    if not (folder / attachment.stored_name).is_file():
+        abort(404)
+    response = send_from_directory(
+        folder, attachment.stored_name, as_attachment=True,
+        download_name=attachment.original_name, mimetype=attachment.content_type,
+        max_age=3600)
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@bp.route("/feed.atom")
+def feed():
+    code = (request.args.get("field") or "").strip()
+    if code:
+        return redirect(url_for("publishing.field_feed", code=code), 301)
+    return _feed(None)
+
+
+@bp.route("/fields/<code>/feed.atom")
+def field_feed(code):
+    field = queries.field_by_code(code)
+    if field is None:
+        abort(404)
+    return _feed(field)
+
+
+def _feed(field):
+    entries = queries.feed_entries(field.code if field else None)
+    updated = max((p.updated_at for p in entries), default=None)
+    response = make_response(render_template(
+        "publishing/feed.xml", entries=entries, field=field, updated=updated,
+        self_url=(url_for("publishing.field_feed", code=field.code, _external=True) if field
+                  else url_for("publishing.feed", _external=True))))
+    response.mimetype = "application/atom+xml"
+    return response
+
+
+@bp.route("/sitemap.xml")
+def sitemap():
+    rows = queries.sitemap_rows()
+    response = make_response(render_template("publishing/sitemap.xml", rows=rows))
+    response.mimetype = "application/xml"
+    return response
+
+
+# -- the editor's work ----------------------------------------------------------------
+
+@bp.route("/editor")
+@require_roles("editor")
+def queue():
+    return render_template(
+        "publishing/queue.html", waiting=operations.queue(),
+        recent=queries.newest(15), due_days=current_app.config.get(
+            "PUBLISH_DUE_DAYS", operations.PUBLISH_DUE_DAYS))
+
+
+def _refused(error):
+    db.session.rollback()
+    abort_with(error.status, error.message)
+
+
+@bp.route("/editor/<int:initiative_id>/publish", methods=["GET", "POST"])
+@require_roles("editor")
+def publish(initiative_id):
+    initiative = get_initiative_or_404(initiative_id, current_user)
+    form = PublishForm()
+    form.attachments.choices = [(a.id, a.original_name) for a in initiative.attachments]
+    if request.method == "GET":
+        form.attachments.data = [a.id for a in initiative.attachments if a.is_public]
+        if initiative.publication is not None:
+            form.public_summary.data = initiative.publication.public_summary
+    status = 200
+    if form.validate_on_submit():
+        try:
+            publication = operations.publish(
+                initiative, current_user, public_summary=form.public_summary.data or "",
+                public_attachment_ids=form.attachments.data or [])
+        except TransitionError as error:
+            _refused(error)
+        db.session.commit()
+        flash("Đã công bố sáng kiến trên Trang thông tin điện tử.", "success")
+        return redirect(article_url(publication))
+    if request.method == "POST":
+        status = 422
+    elif initiative.status != Status.recognized:
+        abort_with(409, "Chỉ sáng kiến đã được Hội đồng công nhận mới được công bố.")
+    elif initiative.publication is not None and initiative.publication.is_published:
+        abort_with(409, "Sáng kiến này đã được công bố.")
+    return render_template("publishing/publish.html", form=form, initiative=initiative), status
+
+
+@bp.route("/editor/<int:initiative_id>/unpublish", methods=["GET", "POST"])
+@require_roles("editor")
+def unpublish(initiative_id):
+    initiative = get_initiative_or_404(initiative_id, current_user)
+    publication = initiative.publication
+    if publication is None or not publication.is_published:
+        abort_with(409, "Sáng kiến này chưa được công bố nên không thể gỡ bài.")
+    form = UnpublishForm()
+    status = 200
+    if form.validate_on_submit():
+        try:
+            operations.unpublish(initiative, current_user, form.reason.data)
+        except TransitionError as error:
+            _refused(error)
+        db.session.commit()
+        flash("Đã gỡ bài khỏi Trang thông tin điện tử. Các tác giả đã được thông báo.", "success")
+        return redirect(url_for("publishing.queue"))
+    if request.method == "POST":
+        status = 422
+    return render_template("publishing/unpublish.html", form=form, initiative=initiative,
+                           publication=publication), status
+
+
+@bp.app_template_filter("plain")
+def plain_filter(text, limit=None):
+    """Markdown as plain text, for summaries in lists, feeds and meta tags."""
+    from portal.core.markup import plain_text
+
+    return plain_text(text, limit)

@@ -1,4 +1,48 @@
-"""Full-text search of initiatives (every use of Whoosh stays inside this package)."""
+"""Full-text search of initiatives (every use of Whoosh stays inside this package).
+
+`similar_initiatives(initiative, limit=5)` is the council's duplicate check;
+`flask --app portal search reindex|status` manage the indexes.
+"""
+import click
 from flask import Blueprint
+from flask.cli import AppGroup
 
 bp = Blueprint("search", __name__)
+
+from portal.search import routes  # noqa: E402,F401
+from portal.search.service import INDEXES, similar_initiatives  # noqa: E402,F401
+
+search_cli = AppGroup("search", help="The search indexes (derived from the database).")
+
+
+@search_cli.command("reindex")
+@click.option("--index", "which", type=click.Choice([*INDEXES, "all"]), default="all",
+              show_default=True, help="Which index to rebuild.")
+def reindex_command(which):
+    """Rebuild the search indexes from the database."""
+    from portal.search import service
+
+    for name in INDEXES if which == "all" else (which,):
+        count = service.reindex(name)
+        click.echo(f"Index “{name}”: {count} documents ({service.index_path(name)})")
+
+
+@search_cli.command("status")
+def status_command():
+    """Where each index stands against the database."""
+    from portal.search import service
+
+    for name in INDEXES:
+        s = service.status(name)
+        if s["position"] is None:
+            click.echo(f"{name}: not built yet ({s['path']}); it builds on first use or with "
+                       "`flask --app portal search reindex`. In the database: "
+                       f"{s['in_database']}.")
+            continue
+        click.echo(f"{name}: {s['documents']} documents, {s['in_database']} in the database; "
+                   f"outbox position {s['position']} of {s['outbox_top']} "
+                   f"({s['pending']} pending); {s['path']}")
+
+
+def init_app(app):
+    app.cli.add_command(search_cli)

@@ -1,0 +1,31 @@
+"""Forms of the editor's work."""
+from flask_wtf import FlaskForm
+from wtforms import SelectMultipleField, TextAreaField
+from wtforms.validators import DataRequired, Length, Optional
+from wtforms.widgets import CheckboxInput, ListWidget
+
+
+class MultiCheckboxField(SelectMultipleField):
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
+class PublishForm(FlaskForm):
+    public_summary = TextAreaField(
+        "Tóm tắt công bố",
+        validators=[Optional(), Length(max=3000, message="Tóm tắt tối đa 3.000 ký tự.")],
+        description="Để trống để dùng tóm tắt của tác giả. Viết ngắn gọn, dễ hiểu cho người đọc.",
+    )
+    attachments = MultiCheckboxField(
+        "Tệp đính kèm công khai", coerce=int, validate_choice=True,
+        description="Chỉ các tệp được chọn mới cho phép người đọc tải về.",
+    )
+
+
+class UnpublishForm(FlaskForm):
+    reason = TextAreaField(
+        "Lý do gỡ bài",
+        validators=[DataRequired(message="Vui lòng nêu lý do gỡ bài."),
+                    Length(min=5, max=2000, message="Lý do cần từ 5 đến 2.000 ký tự.")],
+        description="Lý do được ghi vào nhật ký và gửi tới các tác giả.",
+    )

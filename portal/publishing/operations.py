@@ -1,0 +1,166 @@
+"""Publishing and unpublishing an article. Each goes: check, change, flush, notify, log."""
+from datetime import date
+
+from flask import current_app, has_request_context, url_for
+from sqlalchemy import event, inspect, or_, select
+from sqlalchemy.orm import Session, contains_eager
+
+from portal.core import audit
+from portal.core.notifications import notify
+from portal.core.textfold import slugify
+from portal.core.timeutil import utcnow
+from portal.extensions import db
+from portal.initiatives.models import Initiative
+from portal.initiatives.workflow import NotAllowed, Status, TransitionError, WrongState
+from portal.publishing.models import Publication, PublicationSlug
+
+DEFAULT_SLUG = "sang-kien"
+PUBLISH_DUE_DAYS = 7  # the seed requires publication; after this a waiting article is overdue
+
+
+class MissingReason(TransitionError):
+    """An unpublish without a reason (422)."""
+    status = 422
+
+
+def can_publish(user):
+    return bool(getattr(user, "is_authenticated", False)) and user.has_role("editor")
+
+
+def slug_for(title):
+    return slugify(title or "", max_len=100) or DEFAULT_SLUG
+
+
+def set_slug(publication, title):
+    """Give the article the slug of `title`, keeping the old one for redirects."""
+    new = slug_for(title)
+    old = publication.slug
+    if old == new:
+        return
+    if old and old not in {s.slug for s in publication.old_slugs}:
+        publication.old_slugs.append(PublicationSlug(slug=old))
+    publication.old_slugs = [s for s in publication.old_slugs if s.slug != new]
+    publication.slug = new
+
+
+def _path(endpoint, fallback, **values):
+    # Operations also run from the command line (demo data), without a request.
+    return url_for(endpoint, **values) if has_request_context() else fallback
+
+
+def article_path(publication):
+    """The canonical path of an article: /initiatives/<id>-<slug>."""
+    return _path("publishing.article", f"/initiatives/{publication.initiative_id}-{publication.slug}",
+                 initiative_id=publication.initiative_id, slug=publication.slug)
+
+
+def _check_editor(actor):
+    if not can_publish(actor):
+        raise NotAllowed("Chỉ biên tập viên mới được công bố hoặc gỡ bài sáng kiến.")
+
+
+def publish(initiative, actor, *, public_summary="", public_attachment_ids=None):
+    """Publish a recognised initiative as an article.
+
+    `public_attachment_ids`: the attachments readers may download (None keeps
+    the current choice). Raises NotAllowed (403) for anyone but an editor and
+    WrongState (409) unless the initiative is recognised and not yet online.
+    """
+    _check_editor(actor)
+    if initiative.status != Status.recognized:
+        raise WrongState("Chỉ sáng kiến đã được Hội đồng công nhận mới được công bố.")
+    publication = initiative.publication
+    if publication is not None and publication.is_published:
+        raise WrongState("Sáng kiến này đã được công bố.")
+    now = utcnow()
+    if publication is None:
+        publication = Publication(initiative=initiative, slug="")
+        db.session.add(publication)
+    publication.is_published = True
+    publication.published_at = now
+    publication.published_by_id = actor.id
+    publication.first_published_at = publication.first_published_at or now
+    publication.public_summary = (public_summary or "").strip()
+    publication.unpublished_at = None
+    publication.unpublished_by_id = None
+    publication.unpublish_reason = ""
+    set_slug(publication, initiative.title)
+    if public_attachment_ids is not None:
+        chosen = {int(i) for i in public_attachment_ids}
+        for attachment in initiative.attachments:
+            attachment.is_public = attachment.id in chosen
+    db.session.flush()
+    notify([a.user for a in initiative.authors if a.user],
+           f"Sáng kiến “{initiative.title}” đã được công bố",
+           "Sáng kiến của bạn đã được đăng trên Trang thông tin điện tử để cán bộ, công chức "
+           "cùng học tập và áp dụng.", article_path(publication))
+    audit.record(
+        "initiative.publish", actor=actor, obj=publication, initiative_id=initiative.id,
+        data={"slug": publication.slug,
+              "public_summary": bool(publication.public_summary),
+              "public_attachments": sorted(a.id for a in initiative.attachments if a.is_public)},
+        summary="Công bố sáng kiến trên Trang thông tin điện tử")
+    return publication
+
+
+def unpublish(initiative, actor, reason):
+    """Take an article offline; the reason is required and kept in the log."""
+    _check_editor(actor)
+    publication = initiative.publication
+    if publication is None or not publication.is_published:
+        raise WrongState("Sáng kiến này chưa được công bố nên không thể gỡ bài.")
+    reason = (reason or "").strip()
+    if not reason:
+        raise MissingReason("Vui lòng nêu lý do gỡ bài.")
+    publication.is_published = False
+    publication.unpublished_at = utcnow()
+    publication.unpublished_by_id = actor.id
+    publication.unpublish_reason = reason
+    db.session.flush()
+    notify([a.user for a in initiative.authors if a.user],
+           f"Bài sáng kiến “{initiative.title}” đã được gỡ khỏi Trang thông tin điện tử",
+           f"Lý do: {reason}", _path("initiatives.dashboard", "/my"))
+    audit.record("initiative.unpublish", actor=actor, obj=publication, initiative_id=initiative.id,
+                 data={"reason": reason}, summary=f"Gỡ bài sáng kiến: {reason}")
+    return publication
+
+
+def waiting_since(initiative):
+    """When the initiative started waiting for publication."""
+    publication = initiative.publication
+    if publication is not None and publication.unpublished_at:
+        return publication.unpublished_at.date()
+    if initiative.decided_at:
+        return initiative.decided_at.date()
+    return initiative.decision_date
+
+
+def queue():
+    """Recognised initiatives not online, longest waiting first, with days waited."""
+    rows = db.session.execute(
+        select(Initiative).outerjoin(Publication, Publication.initiative_id == Initiative.id)
+        .where(Initiative.status == Status.recognized,
+               or_(Publication.id.is_(None), Publication.is_published.is_(False)))
+        .options(contains_eager(Initiative.publication))
+        .order_by(Initiative.decided_at, Initiative.id)
+    ).unique().scalars().all()
+    due = current_app.config.get("PUBLISH_DUE_DAYS", PUBLISH_DUE_DAYS)
+    today = date.today()
+    items = []
+    for initiative in rows:
+        since = waiting_since(initiative)
+        days = (today - since).days if since else None
+        items.append({"initiative": initiative, "since": since, "days": days,
+                      "overdue": days is not None and days > due})
+    items.sort(key=lambda item: -(item["days"] or 0))
+    return items
+
+
+@event.listens_for(Session, "before_flush")
+def _follow_title(session, flush_context, instances):
+    """A published article whose title changes gets the new slug; the old one redirects."""
+    for obj in session.dirty:
+        if isinstance(obj, Initiative) and inspect(obj).attrs["title"].history.has_changes():
+            publication = obj.publication
+            if publication is not None and publication.slug:
+                set_slug(publication, obj.title)

@@ -1,0 +1,182 @@
+"""What the public pages read: a fixed number of queries each, whatever the data size."""
+from dataclasses import dataclass
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import contains_eager, selectinload
+
+from portal.auth.models import Unit
+from portal.extensions import db
+from portal.initiatives.models import Attachment, Field, Initiative
+from portal.initiatives.workflow import LEVEL_LABELS, Level
+from portal.publishing.models import Publication, live_condition
+
+SORTS = {
+    "newest": ("Mới nhất", lambda: (Publication.published_at.desc(), Publication.id.desc())),
+    "oldest": ("Cũ nhất", lambda: (Publication.published_at.asc(), Publication.id.asc())),
+    "views": ("Đọc nhiều nhất", lambda: (Publication.view_count.desc(), Publication.id.desc())),
+    "title": ("Theo tên (A–Z)", lambda: (Initiative.title.asc(), Publication.id.asc())),
+    "year": ("Theo năm", lambda: (Initiative.year.desc(), Publication.published_at.desc())),
+}
+FILTERS = ("year", "field", "level", "unit")
+
+
+def _articles():
+    """Publications of live articles with their initiatives, authors, field and unit."""
+    return (
+        select(Publication)
+        .join(Publication.initiative)
+        .where(live_condition())
+        .options(contains_eager(Publication.initiative).selectinload(Initiative.authors))
+    )
+
+
+def _live_count():
+    return select(func.count(Publication.id)).join(Publication.initiative).where(live_condition())
+
+
+def clean_filters(args):
+    """The list's filters from a query string; unknown values are dropped, never an error."""
+    out = {}
+    year = (args.get("year") or "").strip()
+    if year.isdigit() and len(year) == 4:
+        out["year"] = int(year)
+    field = (args.get("field") or "").strip()
+    if field and len(field) <= 32:
+        out["field"] = field
+    level = (args.get("level") or "").strip()
+    if level in {lv.value for lv in Level}:
+        out["level"] = level
+    unit = (args.get("unit") or "").strip()
+    if unit.isdigit() and len(unit) < 10:
+        out["unit"] = int(unit)
+    return out
+
+
+def _where(query, filters, skip=None):
+    if "year" in filters and skip != "year":
+        query = query.where(Initiative.year == filters["year"])
+    if "field" in filters and skip != "field":
+        query = query.where(Initiative.field.has(Field.code == filters["field"]))
+    if "level" in filters and skip != "level":
+        query = query.where(Initiative.level == Level(filters["level"]))
+    if "unit" in filters and skip != "unit":
+        query = query.where(Initiative.unit_id == filters["unit"])
+    return query
+
+
+def facet_counts(filters):
+    """For each filter, its values with the number of articles (other filters applied).
+
+    {"year": [(2025, "2025", n)], "field": [(code, name, n)], "level": [...], "unit": [(id, name, n)]}
+    """
+    base = select(func.count(Publication.id)).select_from(Publication).join(
+        Publication.initiative).where(live_condition())
+    years = db.session.execute(
+        _where(base.add_columns(Initiative.year), filters, "year")
+        .group_by(Initiative.year).order_by(Initiative.year.desc())).all()
+    fields = db.session.execute(
+        _where(base.add_columns(Field.code, Field.name).join(Field, Field.id == Initiative.field_id),
+               filters, "field")
+        .group_by(Field.code, Field.name, Field.position).order_by(Field.position, Field.name)).all()
+    levels = db.session.execute(
+        _where(base.add_columns(Initiative.level), filters, "level")
+        .where(Initiative.level.is_not(None)).group_by(Initiative.level)).all()
+    units = db.session.execute(
+        _where(base.add_columns(Unit.id, Unit.name).join(Unit, Unit.id == Initiative.unit_id),
+               filters, "unit")
+        .group_by(Unit.id, Unit.name).order_by(Unit.name)).all()
+    level_order = list(Level)
+    return {
+        "year": [(y, str(y), n) for n, y in years],
+        "field": [(code, name, n) for n, code, name in fields],
+        "level": sorted(((lv.value, LEVEL_LABELS[lv], n) for n, lv in levels),
+                        key=lambda item: level_order.index(Level(item[0]))),
+        "unit": [(uid, name, n) for n, uid, name in units],
+    }
+
+
+@dataclass
+class ArticlePage:
+    items: list
+    total: int
+    page: int
+    per_page: int
+
+    @property
+    def pages(self):
+        return max(1, -(-self.total // self.per_page))
+
+
+def article_list(filters, sort="newest", page=1, per_page=12):
+    total = db.session.execute(_where(_live_count(), filters)).scalar_one()
+    pages = max(1, -(-total // per_page))
+    page = min(max(1, page), pages)
+    order = SORTS.get(sort, SORTS["newest"])[1]()
+    items = db.session.execute(
+        _where(_articles(), filters).order_by(*order).limit(per_page).offset((page - 1) * per_page)
+    ).unique().scalars().all()
+    return ArticlePage(items, total, page, per_page)
+
+
+def newest(limit=6):
+    return db.session.execute(
+        _articles().order_by(Publication.published_at.desc(), Publication.id.desc()).limit(limit)
+    ).unique().scalars().all()
+
+
+def most_read(limit=5):
+    return db.session.execute(
+        _articles().where(Publication.view_count > 0)
+        .order_by(Publication.view_count.desc(), Publication.id.desc()).limit(limit)
+    ).unique().scalars().all()
+
+
+def live_total():
+    return db.session.execute(_live_count()).scalar_one()
+
+
+def live_publication(initiative_id):
+    """The article of `initiative_id`, or None when it is not public."""
+    return db.session.execute(
+        _articles().where(Publication.initiative_id == initiative_id)
+        .options(selectinload(Publication.old_slugs))
+    ).unique().scalars().one_or_none()
+
+
+def public_attachments(initiative_id):
+    return db.session.execute(
+        select(Attachment).where(Attachment.initiative_id == initiative_id,
+                                 Attachment.is_public.is_(True)).order_by(Attachment.id)
+    ).scalars().all()
+
+
+def publications_of(initiatives):
+    """{initiative id: live Publication} for initiatives shown elsewhere (search, related)."""
+    ids = [i.id for i in initiatives]
+    if not ids:
+        return {}
+    rows = db.session.execute(
+        select(Publication).join(Publication.initiative)
+        .where(live_condition(), Publication.initiative_id.in_(ids))
+    ).scalars()
+    return {p.initiative_id: p for p in rows}
+
+
+def feed_entries(field_code=None, limit=30):
+    query = _articles().order_by(Publication.published_at.desc(), Publication.id.desc()).limit(limit)
+    if field_code:
+        query = query.where(Initiative.field.has(Field.code == field_code))
+    return db.session.execute(query).unique().scalars().all()
+
+
+def sitemap_rows():
+    return db.session.execute(
+        select(Publication.initiative_id, Publication.slug, Publication.updated_at,
+               Initiative.updated_at)
+        .join(Publication.initiative).where(live_condition())
+        .order_by(Publication.published_at.desc())
+    ).all()
+
+
+def field_by_code(code):
+    return db.session.execute(select(Field).where(Field.code == code)).scalar_one_or_none()
