@@ -1,0 +1,50 @@
+"""Production tests: the portal served by real gunicorn (and nginx) processes on loopback.
+
+`serve(...)` starts gunicorn with the repository's gunicorn.conf.py against the
+test's database and instance folder, waits until it answers, and stops it at
+the end of the test. Every process listens on 127.0.0.1 only.
+"""
+import subprocess
+import sys
+import time
+
+import pytest
+
+from portal.extensions import db
+from tests.production.helpers import HERE, ROOT, Server, free_port, portal_env, wait_until_up
+
+
+@pytest.fixture
+def serve(app, tmp_path):
+    """serve(app_module=None, workers=1, **env) -> Server on a free loopback port."""
+    servers = []
+    # Whatever this test wrote must be visible to the other processes.
+    db.session.commit()
+
+    def start(app_module=None, workers=1, threads=2, ready_path="/static/css/portal.css", **env):
+        port = free_port()
+        log_path = tmp_path / f"gunicorn-{port}.log"
+        command = [sys.executable, "-m", "gunicorn", "-c", str(ROOT / "gunicorn.conf.py"),
+                   "--pythonpath", str(HERE)]
+        if app_module:
+            command.append(app_module)
+        environment = portal_env(app, PORTAL_BIND=f"127.0.0.1:{port}", PORTAL_WORKERS=workers,
+                                 PORTAL_THREADS=threads, PORTAL_LOG_LEVEL="warning",
+                                 PORTAL_MAX_REQUESTS=0, **env)
+        with open(log_path, "wb") as log:
+            process = subprocess.Popen(command, cwd=ROOT, env=environment, stdout=log,
+                                       stderr=subprocess.STDOUT)
+        server = Server(process, f"http://127.0.0.1:{port}", log_path, port)
+        servers.append(server)
+        try:
+            wait_until_up(server.base + ready_path, process)
+        except RuntimeError as error:
+            raise RuntimeError(f"{error}\n--- gunicorn log ---\n{server.log()}") from None
+        time.sleep(0.2)  # let the access log line of the probe reach the file
+        server.mark()
+        return server
+
+    yield start
+    for server in servers:
+        server.stop()
+
