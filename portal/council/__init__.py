@@ -1,4 +1,28 @@
 """Hội đồng Sáng kiến: screening, assignment, scoring, decisions, documents."""
+import click
 from flask import Blueprint
+from flask.cli import with_appcontext
 
 bp = Blueprint("council", __name__, url_prefix="/council")
+
+
+def init_app(app):
+    app.cli.add_command(remind)
+
+
+@click.command("remind")
+@with_appcontext
+def remind():
+    """Mail reviewers whose scoring sheet is due within 3 days or late (run daily from cron)."""
+    from portal.council.operations import send_reminders
+    from portal.extensions import db
+
+    sent = send_reminders()
+    db.session.commit()
+    for assignment, when in sent:
+        click.echo(f"{assignment.reviewer.username} <{assignment.reviewer.email or 'không có e-mail'}>: "
+                   f"“{assignment.initiative.title}” — {when} (hạn {assignment.due_on:%d/%m/%Y})")
+    click.echo(f"Đã gửi {len(sent)} lời nhắc.")
+
+
+from portal.council import routes  # noqa: E402,F401

@@ -1,0 +1,100 @@
+"""XLSX export of a year's initiatives with their scores and outcomes (openpyxl)."""
+import io
+
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from portal.council.models import CouncilDecision, ReviewAssignment
+from portal.council.scoring import aggregate
+from portal.council.services import rubric_for, sheets_of
+from portal.extensions import db
+from portal.initiatives.models import Initiative
+from portal.initiatives.workflow import LEVEL_LABELS, SECTOR_STATUS_LABELS, STATUS_LABELS, Status
+
+OUTCOME_TEXT = {"recognized": "Công nhận", "rejected": "Không công nhận", None: ""}
+
+
+def year_rows(year):
+    """(rubric, [(initiative, aggregate, decision)]) for every initiative of `year` past draft.
+
+    Four queries whatever the number of initiatives: initiatives, assignments
+    with reviews and scores, decisions, rubric.
+    """
+    rubric = rubric_for(year)
+    initiatives = db.session.execute(
+        select(Initiative).where(Initiative.year == year, Initiative.status != Status.draft)
+        .options(selectinload(Initiative.authors)).order_by(Initiative.id)
+    ).scalars().all()
+    ids = [i.id for i in initiatives]
+    assignments, decisions = {}, {}
+    if ids:
+        for a in db.session.execute(
+                select(ReviewAssignment).where(ReviewAssignment.initiative_id.in_(ids))
+                .order_by(ReviewAssignment.id)).scalars():
+            assignments.setdefault((a.initiative_id, a.round), []).append(a)
+        for d in db.session.execute(
+                select(CouncilDecision).where(CouncilDecision.initiative_id.in_(ids))
+                .order_by(CouncilDecision.id)).scalars():
+            decisions[d.initiative_id] = d
+    rows = []
+    for initiative in initiatives:
+        decision = decisions.get(initiative.id)
+        counted = initiative.round
+        if initiative.status in (Status.recognized, Status.rejected) and decision:
+            counted = decision.round
+        sheets = sheets_of(assignments.get((initiative.id, counted), []))
+        rows.append((initiative, aggregate(rubric.specs(), sheets, rubric.thresholds()), decision))
+    return rubric, rows
+
+
+def year_workbook(year):
+    rubric, rows = year_rows(year)
+    book = Workbook()
+    sheet = book.active
+    sheet.title = f"Sáng kiến {year}"
+    headers = ["STT", "Mã", "Tên sáng kiến", "Tác giả (tỷ lệ %)", "Đơn vị", "Lĩnh vực", "Hình thức",
+               "Trạng thái", "Vòng", "Số phiếu",
+               *[f"{c.name} (TB/{c.max_score})" for c in rubric.criteria],
+               "Điểm TB", "Thấp nhất", "Cao nhất", "Độ lệch chuẩn", "Đề nghị đạt", "Đề xuất",
+               "Số QĐ", "Ngày QĐ", "Cấp", "Cấp Ngành", "Số QĐ cấp Ngành", "Ngày QĐ cấp Ngành"]
+    sheet.append(headers)
+    for cell in sheet[1]:
+        cell.font = Font(bold=True, color="FFFFFF")
+        cell.fill = PatternFill("solid", fgColor="A61B1B")
+        cell.alignment = Alignment(wrap_text=True, vertical="center", horizontal="center")
+
+    def rounded(value):
+        return None if value is None else round(value, 2)
+
+    for n, (initiative, ag, _decision) in enumerate(rows, start=1):
+        sheet.append([
+            n, initiative.id, initiative.title,
+            "; ".join(f"{a.display_name} ({a.share})" for a in initiative.authors),
+            initiative.unit.name, initiative.field.name if initiative.field else "", initiative.form_label,
+            STATUS_LABELS[initiative.status], initiative.round, ag.count,
+            *[rounded(c.mean) for c in ag.criteria],
+            rounded(ag.mean_total), ag.min_total, ag.max_total, rounded(ag.std_dev),
+            f"{ag.pass_count}/{ag.count}" if ag.count else "", OUTCOME_TEXT.get(ag.suggested, ""),
+            initiative.decision_no or "", initiative.decision_date,
+            LEVEL_LABELS[initiative.level] if initiative.level else "",
+            SECTOR_STATUS_LABELS[initiative.sector_status] if initiative.sector_status else "",
+            initiative.sector_decision_no or "", initiative.sector_decision_date,
+        ])
+    widths = {"C": 50, "D": 36, "E": 30}
+    for index in range(1, len(headers) + 1):
+        letter = get_column_letter(index)
+        sheet.column_dimensions[letter].width = widths.get(letter, 14)
+    for row in sheet.iter_rows(min_row=2):
+        for cell in row:
+            cell.alignment = Alignment(wrap_text=True, vertical="top")
+            if cell.is_date:
+                cell.number_format = "DD/MM/YYYY"
+    sheet.freeze_panes = "D2"
+    sheet.auto_filter.ref = sheet.dimensions
+    buffer = io.BytesIO()
+    book.save(buffer)
+    buffer.seek(0)
+    return buffer
