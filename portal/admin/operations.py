@@ -7,7 +7,7 @@ import secrets
 import string
 from dataclasses import dataclass, field
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from portal.admin import importing
 from portal.admin.models import Year
@@ -199,15 +199,13 @@ def _check_unit(name, code, unit=None):
     code = (code or "").strip() or None
     if not name:
         raise AdminError("Cần nhập tên đơn vị.", "name")
-    clash = db.session.execute(
-        select(Unit).where(func.lower(Unit.name) == name.lower())).scalar_one_or_none()
-    if clash is not None and clash is not unit:
+    # Compared in Python: SQLite's lower() leaves Vietnamese letters as they are.
+    others = [u for u in db.session.execute(select(Unit)).scalars() if u is not unit]
+    if any(u.name.casefold() == name.casefold() for u in others):
         raise AdminError(f"Đã có đơn vị tên “{name}”.", "name")
-    if code:
-        clash = db.session.execute(
-            select(Unit).where(func.lower(Unit.code) == code.lower())).scalar_one_or_none()
-        if clash is not None and clash is not unit:
-            raise AdminError(f"Mã đơn vị “{code}” đã được dùng cho “{clash.name}”.", "code")
+    clash = next((u for u in others if code and u.code and u.code.casefold() == code.casefold()), None)
+    if clash is not None:
+        raise AdminError(f"Mã đơn vị “{code}” đã được dùng cho “{clash.name}”.", "code")
     return name, code
 
 
