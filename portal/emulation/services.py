@@ -7,7 +7,7 @@ operations all judge a person from the same data.
 from dataclasses import dataclass, field
 from datetime import date
 
-from sqlalchemy import and_, or_, select
+from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import lazyload
 
 from portal.auth.models import User
@@ -73,9 +73,9 @@ def _row_in_force(rows, year):
 def load_year(year, *, unit_id=None, user_ids=None):
     """The engine's inputs for ``year``: everyone active, one unit's people, or the given users.
 
-    Eight queries whatever the number of people: settings, people, recognised
-    initiatives, their authors, awards, disciplinary measures, registrations and
-    article counts (plus one for council scores when the council exposes them).
+    Nine queries whatever the number of people: settings, people, recognised
+    initiatives, their authors and council scores, awards, disciplinary measures,
+    registrations and article counts.
     """
     rows = settings_rows(year)
     settings_by_year = {row.year: row.to_engine() for row in rows}
@@ -160,7 +160,7 @@ def recognition_filter(first_year=None, last_year=None):
 
 
 def load_recognitions(*, first_year=None, last_year=None, author_ids=None, initiative_ids=None):
-    """engine.Recognition for every recognition decided in the years (two queries, three with scores).
+    """engine.Recognition for every recognition decided in the years (three queries: initiatives, authors, scores).
 
     ``author_ids`` (a list or a subquery of user ids) keeps only initiatives with
     one of them among the authors; their co-authors are still listed with their shares.
@@ -207,19 +207,21 @@ def load_recognitions(*, first_year=None, last_year=None, author_ids=None, initi
 
 
 def best_mean_scores(initiative_ids):
-    """{initiative id: mean total score of its council appraisal}, when the council records scores.
+    """{initiative id: mean total score of the council decision that recognised it} (one query).
 
-    The council area owns scoring; this reads its public helper if there is one
-    (one query for all the initiatives), and otherwise knows no score.
+    The council keeps every round's decision with the mean of the reviewers'
+    totals; the recognising decision's is the score the emulation council ranks by.
     """
-    try:
-        from portal.council import scoring
-    except ImportError:
+    from portal.council.models import CouncilDecision
+
+    if not initiative_ids:
         return {}
-    reader = getattr(scoring, "mean_totals", None)
-    if reader is None or not initiative_ids:
-        return {}
-    return {k: (None if v is None else float(v)) for k, v in reader(list(initiative_ids)).items()}
+    rows = db.session.execute(
+        select(CouncilDecision.initiative_id, func.max(CouncilDecision.mean_total))
+        .where(CouncilDecision.initiative_id.in_(list(initiative_ids)),
+               CouncilDecision.outcome == "recognized", CouncilDecision.mean_total.is_not(None))
+        .group_by(CouncilDecision.initiative_id))
+    return {initiative_id: float(score) for initiative_id, score in rows}
 
 
 # -- one person's record --------------------------------------------------------------

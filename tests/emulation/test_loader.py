@@ -92,3 +92,21 @@ def test_the_loader_feeds_the_engine(make_user, recognized, award):
 
     assert results[hung.id].titles["emulation_soldier_grassroots"].eligible
     assert results[mai.id].titles["emulation_soldier_grassroots"].eligible
+
+
+def test_best_mean_score_comes_from_the_recognising_council_decision(make_user, recognized):
+    from portal.council.models import CouncilDecision
+    from portal.extensions import db
+
+    hung = make_user("hung")
+    scored = recognized([hung])
+    unscored = recognized([hung])
+    db.session.add_all([
+        CouncilDecision(initiative_id=scored.id, round=1, outcome="returned", mean_total=91.0),
+        CouncilDecision(initiative_id=scored.id, round=2, outcome="recognized", mean_total=78.5),
+    ])
+    db.session.commit()
+
+    scores = {r.initiative_id: r.best_mean_score for r in load_year(YEAR).recognitions}
+
+    assert scores == {scored.id: 78.5, unscored.id: None}
