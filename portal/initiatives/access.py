@@ -17,3 +17,19 @@ def get_initiative_or_404(initiative_id, user, *, options=()):
     if initiative is None or not initiative.can_view(user):
         abort(404)
     return initiative
+
+
+def get_attachment_or_404(initiative, attachment_id):
+    """The attachment of an initiative already checked with get_initiative_or_404; NotFound otherwise."""
+    for attachment in initiative.attachments:
+        if attachment.id == attachment_id:
+            return attachment
+    abort(404)
+
+
+def get_version_or_404(initiative, number):
+    """Frozen version `number` of an initiative already checked with get_initiative_or_404."""
+    for version in initiative.versions:
+        if version.number == number:
+            return version
+    abort(404)

@@ -8,8 +8,18 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from portal.core.timeutil import utcnow
 from portal.extensions import db
 from portal.initiatives.workflow import (
-    AUTHOR, CHAIR, LEVEL_LABELS, PAST_DRAFT, SECRETARY, STATUS_LABELS, Level, SectorStatus,
+    AUTHOR,
+    CHAIR,
+    LEVEL_LABELS,
+    PAST_DRAFT,
+    SECRETARY,
+    STATUS_LABELS,
+    Action,
+    Level,
+    SectorStatus,
     Status,
+    can,
+    waiting_for,
 )
 
 
@@ -125,6 +135,53 @@ class Initiative(db.Model):
         return LEVEL_LABELS[self.level] if self.level else ""
 
     @property
+    def requested_level_label(self):
+        return LEVEL_LABELS[self.requested_level]
+
+    @property
+    def waiting_for(self):
+        """What the initiative waits for, as its authors see it (the dashboard's column)."""
+        return waiting_for(self.status)
+
+    @property
+    def path(self):
+        """Where a person follows this initiative (used in notifications, which have no request)."""
+        return f"/my/initiatives/{self.id}"
+
+    @property
+    def latest_version(self):
+        return self.versions[-1] if self.versions else None
+
+    def sections(self):
+        """The long sections of the application, in the order of the official form."""
+        from portal.initiatives.rules import SECTIONS
+
+        return [(key, label, getattr(self, key)) for key, label in SECTIONS.items()]
+
+    def snapshot(self):
+        """Every field, the authors and the attachment list, as frozen in a version."""
+        return {
+            "title": self.title,
+            "field": self.field.code if self.field else None,
+            "field_label": self.field.name if self.field else "",
+            "form": self.form.value,
+            "form_label": FORM_LABELS[self.form],
+            "year": self.year,
+            "unit": self.unit.code if self.unit else None,
+            "unit_label": self.unit.name if self.unit else "",
+            "requested_level": self.requested_level.value,
+            "requested_level_label": LEVEL_LABELS[self.requested_level],
+            "first_applied_on": self.first_applied_on.isoformat() if self.first_applied_on else None,
+            "summary": self.summary,
+            "current_state": self.current_state,
+            "solution": self.solution,
+            "conditions": self.conditions,
+            "benefits": self.benefits,
+            "authors": [a.as_dict() for a in self.authors],
+            "attachments": [a.as_dict() for a in self.attachments],
+        }
+
+    @property
     def author_names(self):
         return [a.display_name for a in self.authors]
 
@@ -169,6 +226,16 @@ class Initiative(db.Model):
 
         return can_edit(self.status, self.roles_of(user))
 
+    def can_submit(self, user):
+        return can(self.status, Action.submit, self.roles_of(user))
+
+    def can_withdraw(self, user):
+        return can(self.status, Action.withdraw, self.roles_of(user))
+
+    def can_delete(self, user):
+        """A draft that was never submitted may be thrown away by its authors."""
+        return self.status == Status.draft and self.is_author(user) and not self.versions
+
     def __repr__(self):
         return f"<Initiative {self.id} {self.status}>"
 
@@ -197,6 +264,16 @@ class InitiativeAuthor(db.Model):
     @property
     def workplace(self):
         return self.user.unit.name if self.user else self.external_workplace
+
+    @property
+    def is_outside(self):
+        return self.user_id is None
+
+    def as_dict(self):
+        if self.user:
+            return {"username": self.user.username, "name": self.user.full_name,
+                    "workplace": self.user.unit.name, "share": self.share}
+        return {"name": self.external_name, "workplace": self.external_workplace, "share": self.share}
 
 
 class InitiativeVersion(db.Model):
@@ -231,6 +308,10 @@ class Attachment(db.Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     initiative = relationship("Initiative", back_populates="attachments")
+
+    def as_dict(self):
+        return {"id": self.id, "name": self.original_name, "stored_name": self.stored_name,
+                "content_type": self.content_type, "size": self.size, "sha256": self.sha256}
 
 
 def fields_in_order(active_only=True):

@@ -1,23 +1,364 @@
-from flask import render_template
+"""Pages of "Sáng kiến của tôi": the dashboard, the application form, detail, attachments.
+
+Routes are thin: load through `get_initiative_or_404`, validate the form, call
+one operation, commit, redirect. Refusals come back as the form with messages
+(422), or as the error page with the status (403/404/409/413).
+"""
+from flask import flash, jsonify, redirect, render_template, request, send_file, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
+from portal.admin.models import current_year, known_years
+from portal.auth.models import Unit, User
+from portal.core.audit import AuditEvent
+from portal.core.errors import abort_with
 from portal.core.layout import register_nav
+from portal.core.markup import render_markdown
 from portal.extensions import db
-from portal.initiatives import bp
-from portal.initiatives.models import Initiative, InitiativeAuthor
+from portal.initiatives import bp, operations, rules, storage
+from portal.initiatives.access import get_attachment_or_404, get_initiative_or_404, get_version_or_404
+from portal.initiatives.forms import AUTHOR_ROWS_MIN, AttachmentForm, InitiativeForm, ReasonForm
+from portal.initiatives.models import Initiative, InitiativeAuthor, InitiativeVersion, fields_in_order
+from portal.initiatives.workflow import DASHBOARD_ORDER, STATUS_LABELS, Action, TransitionError
 
 register_nav("Sáng kiến của tôi", "initiatives.dashboard",
              lambda user: user.is_authenticated, order=10)
+
+TRANSITION_ACTIONS = tuple(f"initiative.{action.value}" for action in Action)
 
 
 @bp.route("/my")
 @login_required
 def dashboard():
+    """Everything the person authored, by year and state, with what each is waiting for."""
     initiatives = db.session.execute(
         select(Initiative)
         .join(InitiativeAuthor, InitiativeAuthor.initiative_id == Initiative.id)
         .where(InitiativeAuthor.user_id == current_user.id)
+        .options(selectinload(Initiative.authors).joinedload(InitiativeAuthor.user))
         .order_by(Initiative.year.desc(), Initiative.updated_at.desc())
     ).scalars().unique().all()
-    return render_template("initiatives/dashboard.html", initiatives=initiatives)
+    status = request.args.get("status")
+    counts = {}
+    for initiative in initiatives:
+        counts[initiative.status] = counts.get(initiative.status, 0) + 1
+    shown = [i for i in initiatives if not status or i.status.value == status]
+    order = {state: n for n, state in enumerate(DASHBOARD_ORDER)}
+    years = {}
+    for initiative in sorted(shown, key=lambda i: (-i.year, order[i.status])):
+        years.setdefault(initiative.year, []).append(initiative)
+    return render_template("initiatives/dashboard.html", years=years, counts=counts,
+                           states=[s for s in DASHBOARD_ORDER if s in counts], status=status,
+                           status_labels=STATUS_LABELS, total=len(initiatives))
+
+
+# -- the application form ---------------------------------------------------------------
+
+def _fill_choices(form, initiative=None):
+    fields = fields_in_order()
+    if initiative is not None and initiative.field and initiative.field not in fields:
+        fields.append(initiative.field)
+    # Shorthand {value: label} dicts: WTForms 3.3 deprecates tuples.
+    form.field_id.choices = {"": "— Chọn lĩnh vực —", **{str(f.id): f.name for f in fields}}
+    units = db.session.execute(select(Unit).where(Unit.active.is_(True)).order_by(Unit.name)).scalars().all()
+    form.unit_id.choices = {str(u.id): u.name for u in units}
+    years = sorted(set(known_years()) | {current_year()} | ({initiative.year} if initiative else set()),
+                   reverse=True)
+    form.year.choices = {str(y): str(y) for y in years}
+
+
+def _staff_directory():
+    """Usernames offered for co-authors (a datalist: typing a name finds the account)."""
+    return db.session.execute(
+        select(User).where(User.active.is_(True)).order_by(User.full_name)
+    ).scalars().all()
+
+
+def _prefill(form, initiative):
+    form.title.data = initiative.title
+    form.field_id.data = str(initiative.field_id or "")
+    form.form_kind.data = initiative.form.value
+    form.year.data = str(initiative.year)
+    form.unit_id.data = str(initiative.unit_id)
+    form.requested_level.data = initiative.requested_level.value
+    form.first_applied_on.data = initiative.first_applied_on
+    for key in ("summary", *rules.SECTIONS):
+        getattr(form, key).data = getattr(initiative, key)
+    while len(form.authors):
+        form.authors.pop_entry()
+    for author in initiative.authors:
+        form.authors.append_entry({
+            "username": author.user.username if author.user else "",
+            "name": "" if author.user else author.external_name,
+            "workplace": "" if author.user else author.external_workplace,
+            "share": str(author.share)})
+    _pad_author_rows(form)
+    form.stamp.data = operations.edit_stamp(initiative)
+
+
+def _pad_author_rows(form):
+    while len(form.authors) < min(rules.MAX_AUTHORS, max(AUTHOR_ROWS_MIN, len(form.authors) + 1)):
+        form.authors.append_entry()
+
+
+def _render_form(form, initiative=None, status=200):
+    _pad_author_rows(form)
+    return render_template("initiatives/form.html", form=form, initiative=initiative,
+                           staff=_staff_directory(), attachment_form=AttachmentForm(),
+                           max_upload_mb=_max_upload_mb()), status
+
+
+def _max_upload_mb():
+    from flask import current_app
+
+    return current_app.config["MAX_UPLOAD_MB"]
+
+
+@bp.route("/my/initiatives/new", methods=["GET", "POST"])
+@login_required
+def create():
+    form = InitiativeForm()
+    _fill_choices(form)
+    if request.method == "GET":
+        form.year.data = str(current_year())
+        form.unit_id.data = str(current_user.unit_id)
+        form.authors[0].form.username.data = current_user.username
+        form.authors[0].form.share.data = "100"
+    if form.validate_on_submit():
+        try:
+            initiative = operations.create_initiative(current_user, form.content_values(), form.author_values())
+        except operations.InvalidInitiative as invalid:
+            db.session.rollback()
+            form.show_errors(invalid.errors)
+        else:
+            db.session.commit()
+            flash("Đã lưu bản nháp. Bạn có thể đính kèm tệp, rồi nộp khi hồ sơ đã đủ.", "success")
+            return redirect(url_for("initiatives.edit", initiative_id=initiative.id))
+    if request.method == "POST":
+        return _render_form(form, status=422)
+    return _render_form(form)
+
+
+@bp.route("/my/initiatives/<int:initiative_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit(initiative_id):
+    initiative = get_initiative_or_404(initiative_id, current_user)
+    if not initiative.can_edit(current_user):
+        _refuse_edit(initiative)
+    form = InitiativeForm()
+    _fill_choices(form, initiative)
+    if request.method == "GET":
+        _prefill(form, initiative)
+    elif form.validate_on_submit():
+        try:
+            changed = operations.update_initiative(
+                initiative, current_user, form.content_values(), form.author_values(),
+                expected_stamp=form.stamp.data or None)
+        except operations.InvalidInitiative as invalid:
+            db.session.rollback()
+            initiative = get_initiative_or_404(initiative_id, current_user)
+            form.show_errors(invalid.errors)
+        except operations.EditConflict as conflict:
+            db.session.rollback()
+            initiative = get_initiative_or_404(initiative_id, current_user)
+            form.form_errors.append(conflict.message)
+            return _render_form(form, initiative, status=409)
+        except TransitionError as error:
+            abort_with(error.status, error.message)
+        else:
+            db.session.commit()
+            flash("Đã lưu thay đổi." if changed else "Không có thay đổi nào.", "success")
+            return redirect(url_for("initiatives.edit", initiative_id=initiative.id))
+    if request.method == "POST":
+        return _render_form(form, initiative, status=422)
+    return _render_form(form, initiative)
+
+
+def _refuse_edit(initiative):
+    from portal.initiatives.workflow import check_edit
+
+    try:
+        check_edit(initiative.status, initiative.roles_of(current_user))
+    except TransitionError as error:
+        abort_with(error.status, error.message)
+
+
+@bp.route("/my/preview", methods=["POST"])
+@login_required
+def preview():
+    """Markdown → safe HTML for the live preview, through the one renderer every page uses."""
+    data = request.get_json(silent=True)
+    text = data.get("text") if isinstance(data, dict) else request.form.get("text")
+    if not isinstance(text, str):
+        return jsonify({"error": {"code": "bad_request", "message": "Thiếu nội dung cần xem trước."}}), 400
+    if len(text) > rules.LONG_MAX:
+        return jsonify({"error": {"code": "too_long", "message":
+                                  f"Nội dung vượt quá {rules.LONG_MAX:,} ký tự.".replace(",", ".")}}), 422
+    return jsonify({"html": str(render_markdown(text))})
+
+
+# -- detail, versions, history ---------------------------------------------------------------
+
+def _state_history(initiative_id):
+    return db.session.execute(
+        select(AuditEvent)
+        .where(AuditEvent.initiative_id == initiative_id, AuditEvent.action.in_(TRANSITION_ACTIONS))
+        .order_by(AuditEvent.seq)
+    ).scalars().all()
+
+
+@bp.route("/my/initiatives/<int:initiative_id>")
+@login_required
+def detail(initiative_id):
+    return _render_detail(initiative_id)
+
+
+def _render_detail(initiative_id, missing=None, status=200):
+    initiative = get_initiative_or_404(initiative_id, current_user, options=[
+        selectinload(Initiative.versions).joinedload(InitiativeVersion.submitted_by),
+        selectinload(Initiative.attachments)])
+    versions = initiative.versions
+    changes = {}
+    for before, after in zip(versions, versions[1:], strict=False):
+        changes[after.number] = rules.diff_snapshots(before.snapshot, after.snapshot)
+    return render_template("initiatives/detail.html", initiative=initiative, versions=versions,
+                           changes=changes, history=_state_history(initiative.id),
+                           reason_form=ReasonForm(), missing=missing), status
+
+
+@bp.route("/my/initiatives/<int:initiative_id>/versions/<int:number>")
+@login_required
+def version(initiative_id, number):
+    initiative = get_initiative_or_404(initiative_id, current_user,
+                                       options=[selectinload(Initiative.versions)])
+    frozen = get_version_or_404(initiative, number)
+    previous = next((v for v in initiative.versions if v.number == number - 1), None)
+    changes = rules.diff_snapshots(previous.snapshot, frozen.snapshot) if previous else None
+    return render_template("initiatives/version.html", initiative=initiative, version=frozen,
+                           snapshot=frozen.snapshot, changes=changes, sections=rules.SECTIONS)
+
+
+# -- transitions ---------------------------------------------------------------------------------
+
+def _after_transition(initiative_id, message):
+    db.session.commit()
+    flash(message, "success")
+    return redirect(url_for("initiatives.detail", initiative_id=initiative_id))
+
+
+@bp.route("/my/initiatives/<int:initiative_id>/submit", methods=["POST"])
+@login_required
+def submit(initiative_id):
+    initiative = get_initiative_or_404(initiative_id, current_user)
+    try:
+        version = operations.submit(initiative, current_user)
+    except TransitionError as error:
+        abort_with(error.status, error.message)
+    except operations.Incomplete as incomplete:
+        db.session.rollback()
+        return _render_detail(initiative_id, missing=incomplete.missing, status=422)
+    return _after_transition(initiative_id, f"Đã nộp sáng kiến (phiên bản {version.number}). "
+                                            "Thư ký Hội đồng sẽ sơ duyệt hồ sơ.")
+
+
+@bp.route("/my/initiatives/<int:initiative_id>/withdraw", methods=["POST"])
+@login_required
+def withdraw(initiative_id):
+    initiative = get_initiative_or_404(initiative_id, current_user)
+    form = ReasonForm()
+    if not form.validate():
+        abort_with(422, "Lý do rút quá dài.")
+    try:
+        operations.withdraw(initiative, current_user, form.reason.data)
+    except TransitionError as error:
+        abort_with(error.status, error.message)
+    return _after_transition(initiative_id, "Đã rút sáng kiến.")
+
+
+@bp.route("/my/initiatives/<int:initiative_id>/delete", methods=["POST"])
+@login_required
+def delete(initiative_id):
+    initiative = get_initiative_or_404(initiative_id, current_user)
+    try:
+        operations.delete_draft(initiative, current_user)
+    except TransitionError as error:
+        abort_with(error.status, error.message)
+    db.session.commit()
+    flash("Đã xóa bản nháp.", "success")
+    return redirect(url_for("initiatives.dashboard"))
+
+
+# -- attachments ---------------------------------------------------------------------------------
+
+@bp.route("/my/initiatives/<int:initiative_id>/attachments", methods=["POST"])
+@login_required
+def upload(initiative_id):
+    initiative = get_initiative_or_404(initiative_id, current_user)
+    form = AttachmentForm()
+    if not form.validate_on_submit() or not getattr(form.file.data, "filename", ""):
+        if form.csrf_token.errors:
+            abort_with(400, "Phiên làm việc đã hết hạn hoặc biểu mẫu không hợp lệ. Vui lòng tải lại trang.")
+        abort_with(422, "Vui lòng chọn tệp cần đính kèm.")
+    upload = form.file.data
+    try:
+        attachment = operations.add_attachment(initiative, current_user, upload.stream, upload.filename)
+    except TransitionError as error:
+        abort_with(error.status, error.message)
+    except storage.UploadRefused as refused:
+        db.session.rollback()
+        abort_with(refused.status, refused.message)
+    db.session.commit()
+    flash(f"Đã đính kèm tệp “{attachment.original_name}”.", "success")
+    return redirect(url_for("initiatives.edit", initiative_id=initiative_id) + "#attachments")
+
+
+@bp.route("/my/initiatives/<int:initiative_id>/attachments/<int:attachment_id>")
+@login_required
+def download(initiative_id, attachment_id):
+    initiative = get_initiative_or_404(initiative_id, current_user)
+    attachment = get_attachment_or_404(initiative, attachment_id)
+    return _send(attachment.stored_name, attachment.original_name, attachment.content_type)
+
+
+@bp.route("/my/initiatives/<int:initiative_id>/versions/<int:number>/attachments/<int:index>")
+@login_required
+def version_download(initiative_id, number, index):
+    """A file as listed in a frozen version (it stays even if removed from a later one)."""
+    initiative = get_initiative_or_404(initiative_id, current_user,
+                                       options=[selectinload(Initiative.versions)])
+    frozen = get_version_or_404(initiative, number)
+    listed = frozen.snapshot.get("attachments") or []
+    if not 0 <= index < len(listed) or not listed[index].get("stored_name"):
+        abort_with(404, "Tệp không có trong phiên bản này.")
+    item = listed[index]
+    return _send(item["stored_name"], item.get("name") or "tep-dinh-kem", item.get("content_type"))
+
+
+def _send(stored_name, name, content_type):
+    try:
+        path = storage.path_of(stored_name)
+    except FileNotFoundError:
+        abort_with(404, "Không tìm thấy tệp.")
+    if not path.is_file():
+        abort_with(404, "Tệp không còn trên máy chủ. Vui lòng báo quản trị.")
+    # send_file writes Content-Disposition: attachment with an ASCII fallback and an
+    # RFC 5987 filename* for Vietnamese names.
+    response = send_file(path, mimetype=content_type or "application/octet-stream",
+                         as_attachment=True, download_name=name, max_age=0)
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+@bp.route("/my/initiatives/<int:initiative_id>/attachments/<int:attachment_id>/delete", methods=["POST"])
+@login_required
+def remove_attachment(initiative_id, attachment_id):
+    initiative = get_initiative_or_404(initiative_id, current_user)
+    attachment = get_attachment_or_404(initiative, attachment_id)
+    try:
+        operations.remove_attachment(initiative, attachment, current_user)
+    except TransitionError as error:
+        abort_with(error.status, error.message)
+    db.session.commit()
+    flash(f"Đã xóa tệp “{attachment.original_name}”.", "success")
+    return redirect(url_for("initiatives.edit", initiative_id=initiative_id) + "#attachments")

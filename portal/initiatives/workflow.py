@@ -137,3 +137,41 @@ def can(state, action, actor_roles):
 
 def can_edit(state, actor_roles):
     return AUTHOR in actor_roles and Status(state) in EDITABLE
+
+
+def check_edit(state, actor_roles):
+    """Editing the content: authors, in draft or returned only.
+
+    Raises NotAllowed (403) for anyone but an author and WrongState (409) for an
+    author once the initiative has left their hands.
+    """
+    state = Status(state)
+    if AUTHOR not in actor_roles:
+        raise NotAllowed("Chỉ tác giả mới được sửa sáng kiến này.")
+    if state not in EDITABLE:
+        raise WrongState(
+            f"Sáng kiến đang ở trạng thái “{STATUS_LABELS[state]}”, không thể sửa. "
+            "Tác giả chỉ sửa được bản nháp hoặc khi Hội đồng trả lại để bổ sung."
+        )
+
+
+# What an initiative in each state is waiting for, as its authors see it.
+WAITING_FOR = {
+    Status.draft: "Chờ tác giả hoàn thiện và nộp",
+    Status.submitted: "Chờ Thư ký Hội đồng sơ duyệt",
+    Status.returned: "Cần bổ sung theo yêu cầu, rồi nộp lại",
+    Status.in_review: "Chờ Hội đồng thẩm định, chấm điểm",
+    Status.recognized: "Hoàn tất: đã có quyết định công nhận",
+    Status.rejected: "Hoàn tất: không được công nhận",
+    Status.withdrawn: "Đã rút, không xử lý tiếp",
+}
+
+# Display order of states on the authors' dashboard: what needs them first.
+DASHBOARD_ORDER = (
+    Status.returned, Status.draft, Status.submitted, Status.in_review,
+    Status.recognized, Status.rejected, Status.withdrawn,
+)
+
+
+def waiting_for(state):
+    return WAITING_FOR[Status(state)]

@@ -1,0 +1,145 @@
+"""Forms laid out like the official application (đơn đề nghị công nhận sáng kiến)."""
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField
+from wtforms import (
+    BooleanField,
+    DateField,
+    FieldList,
+    Form,
+    FormField,
+    HiddenField,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import DataRequired, Length, Optional, Regexp
+
+from portal.initiatives import rules
+from portal.initiatives.models import FORM_LABELS
+from portal.initiatives.workflow import LEVEL_LABELS, Level
+
+AUTHOR_ROWS_MIN = 3
+
+
+class VietnameseDateField(DateField):
+    """A date field whose parse error speaks Vietnamese (WTForms has no Vietnamese catalogue)."""
+
+    def process_formdata(self, valuelist):
+        try:
+            super().process_formdata(valuelist)
+        except ValueError:
+            raise ValueError("Ngày không hợp lệ; nhập theo dạng ngày/tháng/năm.") from None
+
+
+def _long(label, description=None):
+    return TextAreaField(label, description=description, validators=[
+        Optional(), Length(max=rules.LONG_MAX, message=f"{label} tối đa {rules.LONG_MAX:,} ký tự.".replace(",", "."))])
+
+
+class AuthorRowForm(Form):
+    """One author: a staff account by username, or an outside co-author by name and workplace."""
+    username = StringField("Tên đăng nhập", validators=[Optional(), Length(max=64)])
+    name = StringField("Họ và tên (ngoài Cổng)", validators=[Optional(), Length(max=rules.NAME_MAX)])
+    workplace = StringField("Nơi công tác", validators=[Optional(), Length(max=rules.WORKPLACE_MAX)])
+    share = StringField("Tỷ lệ (%)", validators=[Optional(), Length(max=3)])
+
+    def is_blank(self):
+        return not any((self.username.data or "", self.name.data or "", self.workplace.data or "",
+                        self.share.data or ""))
+
+    def as_author(self):
+        share = (self.share.data or "").strip()
+        author = {"share": int(share) if share.isdigit() else share or None}
+        if (self.username.data or "").strip():
+            author["username"] = self.username.data.strip()
+        else:
+            author["name"] = (self.name.data or "").strip()
+            author["workplace"] = (self.workplace.data or "").strip()
+        return author
+
+
+class InitiativeForm(FlaskForm):
+    title = StringField("Tên sáng kiến", validators=[
+        DataRequired("Vui lòng nhập tên sáng kiến."),
+        Length(max=rules.TITLE_MAX, message=f"Tên sáng kiến tối đa {rules.TITLE_MAX} ký tự.")])
+    # Choices are filled by the route; values are checked by the operations (Vietnamese messages).
+    field_id = SelectField("Lĩnh vực", validate_choice=False)
+    form_kind = SelectField("Hình thức", choices={f.value: label for f, label in FORM_LABELS.items()},
+                            default="solution", validate_choice=False)
+    year = SelectField("Năm", validate_choice=False)
+    unit_id = SelectField("Đơn vị", validate_choice=False)
+    requested_level = SelectField("Cấp đề nghị công nhận", validate_choice=False, default=Level.grassroots.value,
+                                  choices={level.value: LEVEL_LABELS[level]
+                                           for level in (Level.grassroots, Level.sector)})
+    first_applied_on = VietnameseDateField("Ngày áp dụng lần đầu hoặc áp dụng thử", validators=[Optional()])
+    summary = TextAreaField("Tóm tắt sáng kiến", validators=[
+        Optional(), Length(max=rules.SUMMARY_MAX,
+                           message=f"Tóm tắt tối đa {rules.SUMMARY_MAX:,} ký tự.".replace(",", "."))],
+        description="Vài câu nêu vấn đề, giải pháp và hiệu quả; dùng để đăng trên Trang thông tin.")
+    current_state = _long(rules.SECTIONS["current_state"],
+                          "Cách làm hiện nay, những hạn chế, nhược điểm cần khắc phục.")
+    solution = _long(rules.SECTIONS["solution"],
+                     "Mô tả bản chất giải pháp: các bước thực hiện, điểm mới so với cách làm cũ.")
+    conditions = _long(rules.SECTIONS["conditions"],
+                       "Con người, phương tiện, kinh phí, văn bản cần có để áp dụng.")
+    benefits = _long(rules.SECTIONS["benefits"],
+                     "Lợi ích đạt được hoặc dự kiến, có số liệu so sánh nếu có.")
+    authors = FieldList(FormField(AuthorRowForm), min_entries=AUTHOR_ROWS_MIN, max_entries=rules.MAX_AUTHORS)
+    stamp = HiddenField()
+
+    CONTENT = ("title", "field_id", "year", "unit_id", "requested_level", "first_applied_on",
+               "summary", "current_state", "solution", "conditions", "benefits")
+
+    def content_values(self):
+        values = {key: getattr(self, key).data for key in self.CONTENT}
+        for key in ("field_id", "unit_id", "year"):
+            values[key] = _int_or_none(values[key])
+        for key in ("title", "summary", *rules.SECTIONS):
+            values[key] = values[key] or ""
+        values["form"] = self.form_kind.data
+        return values
+
+    def author_values(self):
+        return [row.form.as_author() for row in self.authors if not row.form.is_blank()]
+
+    def show_errors(self, errors):
+        """Put an operation's refusal messages on the fields they concern."""
+        for key, messages in errors.items():
+            target = {"form": "form_kind"}.get(key, key)
+            if target == "authors":
+                self.author_errors = list(messages)
+                continue
+            field = getattr(self, target, None)
+            if field is None:
+                self.form_errors.extend(messages)
+            else:
+                field.errors = list(field.errors) + list(messages)
+
+    author_errors = ()
+
+
+class AttachmentForm(FlaskForm):
+    file = FileField("Tệp đính kèm", validators=[DataRequired("Vui lòng chọn tệp.")])
+
+
+class ReasonForm(FlaskForm):
+    reason = TextAreaField("Lý do", validators=[Optional(), Length(max=rules.RETURN_NOTE_MAX)])
+
+
+class FieldOfWorkForm(FlaskForm):
+    """Lĩnh vực (admin). Several on one page under prefixes: CSRFProtect checks the one token."""
+    class Meta:
+        csrf = False
+
+    name = StringField("Tên lĩnh vực", validators=[
+        DataRequired("Vui lòng nhập tên lĩnh vực."), Length(max=200, message="Tên lĩnh vực tối đa 200 ký tự.")])
+    code = StringField("Mã (dùng trong API)", validators=[Optional(), Length(max=32, message="Mã tối đa 32 ký tự.")],
+                       description="Chữ thường không dấu; bỏ trống để tạo từ tên.")
+    position = StringField("Thứ tự", default="0", validators=[
+        Optional(), Regexp(r"^\d{1,3}$", message="Thứ tự là số từ 0 đến 999.")])
+    active = BooleanField("Đang dùng", default=True)
+
+
+def _int_or_none(value):
+    value = str(value or "").strip()
+    return int(value) if value.isdigit() else None
