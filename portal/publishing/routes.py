@@ -91,17 +91,19 @@ def article(initiative_id, slug):
     initiative = publication.initiative
     related = search.related_articles(initiative, 5)
     related_pubs = queries.publications_of(related)
+    page = render_template(
+        "publishing/article.html", publication=publication, initiative=initiative,
+        attachments=queries.public_attachments(initiative.id),
+        related=[(related_pubs[i.id], i) for i in related if i.id in related_pubs],
+    )
+    # Counted after rendering: the commit expires what the page shows.
     db.session.execute(
         update(Publication).where(Publication.id == publication.id)
         # Keep updated_at: a reader's visit does not change the article.
         .values(view_count=Publication.view_count + 1, updated_at=Publication.updated_at)
         .execution_options(synchronize_session=False))
     db.session.commit()
-    return render_template(
-        "publishing/article.html", publication=publication, initiative=initiative,
-        attachments=queries.public_attachments(initiative.id),
-        related=[(related_pubs[i.id], i) for i in related if i.id in related_pubs],
-    )
+    return page
 
 
 @bp.route("/initiatives/<int:initiative_id>-<slug>/print")

@@ -1,0 +1,42 @@
+"""Public pages issue the same number of SQL queries at 5 and at 40 articles."""
+from portal.initiatives.workflow import Level
+
+FIELDS = [("criminal", "Hình sự"), ("civil", "Dân sự"), ("it", "Công nghệ thông tin")]
+
+
+def _add(published, start, stop):
+    made = []
+    for n in range(start, stop):
+        made.append(published(
+            f"Sáng kiến kiểm sát số {n} về hồ sơ điện tử",
+            field=FIELDS[n % 3], year=2020 + n % 5, level=list(Level)[n % 3],
+            solution=f"Kiểm sát viên lập hồ sơ điện tử, theo dõi án số {n}."))
+    return made
+
+
+def _counts(client, count_queries, urls):
+    result = {}
+    for url in urls:
+        assert client.get(url).status_code == 200, url  # warm: the index catches up first
+    for url in urls:
+        with count_queries() as counter:
+            assert client.get(url).status_code == 200, url
+        result[url] = counter.count
+    return result
+
+
+def test_public_pages_issue_a_fixed_number_of_queries(client, published, count_queries):
+    first = _add(published, 0, 5)
+    initiative, publication = first[0]
+    urls = [
+        "/", "/initiatives", "/initiatives?field=civil&sort=views&page=1",
+        f"/initiatives/{initiative.id}-{publication.slug}", "/search?q=kiem+sat",
+        "/search?q=h%E1%BB%93+s%C6%A1&year=2021", "/feed.atom", "/fields/it/feed.atom", "/sitemap.xml",
+        "/api/v1/public/initiatives", "/api/v1/public/initiatives?q=dien+tu",
+        f"/api/v1/public/initiatives/{initiative.id}",
+    ]
+    small = _counts(client, count_queries, urls)
+    _add(published, 5, 40)
+    large = _counts(client, count_queries, urls)
+    assert small == large
+    assert max(small.values()) <= 15, small
