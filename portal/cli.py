@@ -14,7 +14,7 @@ from portal.extensions import db
 
 
 def install(app):
-    for command in (init_db, seed_demo, demo_accounts, create_user, backup):
+    for command in (init_db, seed_demo, demo_accounts, create_user, backup, restore):
         app.cli.add_command(command)
     app.cli.add_command(audit_group)
 
@@ -75,7 +75,7 @@ def create_user(username, password, full_name, unit_name, roles, council_role, y
     """Create a user account."""
     from portal.auth.services import AccountError, get_or_create_unit
     from portal.auth.services import create_user as create
-    from portal.council.services import add_council_member
+    from portal.council.services import CouncilError, add_council_member
 
     if council_role and not year:
         raise click.UsageError("--council needs --year.")
@@ -85,7 +85,7 @@ def create_user(username, password, full_name, unit_name, roles, council_role, y
                       roles=roles, is_leader=leader, position=position)
         if council_role:
             add_council_member(year, user, council_role, actor=None)
-    except AccountError as error:
+    except (AccountError, CouncilError) as error:
         db.session.rollback()
         click.echo(f"Error: {error}", err=True)
         raise SystemExit(1)
@@ -149,3 +149,90 @@ def backup(dest):
     manifest["uploads"] = sum(1 for p in target_uploads.rglob("*") if p.is_file())
     (dest / "manifest.json").write_text(json.dumps(manifest, indent=2))
     click.echo(f"Backup written to {dest}: {manifest}")
+
+
+def _database_is_empty():
+    from sqlalchemy import inspect
+
+    from portal.auth.models import User
+
+    if "user" not in inspect(db.engine).get_table_names():
+        return True
+    return not db.session.execute(select(func.count(User.id))).scalar_one()
+
+
+def _replace_folder_contents(source, target):
+    """Make `target` hold exactly the files of `source` (it may be a mount point: kept, not renamed)."""
+    target.mkdir(parents=True, exist_ok=True)
+    wanted = {p.relative_to(source) for p in source.rglob("*") if p.is_file()}
+    for path in sorted(target.rglob("*"), reverse=True):
+        relative = path.relative_to(target)
+        if path.is_file() and relative not in wanted:
+            path.unlink()
+        elif path.is_dir() and not any(path.iterdir()):
+            path.rmdir()
+    for relative in sorted(wanted):
+        destination = target / relative
+        destination.parent.mkdir(parents=True, exist_ok=True)
+        temp = destination.with_name(f".restore-{destination.name}")
+        shutil.copy2(source / relative, temp)
+        temp.replace(destination)
+
+
+@click.command("restore")
+@click.argument("src", type=click.Path(exists=True, file_okay=False))
+@click.option("--force", is_flag=True, help="Overwrite a database that already holds data.")
+@with_appcontext
+def restore(src, force):
+    """Bring back a backup made by `backup`: the database, then the uploads, then the search index.
+
+    Stop the portal's workers first. The database must be of the same kind as
+    the backup (SQLite or PostgreSQL); a backup from an older version is
+    upgraded by the migrations afterwards.
+    """
+    from flask_migrate import upgrade
+
+    src = Path(src)
+    try:
+        manifest = json.loads((src / "manifest.json").read_text())
+    except (OSError, ValueError):
+        raise click.ClickException(f"{src} holds no manifest.json: not a backup made by `backup`.")
+    url = db.engine.url
+    backend = url.get_backend_name()
+    if manifest.get("database") != backend:
+        raise click.ClickException(
+            f"The backup is of a {manifest.get('database')} database; this portal uses {backend}.")
+    dump = src / manifest["database_file"]
+    if not dump.is_file():
+        raise click.ClickException(f"{dump} is missing.")
+    if not force and not _database_is_empty():
+        raise click.ClickException("The database already holds data; add --force to replace it.")
+    db.session.remove()
+    db.engine.dispose()
+    if backend == "sqlite":
+        source = sqlite3.connect(f"file:{dump}?mode=ro", uri=True)
+        target = sqlite3.connect(url.database, timeout=30)
+        with target:
+            source.backup(target)  # page by page into the live file, WAL included
+        target.close()
+        source.close()
+    else:
+        pg_restore = shutil.which("pg_restore")
+        if not pg_restore:
+            raise click.ClickException("pg_restore is needed to restore PostgreSQL (see README).")
+        plain = url.set(drivername="postgresql").render_as_string(hide_password=False)
+        subprocess.run([pg_restore, "--clean", "--if-exists", "--no-owner", "--single-transaction",
+                        "--exit-on-error", "--dbname", plain, str(dump)], check=True)
+    db.engine.dispose()
+    upgrade()  # a backup from an older version gets the newer schema
+
+    uploads = Path(current_app.config["UPLOAD_FOLDER"])
+    _replace_folder_contents(src / "uploads", uploads)
+
+    from portal.search import service as search_service
+
+    search_service.forget_indexes()
+    counts = {name: search_service.reindex(name) for name in search_service.INDEXES}
+    files = sum(1 for p in uploads.rglob("*") if p.is_file())
+    click.echo(f"Restored {src}: database ({backend}), {files} uploaded files, search index {counts}. "
+               "Other hosts: run `flask --app portal search reindex` there.")

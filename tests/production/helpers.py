@@ -1,4 +1,6 @@
-"""Running portal processes for the production tests: gunicorn on loopback, ports, readiness."""
+"""Helpers of the production tests: processes on loopback, databases of their own, snapshots."""
+import hashlib
+import logging
 import os
 import signal
 import socket
@@ -6,6 +8,7 @@ import subprocess
 import time
 import urllib.error
 import urllib.request
+from contextlib import contextmanager
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -78,3 +81,86 @@ def portal_env(app, **extra):
     return env
 
 
+
+
+# -- databases of their own: a SQLite file, or a scratch PostgreSQL database --------
+
+@contextmanager
+def scratch_database(tmp_path, label):
+    """Yield the URL of an empty database of the kind the suite runs on; dropped afterwards.
+
+    PostgreSQL (PORTAL_TEST_DATABASE_URL set): a database `scratch_<label>_<pid>`
+    on that server, so that the shared test database is never touched.
+    """
+    base = os.environ.get("PORTAL_TEST_DATABASE_URL")
+    if not base:
+        yield f"sqlite:///{tmp_path / (label + '.db')}"
+        return
+    import psycopg
+    from sqlalchemy.engine import make_url
+
+    url = make_url(base)
+    name = f"scratch_{label}_{os.getpid()}"
+    admin = url.set(drivername="postgresql").render_as_string(hide_password=False)
+    with psycopg.connect(admin, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        conn.execute(f'CREATE DATABASE "{name}"')
+    try:
+        yield url.set(database=name).render_as_string(hide_password=False)
+    finally:
+        with psycopg.connect(admin, autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def wipe_database(url):
+    """Empty a database completely, as after losing the disk or the server."""
+    from sqlalchemy.engine import make_url
+
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite":
+        for suffix in ("", "-wal", "-shm"):
+            Path(parsed.database + suffix).unlink(missing_ok=True)
+        return
+    import psycopg
+
+    with psycopg.connect(parsed.set(drivername="postgresql").render_as_string(hide_password=False),
+                         autocommit=True) as conn:
+        conn.execute("DROP SCHEMA public CASCADE")
+        conn.execute("CREATE SCHEMA public")
+
+
+@contextmanager
+def preserved_logging():
+    """Alembic's env.py calls logging.config.fileConfig, which silences every existing logger
+    and replaces the root handlers; put them back so later tests still see their logs."""
+    root = logging.getLogger()
+    handlers, level = root.handlers[:], root.level
+    loggers = {name: logger.disabled for name, logger in logging.root.manager.loggerDict.items()
+               if isinstance(logger, logging.Logger)}
+    try:
+        yield
+    finally:
+        root.handlers[:] = handlers
+        root.setLevel(level)
+        for name, logger in logging.root.manager.loggerDict.items():
+            if isinstance(logger, logging.Logger):
+                logger.disabled = loggers.get(name, False)
+
+
+def table_rows(connection):
+    """Every row of every table (alembic_version included), in primary-key order, as plain tuples."""
+    from sqlalchemy import MetaData, select
+
+    metadata = MetaData()
+    metadata.reflect(connection)
+    rows = {}
+    for table in metadata.sorted_tables:
+        order = list(table.primary_key.columns) or list(table.columns)
+        rows[table.name] = [tuple(r) for r in connection.execute(select(table).order_by(*order))]
+    return rows
+
+
+def file_digests(folder):
+    folder = Path(folder)
+    return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(folder.rglob("*")) if p.is_file()}
