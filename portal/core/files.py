@@ -36,25 +36,30 @@ def content_disposition(download_name):
     return f'attachment; filename="{name}"'
 
 
-def send_stored_file(path, download_name, mimetype=None):
+def send_stored_file(path, download_name, mimetype=None, max_age=0):
     """Answer a download of `path` (a file inside UPLOAD_FOLDER) as `download_name`.
 
     Without X-Accel-Redirect: `flask.send_file(as_attachment=True)`. With it: an
     empty response whose `X-Accel-Redirect` header names the file under the
-    proxy's internal location. Raises FileNotFoundError (the route answers 404)
-    when `path` is missing or lies outside the uploads folder.
+    proxy's internal location. `max_age` > 0 lets shared caches keep a public
+    file that long; 0 (private files) forbids storing it. Raises
+    FileNotFoundError (the route answers 404) when `path` is missing or lies
+    outside the uploads folder.
     """
     uploads = Path(current_app.config["UPLOAD_FOLDER"]).resolve()
     target = Path(path).resolve()
     if uploads not in target.parents or not target.is_file():
         raise FileNotFoundError(str(path))
+    cache_control = f"public, max-age={int(max_age)}" if max_age > 0 else "private, no-store"
     if not x_accel_enabled():
-        return send_file(target, mimetype=mimetype, as_attachment=True, download_name=download_name)
+        response = send_file(target, mimetype=mimetype, as_attachment=True, download_name=download_name,
+                             max_age=max_age)
+        response.headers["Cache-Control"] = cache_control
+        return response
     prefix = current_app.config.get("X_ACCEL_PREFIX", DEFAULT_PREFIX)
     relative = target.relative_to(uploads).as_posix()
     response = Response(status=200, mimetype=mimetype or "application/octet-stream")
     response.headers["X-Accel-Redirect"] = prefix.rstrip("/") + "/" + quote(relative)
     response.headers["Content-Disposition"] = content_disposition(download_name)
-    # Attachments are private to those the route let through: never in a shared cache.
-    response.headers["Cache-Control"] = "private, no-store"
+    response.headers["Cache-Control"] = cache_control
     return response

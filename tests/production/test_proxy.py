@@ -105,7 +105,8 @@ def test_pages_static_files_and_downloads_go_through_nginx(app, serve, nginx):
     assert headers["Content-Disposition"].startswith("attachment;")
     assert "filename*=UTF-8''B%C3%A1o%20c%C3%A1o" in headers["Content-Disposition"]
     assert headers["X-Content-Type-Options"] == "nosniff"
-    assert "no-store" in headers["Cache-Control"]
+    assert headers["Content-Type"] == "application/pdf"
+    assert headers.get_all("Cache-Control") == ["private, no-store"]
 
     # The internal location cannot be asked for directly, nor can the app be fooled into a path.
     assert get(base + f"/_protected_uploads/{stored}")[0] == 404
