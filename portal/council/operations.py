@@ -7,9 +7,8 @@ council's own rules (409 conflict, 422 bad input, 403 wrong person).
 """
 from datetime import date, timedelta
 
-from flask import current_app, url_for
+from flask import current_app
 from sqlalchemy import select
-from werkzeug.routing import BuildError
 
 from portal.core import audit
 from portal.core.notifications import notify
@@ -68,19 +67,9 @@ class Refused(TransitionError):
 
 # -- links in notifications (paths; mail adds the site's base URL) --------------
 
-def _path(endpoint, fallback, **values):
-    try:
-        return url_for(endpoint, **values)
-    except (BuildError, RuntimeError):
-        return fallback
-
-
 def author_link(initiative):
-    for endpoint in ("initiatives.detail", "initiatives.show", "initiatives.view"):
-        path = _path(endpoint, None, initiative_id=initiative.id)
-        if path:
-            return path
-    return "/my"
+    """The authors' page of the initiative (the submission area's `Initiative.path`)."""
+    return getattr(initiative, "path", None) or "/my"
 
 
 def review_link(initiative):
