@@ -111,8 +111,8 @@ def _report_for(year, form):
         registered=form.registered.data or None, leader=form.leader.data or None)
 
 
-def _settings_context(inputs):
-    described = inputs.settings.describe()
+def _settings_context(inputs, codes=None):
+    described = inputs.settings.describe() if codes is None else inputs.settings.describe_for(codes)
     for item in described:
         if item["key"] == "approval_fraction":
             item["value"] = show_fraction(item["value"])
@@ -401,4 +401,13 @@ def mine():
         "emulation/mine.html", year=year, form=form, result=result, registered=registered,
         awards_by_year=sorted(by_year.items(), reverse=True), registrations=registrations,
         recognitions=sorted(recognitions, key=lambda r: r.decision_date, reverse=True), uses=uses,
-        registration_open=is_open, deadline=deadline, **_settings_context(inputs)), status
+        registration_open=is_open, deadline=deadline,
+        **_settings_context(inputs, _codes_of(result, registered))), status
+
+
+def _codes_of(result, registered):
+    """Condition codes of the title shown to the person (the settings beside it are those they read)."""
+    if result is None:
+        return []
+    target = registered if registered and registered != engine.ADVANCED_WORKER else engine.GRASSROOTS
+    return [c.code for c in result.titles[target].conditions]
