@@ -206,7 +206,8 @@ def api_submit_review(initiative_id):
     from flask import request
 
     initiative = _load(initiative_id)
-    fields = _review_fields(json_body()) if request.get_data() else {}
+    # The body is optional: the sheet may have been saved with PUT before.
+    fields = _review_fields(json_body()) if request.is_json else {}
     operations.submit_review(initiative, current_api_user(), **fields)
     db.session.commit()
     return jsonify(_own_review_body(initiative, current_api_user()))
