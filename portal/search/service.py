@@ -230,8 +230,9 @@ def published_ids(ids):
 
 # -- index directories, their state and lock ------------------------------------------
 
-_open_indexes: dict[str, SearchIndex] = {}
+_open_indexes: dict[str, tuple] = {}   # path -> (generation, SearchIndex)
 _open_lock = threading.Lock()
+_TOC = re.compile(r"^_.+_(\d+)\.toc$")
 
 
 def index_path(index_name):
@@ -292,20 +293,53 @@ def index_lock(index_name, timeout):
         os.close(fd)
 
 
+def _generation(path):
+    """The latest committed generation of the Whoosh index in `path` (-1 when none)."""
+    try:
+        names = os.listdir(path)
+    except FileNotFoundError:
+        return None
+    found = [int(m.group(1)) for m in map(_TOC.match, names) if m]
+    return max(found, default=-1)
+
+
+def _close(ix):
+    # The engine has no close(); its searcher holds the segment files open.
+    searcher = getattr(ix, "_searcher", None)
+    if searcher is not None:
+        searcher.close()
+
+
 def get_index(index_name):
-    """This process's engine for the directory (reopened when the directory vanished)."""
+    """This process's engine for the directory, current with the directory's last commit.
+
+    A new engine is opened whenever another commit happened: Whoosh-Reloaded
+    2.7.5's Searcher.refresh() keeps the previous generation's segments in
+    the refreshed reader (whoosh.index.FileIndex._reader extends the new
+    segment list with the reused reader's), so a refreshed searcher still
+    sees deleted and replaced documents.
+    """
     path = str(index_path(index_name))
     with _open_lock:
-        ix = _open_indexes.get(path)
-        if ix is None or not os.path.isdir(path):
-            ix = SearchIndex(path)
-            _open_indexes[path] = ix
+        generation = _generation(path)
+        cached = _open_indexes.get(path)
+        if cached is not None and generation is not None and cached[0] == generation:
+            return cached[1]
+        if cached is not None:
+            _close(cached[1])
+        ix = SearchIndex(path)
+        _open_indexes[path] = (_generation(path), ix)
         return ix
 
 
 def forget_indexes():
-    """Drop this process's open engines (after a directory was replaced)."""
+    """Close this process's engines (after a directory was replaced)."""
     with _open_lock:
+        for _generation_seen, ix in _open_indexes.values():
+            try:
+                _close(ix)
+            except OSError:
+                pass
         _open_indexes.clear()
 
 

@@ -23,6 +23,7 @@ def make_recognized(make_initiative, make_user, make_field):
         author = author or make_user(f"tacgia{n}", full_name=f"Nguyễn Văn Tác Giả {n}")
         if field:
             fields["field_id"] = make_field(*field).id
+        fields.setdefault("summary", "Tóm tắt nội dung.")
         return make_initiative(
             [author], status="recognized", title=title, level=level,
             decision_no=f"{n}/QĐ-VKS", decision_date=date(2025, 12, 1), **fields)
