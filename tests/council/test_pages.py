@@ -569,3 +569,24 @@ def test_authors_cannot_reach_the_scores(client, council, scored):
     for url in (f"/council/initiatives/{scored.id}/results", f"/council/initiatives/{scored.id}/review",
                 f"/council/initiatives/{scored.id}/assignments"):
         assert client.get(url).status_code == 403
+
+
+def test_the_queue_issues_a_fixed_number_of_queries(client, council, make_initiative, appraise, count_queries):
+    made = iter(range(100))
+
+    def add(n):
+        for _ in range(n):
+            i = next(made)
+            appraise(make_initiative([council["author"]], status="submitted", title=f"Sáng kiến {i}"),
+                     [("m2", GOOD, "pass"), ("m3", FAIR, "fail")])
+            make_initiative([council["coauthor"]], status="submitted", title=f"Chờ sơ duyệt {i}")
+    client.login(council["secretary"])
+    add(2)
+    client.get("/council/queue")  # warm up: rubric made, caches filled
+    with count_queries() as few:
+        assert client.get("/council/queue").status_code == 200
+    add(4)
+    with count_queries() as many:
+        page = client.get("/council/queue")
+    assert page.status_code == 200 and "Sáng kiến 5" in text(page)
+    assert many.count == few.count, [s[:90] for s in many.statements]
