@@ -53,6 +53,11 @@ def test_officer_filters_a_unit_and_opens_reasons_then_staff_sees_what_they_lack
     page.shot("emulation-officer-year")
     dung.locator("summary").screenshot(path=page.shot("emulation-officer-row", full_page=False))
 
+    page.click("[data-emu-toggle-all=open]")
+    assert page.locator("details.emu-person[open]").count() == 3
+    page.click("[data-emu-toggle-all=close]")
+    assert page.locator("details.emu-person[open]").count() == 0
+
     page.context.clear_cookies()
     browser_login(page, "ksv.mai")
     page.goto(f"{page.base}/emulation/me")
