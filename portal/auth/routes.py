@@ -1,6 +1,8 @@
 from urllib.parse import urlsplit
 
 from flask import abort, flash, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required, login_user, logout_user
 from sqlalchemy import select
 
@@ -13,7 +15,7 @@ from portal.core.notifications import Notification, mark_all_read
 from portal.extensions import db, login_manager
 
 login_manager.login_view = "auth.login"
-login_manager.login_message = "Vui lòng đăng nhập để tiếp tục."
+login_manager.login_message = _l("Vui lòng đăng nhập để tiếp tục.")
 login_manager.login_message_category = "info"
 login_manager.session_protection = "basic"
 
@@ -55,11 +57,11 @@ def login():
             user = authenticate(form.username.data, form.password.data, client_address())
         except Throttled as throttled:
             minutes = max(1, round(throttled.retry_after / 60))
-            message = (f"Đăng nhập sai quá nhiều lần. Vui lòng thử lại sau khoảng {minutes} phút.")
+            message = _("Đăng nhập sai quá nhiều lần. Vui lòng thử lại sau khoảng %(minutes)s phút.", minutes=minutes)
             response = render_template("auth/login.html", form=form, error=message)
             return response, 429, {"Retry-After": str(throttled.retry_after)}
         if user is None:
-            form.password.errors.append("Tên đăng nhập hoặc mật khẩu không đúng.")
+            form.password.errors.append(_("Tên đăng nhập hoặc mật khẩu không đúng."))
             return render_template("auth/login.html", form=form), 200
         next_url = safe_next(request.args.get("next"))
         lang = session.get("lang")
@@ -67,7 +69,7 @@ def login():
         if lang:
             session["lang"] = lang
         login_user(user, remember=form.remember.data)
-        flash(f"Xin chào {user.full_name}.", "success")
+        flash(_("Xin chào %(name)s.", name=user.full_name), "success")
         return redirect(next_url or url_for("initiatives.dashboard"))
     return render_template("auth/login.html", form=form)
 
@@ -77,7 +79,7 @@ def login():
 def logout():
     logout_user()
     session.clear()
-    flash("Bạn đã đăng xuất.", "info")
+    flash(_("Bạn đã đăng xuất."), "info")
     return redirect(url_for("auth.login"))
 
 
@@ -94,7 +96,7 @@ def account():
         else:
             db.session.commit()
             login_user(current_user._get_current_object())  # keep this session alive under the new session version
-            flash("Đã đổi mật khẩu.", "success")
+            flash(_("Đã đổi mật khẩu."), "success")
             return redirect(url_for("auth.account"))
     tokens = db.session.execute(
         select(ApiToken).where(ApiToken.user_id == current_user.id).order_by(ApiToken.id.desc())
@@ -108,9 +110,9 @@ def account():
 def create_token():
     form = TokenForm(prefix="tk")
     if not form.validate():
-        flash("Vui lòng đặt tên cho khóa API.", "error")
+        flash(_("Vui lòng đặt tên cho khóa API."), "error")
         return redirect(url_for("auth.account"))
-    token, _ = issue_token(current_user, form.name.data)
+    token, _row = issue_token(current_user, form.name.data)
     db.session.commit()
     session["new_token"] = token
     return redirect(url_for("auth.account"))
@@ -124,7 +126,7 @@ def revoke(token_id):
         abort(404)
     revoke_token(row, current_user)
     db.session.commit()
-    flash("Đã thu hồi khóa API.", "success")
+    flash(_("Đã thu hồi khóa API."), "success")
     return redirect(url_for("auth.account"))
 
 
