@@ -1,4 +1,6 @@
 """One template per HTTP error for pages; one JSON shape for the API."""
+import errno
+
 from flask import jsonify, render_template, request
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
@@ -16,13 +18,18 @@ MESSAGES = {
     422: ("Dữ liệu không hợp lệ", "Một số thông tin chưa đúng. Vui lòng kiểm tra lại."),
     429: ("Quá nhiều lần thử", "Bạn đã thử quá nhiều lần. Vui lòng đợi ít phút rồi thử lại."),
     500: ("Lỗi hệ thống", "Đã có lỗi xảy ra. Dữ liệu của bạn không bị thay đổi; vui lòng thử lại sau."),
+    507: ("Máy chủ hết dung lượng", "Máy chủ đã hết dung lượng lưu trữ nên chưa lưu được tệp hoặc dữ liệu "
+                                    "của bạn; không có gì bị thay đổi. Vui lòng báo quản trị và thử lại sau."),
 }
 
 API_CODES = {
     400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found",
     405: "method_not_allowed", 409: "conflict", 413: "payload_too_large",
-    422: "unprocessable", 429: "too_many_requests", 500: "server_error",
+    422: "unprocessable", 429: "too_many_requests", 500: "server_error", 507: "insufficient_storage",
 }
+
+# A full disk (or quota, or file size limit) is the operator's problem, not a bug: say so clearly.
+DISK_FULL = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EFBIG})
 
 
 def wants_json():
@@ -73,6 +80,9 @@ def install(app):
         if isinstance(error, HTTPException):
             return http_error(error)
         db.session.rollback()
+        if isinstance(error, OSError) and error.errno in DISK_FULL:
+            app.logger.error("no space left while handling %s: %s", request.path, error)
+            return api_error(507) if wants_json() else render_error(507)
         app.logger.exception("unhandled error on %s", request.path)
         if app.config.get("PROPAGATE_EXCEPTIONS") and app.testing and not app.config.get("TEST_HIDE_500"):
             raise error

@@ -4,6 +4,7 @@
 test's database and instance folder, waits until it answers, and stops it at
 the end of the test. Every process listens on 127.0.0.1 only.
 """
+import resource
 import subprocess
 import sys
 import time
@@ -14,6 +15,15 @@ from portal.extensions import db
 from tests.production.helpers import HERE, ROOT, Server, free_port, portal_env, wait_until_up
 
 
+def _limit_file_size(limit):
+    if limit is None:
+        return None
+
+    def apply():
+        resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
+    return apply
+
+
 @pytest.fixture
 def serve(app, tmp_path):
     """serve(app_module=None, workers=1, **env) -> Server on a free loopback port."""
@@ -21,7 +31,10 @@ def serve(app, tmp_path):
     # Whatever this test wrote must be visible to the other processes.
     db.session.commit()
 
-    def start(app_module=None, workers=1, threads=2, ready_path="/static/css/portal.css", **env):
+    def start(app_module=None, workers=1, threads=2, ready_path="/static/css/portal.css",
+              file_size_limit=None, **env):
+        """`file_size_limit`: RLIMIT_FSIZE in bytes for the server, so that writes past it fail
+        with EFBIG, as on a full disk (Python ignores SIGXFSZ, so the write raises)."""
         port = free_port()
         log_path = tmp_path / f"gunicorn-{port}.log"
         command = [sys.executable, "-m", "gunicorn", "-c", str(ROOT / "gunicorn.conf.py"),
@@ -33,7 +46,8 @@ def serve(app, tmp_path):
                                  PORTAL_MAX_REQUESTS=0, **env)
         with open(log_path, "wb") as log:
             process = subprocess.Popen(command, cwd=ROOT, env=environment, stdout=log,
-                                       stderr=subprocess.STDOUT)
+                                       stderr=subprocess.STDOUT,
+                                       preexec_fn=_limit_file_size(file_size_limit))
         server = Server(process, f"http://127.0.0.1:{port}", log_path, port)
         servers.append(server)
         try:

@@ -1,5 +1,7 @@
 """Helpers of the production tests: processes on loopback, databases of their own, snapshots."""
 import hashlib
+import http.client as http_client
+import json
 import logging
 import os
 import signal
@@ -164,3 +166,74 @@ def file_digests(folder):
     folder = Path(folder)
     return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
             for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+# -- talking to a served portal as a browser or an API client -------------------------
+
+def http(method, url, body=None, headers=None, timeout=30):
+    """(status, headers, body bytes) of one request; connection errors propagate."""
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url)
+    conn = http_client.HTTPConnection(parts.hostname, parts.port, timeout=timeout)
+    try:
+        path = parts.path + (f"?{parts.query}" if parts.query else "")
+        conn.request(method, path, body=body, headers=headers or {})
+        response = conn.getresponse()
+        return response.status, response.headers, response.read()
+    finally:
+        conn.close()
+
+
+def http_json(method, url, data=None, headers=None, timeout=30):
+    body = None if data is None else json.dumps(data).encode()
+    status, response_headers, raw = http(
+        method, url, body, {"Content-Type": "application/json", **(headers or {})}, timeout)
+    try:
+        payload = json.loads(raw) if raw else None
+    except ValueError:
+        payload = raw.decode(errors="replace")
+    return status, payload
+
+
+def browser_session(app, user):
+    """Headers carrying a signed-in session cookie for `user`, and the CSRF token of that session."""
+    from itsdangerous import URLSafeTimedSerializer
+
+    raw = os.urandom(20).hex()
+    serializer = app.session_interface.get_signing_serializer(app)
+    cookie = serializer.dumps({"_user_id": user.get_id(), "_fresh": True, "csrf_token": raw})
+    token = URLSafeTimedSerializer(app.secret_key, salt="wtf-csrf-token").dumps(raw)
+    return {"Cookie": f"{app.config['SESSION_COOKIE_NAME']}={cookie}"}, token
+
+
+def form_post(url, fields, headers, timeout=30):
+    from urllib.parse import urlencode
+
+    return http("POST", url, urlencode(fields).encode(),
+                {"Content-Type": "application/x-www-form-urlencoded", **headers}, timeout)
+
+
+def multipart_post(url, fields, files, headers, timeout=60):
+    """files: {name: (filename, bytes, content_type)}."""
+    boundary = "----portal" + os.urandom(8).hex()
+    chunks = []
+    for name, value in fields.items():
+        chunks.append(f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n{value}\r\n'
+                      .encode())
+    for name, (filename, content, content_type) in files.items():
+        chunks.append(f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"; '
+                      f'filename="{filename}"\r\nContent-Type: {content_type}\r\n\r\n'.encode())
+        chunks.append(content + b"\r\n")
+    chunks.append(f"--{boundary}--\r\n".encode())
+    return http("POST", url, b"".join(chunks),
+                {"Content-Type": f"multipart/form-data; boundary={boundary}", **headers}, timeout)
+
+
+def wait_for_file(path, timeout=20.0):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if Path(path).exists():
+            return Path(path).read_text()
+        time.sleep(0.05)
+    raise AssertionError(f"{path} did not appear within {timeout} s")
