@@ -24,19 +24,19 @@ import threading
 import time
 import unicodedata
 from collections import Counter, OrderedDict
-from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import UTC, datetime
 from itertools import accumulate, repeat
 from operator import add, mul, truediv
-from typing import Callable, Iterable
 
 from whoosh import fields, index
-from whoosh.codec.whoosh3 import W3LeafMatcher
+from whoosh.codec.whoosh3 import W3Codec, W3LeafMatcher
 from whoosh.columns import NumericColumn
 from whoosh.filedb.filestore import FileStorage
 from whoosh.index import LockError
-from whoosh.reading import TermNotFound
-from whoosh.writing import CLEAR
+from whoosh.reading import SegmentReader, TermNotFound
+from whoosh.writing import SegmentWriter
 
 from portal.search.analysis import doc_terms, fold_word, pair, words
 
@@ -53,10 +53,15 @@ MAX_TERMS = 32
 MAX_PER_PAGE = 100
 FACETS = ("year", "field", "level", "unit")
 INDEX_NAME = "initiatives_v1"
-# Decoded postings kept in memory per process (about 60 bytes each).
-POSTINGS_CACHE_SIZE = 1_500_000
+# Decoded postings kept in memory per process (about 40 bytes each).
+POSTINGS_CACHE_SIZE = 3_000_000
 RESULTS_CACHE_SIZE = 256
 WRITER_RETRIES = 3
+BLOCK_SIZE = 512
+REBUILD_SEGMENT_DOCS = 2000
+# Segments below this size are merged at each commit; larger ones, such as
+# those a rebuild writes, are left alone so a commit stays quick.
+SMALL_SEGMENT_DOCS = 1000
 
 _CONTROL_RE = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 
@@ -96,15 +101,35 @@ class _Terms(fields.FieldType):
     def __init__(self):
         self.format = fields.formats.Existence()
         self.analyzer = None
-        # Whoosh looks up a length column for every posting it writes; when
-        # the field has none it stats a missing file each time.
-        self.scorable = True
+        self.scorable = False
         self.stored = False
         self.unique = False
         self.column_type = None
 
     def index(self, value, **kwargs):
         return ((term.encode("utf-8"), 1, weight, b"") for term, weight in value.items())
+
+
+class _Codec(W3Codec):
+    # Whoosh reads a length column for every posting it writes, for its own
+    # scorers' block statistics; queries here never use them.
+    length_stats = False
+
+    def __init__(self):
+        # Bigger blocks: posting lists are decoded whole, a block at a time.
+        super().__init__(blocklimit=BLOCK_SIZE)
+
+
+def _merge_small(writer, segments):
+    """Whoosh merge policy: fold the small segments into the one being written."""
+    small = [seg for seg in segments if seg.doc_count_all() < SMALL_SEGMENT_DOCS]
+    if len(small) < 2 and not any(seg.deleted_count() for seg in small):
+        return segments
+    for seg in small:
+        reader = SegmentReader(writer.storage, writer.schema, seg)
+        writer.add_reader(reader)
+        reader.close()
+    return [seg for seg in segments if seg not in small]
 
 
 def _schema():
@@ -137,7 +162,7 @@ def _timestamp(value) -> float:
         return 0.0
     if isinstance(value, datetime):
         if value.tzinfo is None:
-            value = value.replace(tzinfo=timezone.utc)
+            value = value.replace(tzinfo=UTC)
         return value.timestamp()
     return float(value)
 
@@ -174,12 +199,18 @@ def _document(doc: dict) -> dict:
     }
 
 
-def _decode_postings(matcher) -> dict:
+# Shared float objects for the usual weights (sums of column weights), so
+# cached postings do not hold a float object each.
+_WEIGHTS = {w / 2: w / 2 for w in range(1, 1001)}
+
+
+def _decode_postings(matcher, docnums: list) -> dict:
     """All ``{docnum: weight}`` of a posting list.
 
     Reads whole blocks from the Whoosh 3 codec's private block data (Whoosh
     is no longer developed, so this does not move); any other matcher goes
-    through the public, slower, one-posting-at-a-time interface.
+    through the public, slower, one-posting-at-a-time interface. Keys are
+    taken from ``docnums`` so that all cached dicts share the int objects.
     """
     if type(matcher) is W3LeafMatcher:
         ids, weights = [], []
@@ -189,23 +220,18 @@ def _decode_postings(matcher) -> dict:
             ids.extend(accumulate(deltas))
             count = matcher._blocklength
             if block_weights is None:
-                weights.extend(repeat(1, count))
+                weights.extend(repeat(1.0, count))
             elif isinstance(block_weights, float):
-                weights.extend(repeat(_compact(block_weights), count))
+                weights.extend(repeat(block_weights, count))
             else:
-                weights.extend(map(_compact, block_weights))
+                weights.extend(map(_WEIGHTS.get, block_weights, block_weights))
             matcher._next_block()
-        return dict(zip(ids, weights))
+        return dict(zip(map(docnums.__getitem__, ids), weights, strict=True))
     result = {}
     while matcher.is_active():
-        result[matcher.id()] = _compact(matcher.weight())
+        result[matcher.id()] = matcher.weight()
         matcher.next()
     return result
-
-
-def _compact(weight: float):
-    # Whole weights as small ints: CPython shares those, floats it does not.
-    return int(weight) if weight.is_integer() else weight
 
 
 class _SegmentData:
@@ -216,11 +242,42 @@ class _SegmentData:
             return list(reader.column_reader(name, translate=True))
 
         self.pk = [int(v) for v in column("pk")]
+        self.docnums = list(range(len(self.pk)))
         self.length = column("length")
         self.published = column("published")
         self.facets = {name: column(name) for name in FACETS}
+        # Facet values coded as one byte each, a doc's four codes in one
+        # bytes object: counting a facet over 20,000 candidates is then one
+        # join and a few bytes.count() calls instead of 80,000 dict updates.
+        self.facet_values = {name: sorted(set(self.facets[name])) for name in FACETS}
+        self.packed = None
+        if all(len(v) <= 256 for v in self.facet_values.values()):
+            codes = [
+                {value: code for code, value in enumerate(self.facet_values[name])}
+                for name in FACETS
+            ]
+            columns = [self.facets[name] for name in FACETS]
+            self.packed = [
+                bytes(c[col[d]] for c, col in zip(codes, columns, strict=True))
+                for d in range(len(self.pk))
+            ]
         self._filter_sets: dict = {}
         self.postings: OrderedDict = OrderedDict()
+
+    def count_facets(self, docs: list, into: dict) -> None:
+        """Add the facet values of ``docs`` to the counters in ``into``."""
+        if self.packed is None:
+            for name in FACETS:
+                into[name].update(map(self.facets[name].__getitem__, docs))
+            return
+        joined = b"".join(map(self.packed.__getitem__, docs))
+        for i, name in enumerate(FACETS):
+            column = joined[i :: len(FACETS)]
+            counter = into[name]
+            for code, value in enumerate(self.facet_values[name]):
+                n = column.count(code)
+                if n:
+                    counter[value] += n
 
     def filter_set(self, name: str, value: str) -> set:
         key = (name, value)
@@ -280,6 +337,20 @@ class SearchIndex:
         self._n_docs = 0
         self._by_date = None
 
+    def close(self) -> None:
+        """Close the open index files; the next query reopens them."""
+        with self._lock:
+            searcher, self._searcher = self._searcher, None
+            self._segments = []
+            if searcher is not None:
+                searcher.close()
+
+    def __del__(self):
+        # Without it a dropped instance leaves its files to the garbage
+        # collector, which warns about each one.
+        if getattr(self, "_searcher", None) is not None:
+            self._searcher.close()
+
     # -- writing ---------------------------------------------------------
 
     def _open_or_create(self, recreate: bool = False):
@@ -304,7 +375,9 @@ class SearchIndex:
     def _writer(self):
         for attempt in range(WRITER_RETRIES):
             try:
-                return self._ix.writer(timeout=self.writer_timeout, limitmb=256)
+                return self._ix.writer(
+                    timeout=self.writer_timeout, limitmb=256, codec=_Codec(), compound=False
+                )
             except LockError:
                 if attempt == WRITER_RETRIES - 1:
                     raise IndexBusyError(f"search index {self.path} is locked") from None
@@ -332,35 +405,64 @@ class SearchIndex:
         except BaseException:
             writer.cancel()
             raise
-        writer.commit()
+        writer.commit(mergetype=_merge_small)
 
     def rebuild(self, docs: Iterable[dict]) -> int:
-        """Replace the whole index by ``docs``; returns how many were indexed."""
+        """Replace the whole index by ``docs``; returns how many were indexed.
+
+        Documents go into segments of ``REBUILD_SEGMENT_DOCS``: Whoosh sorts a
+        segment's postings in memory, and past its memory limit it spills
+        them one pickle at a time, which made one big segment take minutes.
+        The segments replace the old ones in a single commit, so readers in
+        other processes see the old index or the new one, never half.
+        """
         writer = self._writer()
-        count = 0
+        segments, count, batch = [], 0, None
         try:
             for doc in docs:
-                writer.add_document(**_document(doc))
+                if batch is None:
+                    batch = SegmentWriter(
+                        self._ix, _lk=False, codec=_Codec(), compound=False, limitmb=512
+                    )
+                batch.add_document(**_document(doc))
                 count += 1
+                if batch.doc_count() >= REBUILD_SEGMENT_DOCS:
+                    segments.append(batch._finalize_segment())
+                    batch = None
+            if batch is not None:
+                segments.append(batch._finalize_segment())
+            writer._close_segment()
+            writer._commit_toc(segments)
         except BaseException:
+            if batch is not None:
+                batch._close_segment()
             writer.cancel()
             raise
-        # CLEAR drops every older segment in the same atomic commit, so
-        # readers in other processes see either the old or the new index.
-        writer.commit(mergetype=CLEAR)
+        writer._finish()
         return count
 
     # -- reading state ---------------------------------------------------
 
     def _refresh(self) -> None:
         """Follow the latest generation; keep caches of unchanged segments."""
-        if self._searcher is None:
-            self._searcher = self._ix.searcher()
-        else:
-            fresh = self._searcher.refresh()
-            if fresh is self._searcher:
+        if self._searcher is not None:
+            if self._searcher.up_to_date():
                 return
-            self._searcher = fresh
+            # Not Searcher.refresh(): in Whoosh-Reloaded 2.7.5 it keeps the
+            # segments a merge removed, and its reused readers keep stale
+            # deletions. Opening afresh costs a few milliseconds per segment;
+            # the cached columns and postings survive, keyed by segment.
+            self.close()
+        for attempt in range(3):
+            try:
+                self._searcher = self._ix.searcher()
+                break
+            except OSError:
+                # A commit in another process removed files between reading
+                # the table of contents and opening them: read it again.
+                if attempt == 2:
+                    raise
+                time.sleep(0.01)
         self._results.clear()
         self._by_date = None
         reader = self._searcher.reader()
@@ -396,14 +498,17 @@ class SearchIndex:
             cache.move_to_end(key)
             return found
         try:
-            found = _decode_postings(seg.reader.postings(fieldname, term))
+            found = _decode_postings(seg.reader.postings(fieldname, term), seg.data.docnums)
         except TermNotFound:
             found = {}
-        cache[key] = found
-        self._cached_postings += len(found) + 1
+        self._remember(seg, key, found)
+        return found
+
+    def _remember(self, seg: _Segment, key, postings: dict) -> None:
+        seg.data.postings[key] = postings
+        self._cached_postings += len(postings) + 1
         if self._cached_postings > POSTINGS_CACHE_SIZE:
             self._evict_postings()
-        return found
 
     def _evict_postings(self) -> None:
         # Drop the least recently used half of each segment's cache.
@@ -411,6 +516,14 @@ class SearchIndex:
             for _ in range(len(data.postings) // 2):
                 _, dropped = data.postings.popitem(last=False)
                 self._cached_postings -= len(dropped) + 1
+
+    def clear_caches(self) -> None:
+        """Forget cached postings and results (they rebuild on demand)."""
+        with self._lock:
+            self._results.clear()
+            for data in self._segment_data.values():
+                data.postings.clear()
+            self._cached_postings = 0
 
     def doc_count(self) -> int:
         with self._lock:
@@ -475,7 +588,7 @@ class SearchIndex:
         if clause.is_phrase:
             lists = [
                 self._postings(seg, "pairs", pair(a, b))
-                for a, b in zip(clause.words, clause.words[1:])
+                for a, b in zip(clause.words, clause.words[1:], strict=False)
             ]
             lists.sort(key=len)
             common = set(lists[0]).intersection(*lists[1:])
@@ -484,7 +597,15 @@ class SearchIndex:
         folded = self._postings(seg, "text", clause.words[0])
         if clause.exact is None or not folded:
             return folded
-        exact = self._postings(seg, "exact", clause.exact)
+        key = ("mixed", clause.exact)
+        mixed = seg.data.postings.get(key)
+        if mixed is None:
+            mixed = self._mix(folded, self._postings(seg, "exact", clause.exact))
+            self._remember(seg, key, mixed)
+        return mixed
+
+    @staticmethod
+    def _mix(folded: dict, exact: dict) -> dict:
         if len(exact) == len(folded):
             return folded  # every folded match is also an exact one
         keys = list(folded)
@@ -494,7 +615,7 @@ class SearchIndex:
             map(mul, folded.values(), repeat(1 - FOLDED_ONLY_WEIGHT)),
             map(mul, map(exact.get, keys, repeat(0)), repeat(FOLDED_ONLY_WEIGHT)),
         )
-        return dict(zip(keys, mixed))
+        return dict(zip(keys, mixed, strict=True))
 
     def _rank(self, clauses, filters, k: int) -> _Ranking:
         per_segment, doc_freq = [], [0] * len(clauses)
@@ -508,18 +629,18 @@ class SearchIndex:
         idf = [max(math.log((n - f + 0.5) / (f + 0.5)), 1e-6) for f in doc_freq]
 
         total, facets, top = 0, {name: Counter() for name in FACETS}, []
-        for seg, lists in zip(self._segments, per_segment):
+        for seg, lists in zip(self._segments, per_segment, strict=True):
             candidates = self._candidates(seg, lists, filters)
             if not candidates:
                 continue
             total += len(candidates)
-            for name in FACETS:
-                facets[name].update(map(seg.data.facets[name].__getitem__, candidates))
             docs = sorted(candidates)
+            seg.data.count_facets(docs, facets)
             if clauses:
                 scores = self._scores(seg, docs, lists, idf)
+                scale = (K1 + 1) * (idf[0] if len(clauses) == 1 else 1.0)
                 best = heapq.nlargest(k, range(len(docs)), key=scores.__getitem__)
-                top.extend((scores[i], seg.offset + docs[i]) for i in best)
+                top.extend((scores[i] * scale, seg.offset + docs[i]) for i in best)
             else:
                 published = seg.data.published
                 best = heapq.nlargest(k, docs, key=published.__getitem__)
@@ -553,13 +674,19 @@ class SearchIndex:
 
     @staticmethod
     def _scores(seg: _Segment, docs: list, lists, idf) -> list:
-        """FTS5's bm25 of each doc, computed column-wise with ``map`` (in C)."""
+        """FTS5's bm25 of each doc, sum of idf * f * (k1 + 1) / (f + K).
+
+        Computed a column at a time with ``map``, which loops in C. The
+        constant factor (k1 + 1), and the idf when there is one term, do not
+        change the order and are left to ``_rank``.
+        """
         norms = list(map(seg.norms.__getitem__, docs))
         total = None
-        for weights, term_idf in zip(lists, idf):
+        for weights, term_idf in zip(lists, idf, strict=True):
             freqs = list(map(weights.__getitem__, docs))
-            # idf * f * (k1 + 1) / (f + K)
-            part = map(mul, map(truediv, freqs, map(add, freqs, norms)), repeat(term_idf * (K1 + 1)))
+            part = map(truediv, freqs, map(add, freqs, norms))
+            if len(lists) > 1:
+                part = map(mul, part, repeat(term_idf))
             total = list(part) if total is None else list(map(add, total, part))
         return total
 
@@ -696,11 +823,15 @@ class SearchIndex:
             if reader.doc_frequency("text", folded):
                 out.append(token)
                 continue
-            found = []
-            if token != folded:
-                found = exact_corrector.suggest(token, limit=1, maxdist=2)
-            if not found:
-                found = folded_corrector.suggest(folded, limit=1, maxdist=2)
+            found = None
+            # Whoosh ranks all words within ``maxdist`` by frequency alone,
+            # so ask for one edit before two.
+            for maxdist in (1, 2):
+                if token != folded:
+                    found = exact_corrector.suggest(token, limit=1, maxdist=maxdist)
+                found = found or folded_corrector.suggest(folded, limit=1, maxdist=maxdist)
+                if found:
+                    break
             if found:
                 out.append(found[0])
                 changed = True
