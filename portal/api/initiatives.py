@@ -1,2 +1,416 @@
-"""API endpoints of this area (see portal/api/__init__.py)."""
-PATHS = {}
+"""Initiatives in the JSON API: create, edit, read, list, submit, withdraw, attach files.
+
+The same operations as the pages (portal.initiatives.operations); only the
+shape of input and output differs.
+"""
+from datetime import date
+
+from flask import jsonify, request, url_for
+from sqlalchemy import func, or_, select
+from sqlalchemy.orm import selectinload
+
+from portal.api import bp
+from portal.api.common import ApiError, current_api_user, json_body, token_required
+from portal.auth.models import Unit
+from portal.extensions import db
+from portal.initiatives import operations, rules, storage
+from portal.initiatives.access import get_initiative_or_404
+from portal.initiatives.models import Field, Initiative, InitiativeAuthor
+from portal.initiatives.workflow import PAST_DRAFT, Status
+
+TEXT_KEYS = ("title", "summary", *rules.SECTIONS)
+INPUT_KEYS = {*TEXT_KEYS, "content", "field", "form", "year", "unit", "requested_level", "first_applied_on",
+              "authors"}
+API_NAMES = {"field_id": "field", "unit_id": "unit"}
+
+
+# -- input ---------------------------------------------------------------------------------------
+
+def _invalid(errors):
+    fields = {API_NAMES.get(key, key): messages for key, messages in errors.items()}
+    message = " ".join(m for messages in fields.values() for m in messages)
+    return ApiError(422, message, "invalid", fields=fields)
+
+
+def _values(data):
+    """Content values for the operations from an API body; raises ApiError(422)."""
+    unknown = sorted(set(data) - INPUT_KEYS)
+    if unknown:
+        raise ApiError(422, "Trường không được hỗ trợ: " + ", ".join(unknown) + ".", "invalid",
+                       fields={key: ["Không được hỗ trợ."] for key in unknown})
+    errors, values = {}, {}
+    if "content" in data:
+        if not isinstance(data["content"], str):
+            errors["content"] = ["content phải là văn bản Markdown."]
+        else:
+            parts = rules.split_content(data["content"])
+            for key in rules.SECTIONS:
+                if key not in data:
+                    values[key] = parts.get(key, "")
+    for key in TEXT_KEYS:
+        if key in data:
+            values[key] = "" if data[key] is None else data[key]
+    if "field" in data:
+        values["field_id"] = None
+        if data["field"] not in (None, ""):
+            field = db.session.execute(select(Field).where(Field.code == str(data["field"]))).scalar_one_or_none()
+            if field is None:
+                errors["field_id"] = [f"Không có lĩnh vực mã “{data['field']}”."]
+            else:
+                values["field_id"] = field.id
+    if "unit" in data:
+        unit = None
+        if isinstance(data["unit"], int) and not isinstance(data["unit"], bool):
+            unit = db.session.get(Unit, data["unit"])
+        elif isinstance(data["unit"], str) and data["unit"]:
+            unit = db.session.execute(select(Unit).where(Unit.code == data["unit"])).scalar_one_or_none()
+        if unit is None:
+            errors["unit_id"] = [f"Không có đơn vị “{data['unit']}”."]
+        else:
+            values["unit_id"] = unit.id
+    for key in ("form", "requested_level", "year"):
+        if key in data:
+            values[key] = data[key]
+    if "first_applied_on" in data:
+        raw = data["first_applied_on"]
+        try:
+            values["first_applied_on"] = date.fromisoformat(raw) if raw else None
+        except (TypeError, ValueError):
+            errors["first_applied_on"] = ["Ngày áp dụng lần đầu phải theo dạng YYYY-MM-DD."]
+    if errors:
+        raise _invalid(errors)
+    return values
+
+
+def _authors(data):
+    if "authors" not in data:
+        return None
+    authors = data["authors"]
+    if not isinstance(authors, list) or not all(isinstance(a, dict) for a in authors):
+        raise ApiError(422, "authors phải là danh sách [{\"username\", \"share\"}] hoặc "
+                            "[{\"name\", \"workplace\", \"share\"}].", "invalid",
+                       fields={"authors": ["Sai định dạng."]})
+    return authors
+
+
+# -- output --------------------------------------------------------------------------------------
+
+def _author(row):
+    if row.user:
+        return {"username": row.user.username, "name": row.user.full_name, "workplace": row.user.unit.name,
+                "share": row.share}
+    return {"name": row.external_name, "workplace": row.external_workplace, "share": row.share}
+
+
+def summary_of(initiative):
+    return {
+        "id": initiative.id,
+        "title": initiative.title,
+        "status": initiative.status.value,
+        "status_label": initiative.status_label,
+        "waiting_for": initiative.waiting_for,
+        "year": initiative.year,
+        "field": initiative.field.code if initiative.field else None,
+        "form": initiative.form.value,
+        "unit": {"id": initiative.unit.id, "code": initiative.unit.code, "name": initiative.unit.name},
+        "requested_level": initiative.requested_level.value,
+        "level": initiative.level.value if initiative.level else None,
+        "authors": [_author(a) for a in initiative.authors],
+        "submitted_at": _iso(initiative.submitted_at),
+        "updated_at": _iso(initiative.updated_at),
+        "url": initiative.path,
+        "version": initiative.versions[-1].number if initiative.versions else None,
+    }
+
+
+def detail_of(initiative):
+    item = summary_of(initiative)
+    item.update({
+        "first_applied_on": initiative.first_applied_on.isoformat() if initiative.first_applied_on else None,
+        "summary": initiative.summary,
+        **{key: getattr(initiative, key) for key in rules.SECTIONS},
+        "content": rules.join_content({key: getattr(initiative, key) for key in rules.SECTIONS}),
+        "return_note": initiative.return_note,
+        "decision_no": initiative.decision_no or None,
+        "decision_date": initiative.decision_date.isoformat() if initiative.decision_date else None,
+        "attachments": [{"id": a.id, "name": a.original_name, "content_type": a.content_type, "size": a.size,
+                         "sha256": a.sha256,
+                         "url": url_for("initiatives.download", initiative_id=initiative.id, attachment_id=a.id)}
+                        for a in initiative.attachments],
+        "versions": [{"number": v.number, "submitted_at": _iso(v.submitted_at)} for v in initiative.versions],
+    })
+    return item
+
+
+def _iso(moment):
+    return moment.isoformat(timespec="seconds") + "Z" if moment else None
+
+
+def _load(initiative_id):
+    return get_initiative_or_404(initiative_id, current_api_user(), options=[
+        selectinload(Initiative.versions), selectinload(Initiative.attachments)])
+
+
+def _refusal(error):
+    if isinstance(error, operations.InvalidInitiative):
+        return _invalid(error.errors)
+    if isinstance(error, operations.Incomplete):
+        return ApiError(422, error.message, "incomplete", missing=error.missing)
+    if isinstance(error, operations.EditConflict):
+        return ApiError(409, error.message, "conflict")
+    return ApiError(error.status, error.message, "payload_too_large" if error.status == 413 else "invalid_file")
+
+
+REFUSALS = (operations.InvalidInitiative, operations.Incomplete, operations.EditConflict, storage.UploadRefused)
+
+
+# -- endpoints -----------------------------------------------------------------------------------
+
+@bp.post("/initiatives")
+@token_required
+def create_initiative():
+    data = json_body()
+    user = current_api_user()
+    try:
+        initiative = operations.create_initiative(user, _values(data), _authors(data))
+    except REFUSALS as error:
+        raise _refusal(error)
+    db.session.commit()
+    response = jsonify({"id": initiative.id, "status": initiative.status.value})
+    response.status_code = 201
+    response.headers["Location"] = url_for("api.get_initiative", initiative_id=initiative.id)
+    return response
+
+
+@bp.get("/initiatives")
+@token_required
+def list_initiatives():
+    user = current_api_user()
+    mine = request.args.get("mine") in ("1", "true", "yes")
+    query = select(Initiative)
+    authored = select(InitiativeAuthor.initiative_id).where(InitiativeAuthor.user_id == user.id)
+    if mine or not (user.is_council_member() or user.has_role("admin", "emulation_officer", "editor")):
+        query = query.where(Initiative.id.in_(authored))
+    else:
+        query = query.where(or_(Initiative.id.in_(authored), Initiative.status.in_(PAST_DRAFT)))
+    if request.args.get("year", "").isdigit():
+        query = query.where(Initiative.year == int(request.args["year"]))
+    if request.args.get("status"):
+        try:
+            query = query.where(Initiative.status == Status(request.args["status"]))
+        except ValueError:
+            raise ApiError(422, f"Trạng thái không hợp lệ: {request.args['status']}.", "invalid")
+    page = max(1, _int_arg("page", 1))
+    per_page = min(100, max(1, _int_arg("per_page", 50)))
+    total = db.session.execute(select(func.count()).select_from(query.subquery())).scalar_one()
+    rows = db.session.execute(
+        query.options(selectinload(Initiative.authors), selectinload(Initiative.versions))
+        .order_by(Initiative.year.desc(), Initiative.id.desc())
+        .limit(per_page).offset((page - 1) * per_page)
+    ).scalars().all()
+    return jsonify({"items": [summary_of(i) for i in rows], "total": total, "page": page, "per_page": per_page})
+
+
+def _int_arg(name, default):
+    value = request.args.get(name, "")
+    return int(value) if value.isdigit() else default
+
+
+@bp.get("/initiatives/<int:initiative_id>")
+@token_required
+def get_initiative(initiative_id):
+    return jsonify(detail_of(_load(initiative_id)))
+
+
+@bp.patch("/initiatives/<int:initiative_id>")
+@token_required
+def patch_initiative(initiative_id):
+    initiative = _load(initiative_id)
+    data = json_body()
+    try:
+        operations.update_initiative(initiative, current_api_user(), _values(data), _authors(data))
+    except REFUSALS as error:
+        raise _refusal(error)
+    db.session.commit()
+    return jsonify(detail_of(_load(initiative_id)))
+
+
+@bp.post("/initiatives/<int:initiative_id>/submit")
+@token_required
+def submit_initiative(initiative_id):
+    initiative = _load(initiative_id)
+    try:
+        version = operations.submit(initiative, current_api_user())
+    except REFUSALS as error:
+        raise _refusal(error)
+    db.session.commit()
+    return jsonify({"id": initiative_id, "status": Status.submitted.value, "version": version.number})
+
+
+@bp.post("/initiatives/<int:initiative_id>/withdraw")
+@token_required
+def withdraw_initiative(initiative_id):
+    initiative = _load(initiative_id)
+    data = request.get_json(silent=True) if request.data else {}
+    if not isinstance(data, dict):
+        raise ApiError(400, "Nội dung yêu cầu phải là một đối tượng JSON.", "bad_request")
+    reason = data.get("reason") or ""
+    if not isinstance(reason, str) or len(reason) > rules.RETURN_NOTE_MAX:
+        raise ApiError(422, "reason phải là văn bản, tối đa 5.000 ký tự.", "invalid")
+    operations.withdraw(initiative, current_api_user(), reason)
+    db.session.commit()
+    return jsonify({"id": initiative_id, "status": Status.withdrawn.value})
+
+
+@bp.post("/initiatives/<int:initiative_id>/attachments")
+@token_required
+def upload_attachment(initiative_id):
+    initiative = _load(initiative_id)
+    upload = request.files.get("file")
+    if upload is None or not upload.filename:
+        raise ApiError(422, "Gửi tệp trong trường “file” (multipart/form-data).", "invalid")
+    try:
+        attachment = operations.add_attachment(initiative, current_api_user(), upload.stream, upload.filename)
+    except REFUSALS as error:
+        raise _refusal(error)
+    db.session.commit()
+    response = jsonify({"id": attachment.id, "name": attachment.original_name,
+                        "content_type": attachment.content_type, "size": attachment.size})
+    response.status_code = 201
+    return response
+
+
+# -- OpenAPI -------------------------------------------------------------------------------------
+
+ERROR = {"$ref": "#/components/responses/Error"}
+AUTHOR_SCHEMA = {"oneOf": [
+    {"type": "object", "required": ["username", "share"], "description": "A staff account",
+     "properties": {"username": {"type": "string"}, "share": {"type": "integer", "minimum": 1, "maximum": 100}}},
+    {"type": "object", "required": ["name", "workplace", "share"], "description": "An outside co-author",
+     "properties": {"name": {"type": "string", "maxLength": rules.NAME_MAX},
+                    "workplace": {"type": "string", "maxLength": rules.WORKPLACE_MAX},
+                    "share": {"type": "integer", "minimum": 1, "maximum": 100}}},
+]}
+WRITE_SCHEMA = {
+    "type": "object",
+    "description": "Shares of `authors` add up to 100 and the caller is among them (default: the caller "
+                   "alone, 100). `content` is Markdown that may hold all four long sections under headings "
+                   "(## Thực trạng, ## Nội dung giải pháp, ## Điều kiện áp dụng, ## Hiệu quả); or send them "
+                   "as `current_state`, `solution`, `conditions`, `benefits`.",
+    "properties": {
+        "title": {"type": "string", "maxLength": rules.TITLE_MAX},
+        "field": {"type": ["string", "null"], "description": "Field of work code, e.g. `criminal`"},
+        "form": {"type": "string", "enum": ["solution", "project", "thematic"]},
+        "year": {"type": "integer"},
+        "unit": {"type": ["string", "integer"], "description": "Unit code or id (default: the caller's unit)"},
+        "requested_level": {"type": "string", "enum": ["grassroots", "sector"]},
+        "first_applied_on": {"type": ["string", "null"], "format": "date"},
+        "summary": {"type": "string", "maxLength": rules.SUMMARY_MAX},
+        "content": {"type": "string"},
+        **{key: {"type": "string", "maxLength": rules.LONG_MAX, "description": label}
+           for key, label in rules.SECTIONS.items()},
+        "authors": {"type": "array", "items": AUTHOR_SCHEMA, "maxItems": rules.MAX_AUTHORS},
+    },
+}
+ITEM_SCHEMA = {
+    "type": "object",
+    "required": ["id", "title", "status", "year", "authors"],
+    "properties": {
+        "id": {"type": "integer"}, "title": {"type": "string"},
+        "status": {"type": "string", "enum": [s.value for s in Status]},
+        "status_label": {"type": "string"}, "waiting_for": {"type": "string"},
+        "year": {"type": "integer"}, "field": {"type": ["string", "null"]}, "form": {"type": "string"},
+        "unit": {"type": "object"}, "requested_level": {"type": "string"}, "level": {"type": ["string", "null"]},
+        "authors": {"type": "array", "items": AUTHOR_SCHEMA}, "version": {"type": ["integer", "null"]},
+        "submitted_at": {"type": ["string", "null"]}, "updated_at": {"type": "string"}, "url": {"type": "string"},
+    },
+}
+DETAIL_SCHEMA = {"allOf": [ITEM_SCHEMA, {"type": "object", "properties": {
+    "first_applied_on": {"type": ["string", "null"], "format": "date"}, "summary": {"type": "string"},
+    **{key: {"type": "string"} for key in rules.SECTIONS}, "content": {"type": "string"},
+    "return_note": {"type": "string"}, "attachments": {"type": "array"}, "versions": {"type": "array"},
+}}]}
+ID_PARAM = {"name": "initiative_id", "in": "path", "required": True, "schema": {"type": "integer"}}
+
+
+def _json(schema, description="OK"):
+    return {"description": description, "content": {"application/json": {"schema": schema}}}
+
+
+PATHS = {
+    "/initiatives": {
+        "post": {
+            "summary": "Create a draft initiative (the caller is an author)",
+            "tags": ["initiatives"],
+            "requestBody": {"required": True, "content": {"application/json": {"schema": {
+                **WRITE_SCHEMA, "required": ["title"]}}}},
+            "responses": {"201": _json({"type": "object", "required": ["id", "status"], "properties": {
+                "id": {"type": "integer"}, "status": {"const": "draft"}}}, "Created"),
+                "400": ERROR, "401": ERROR, "422": ERROR},
+        },
+        "get": {
+            "summary": "List initiatives: with mine=1 those the caller authored",
+            "tags": ["initiatives"],
+            "parameters": [
+                {"name": "mine", "in": "query", "schema": {"type": "string", "enum": ["1"]},
+                 "description": "Only the caller's own; otherwise also every initiative past draft the caller "
+                                "may see (council, admin, emulation office, editors)"},
+                {"name": "year", "in": "query", "schema": {"type": "integer"}},
+                {"name": "status", "in": "query", "schema": {"type": "string", "enum": [s.value for s in Status]}},
+                {"name": "page", "in": "query", "schema": {"type": "integer", "minimum": 1}},
+                {"name": "per_page", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 100}},
+            ],
+            "responses": {"200": _json({"type": "object", "properties": {
+                "items": {"type": "array", "items": ITEM_SCHEMA}, "total": {"type": "integer"},
+                "page": {"type": "integer"}, "per_page": {"type": "integer"}}}), "401": ERROR, "422": ERROR},
+        },
+    },
+    "/initiatives/{initiative_id}": {
+        "get": {
+            "summary": "An initiative, for those who may see it (drafts: authors only; 404 otherwise)",
+            "tags": ["initiatives"], "parameters": [ID_PARAM],
+            "responses": {"200": _json(DETAIL_SCHEMA), "401": ERROR, "404": ERROR},
+        },
+        "patch": {
+            "summary": "Edit an initiative while editable (draft or returned; authors only)",
+            "tags": ["initiatives"], "parameters": [ID_PARAM],
+            "requestBody": {"required": True, "content": {"application/json": {"schema": WRITE_SCHEMA}}},
+            "responses": {"200": _json(DETAIL_SCHEMA), "400": ERROR, "401": ERROR, "403": ERROR, "404": ERROR,
+                          "409": ERROR, "422": ERROR},
+        },
+    },
+    "/initiatives/{initiative_id}/submit": {
+        "post": {
+            "summary": "Submit (or resubmit after a return): freezes a numbered version",
+            "description": "422 with `missing` (every item still to fill in) when the application is incomplete.",
+            "tags": ["initiatives"], "parameters": [ID_PARAM],
+            "responses": {"200": _json({"type": "object", "properties": {
+                "id": {"type": "integer"}, "status": {"const": "submitted"}, "version": {"type": "integer"}}}),
+                "401": ERROR, "403": ERROR, "404": ERROR, "409": ERROR, "422": ERROR},
+        },
+    },
+    "/initiatives/{initiative_id}/withdraw": {
+        "post": {
+            "summary": "Withdraw a submitted initiative (author)",
+            "tags": ["initiatives"], "parameters": [ID_PARAM],
+            "requestBody": {"required": False, "content": {"application/json": {"schema": {
+                "type": "object", "properties": {"reason": {"type": "string"}}}}}},
+            "responses": {"200": _json({"type": "object", "properties": {
+                "id": {"type": "integer"}, "status": {"const": "withdrawn"}}}),
+                "401": ERROR, "403": ERROR, "404": ERROR, "409": ERROR, "422": ERROR},
+        },
+    },
+    "/initiatives/{initiative_id}/attachments": {
+        "post": {
+            "summary": "Attach a file (PDF, DOCX, XLSX, ODT, PNG, JPEG; judged from its bytes)",
+            "tags": ["initiatives"], "parameters": [ID_PARAM],
+            "requestBody": {"required": True, "content": {"multipart/form-data": {"schema": {
+                "type": "object", "required": ["file"],
+                "properties": {"file": {"type": "string", "format": "binary"}}}}}},
+            "responses": {"201": _json({"type": "object", "properties": {
+                "id": {"type": "integer"}, "name": {"type": "string"}, "content_type": {"type": "string"},
+                "size": {"type": "integer"}}}, "Created"),
+                "401": ERROR, "403": ERROR, "404": ERROR, "409": ERROR, "413": ERROR, "422": ERROR},
+        },
+    },
+}

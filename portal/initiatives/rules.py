@@ -66,7 +66,7 @@ def text_errors(values):
         if value and len(value) > limit:
             errors.setdefault(key, []).append(
                 f"{LABELS[key]} dài {len(value):,} ký tự, vượt quá giới hạn {limit:,} ký tự.".replace(",", "."))
-    if "title" in values and not (values["title"] or "").strip():
+    if "title" in values and "title" not in errors and not (values["title"] or "").strip():
         errors.setdefault("title", []).append("Vui lòng nhập tên sáng kiến.")
     return errors
 
