@@ -76,13 +76,13 @@ def review_form_class(criteria):
 
     for c in criteria:
         setattr(ReviewForm, f"score_{c.code}", ScoreField(
-            f"{c.name} ({c.min_score}–{c.max_score} điểm)",
+            _l("Điểm (%(low)s–%(high)s)", low=c.min_score, high=c.max_score),
             validators=[Optional(), NumberRange(c.min_score, c.max_score,
                                                 f"Điểm phải từ {c.min_score} đến {c.max_score}.")],
             render_kw={"min": c.min_score, "max": c.max_score, "inputmode": "numeric"},
             description=c.guidance))
         setattr(ReviewForm, f"comment_{c.code}", TextAreaField(
-            f"Nhận xét về {c.name.lower()}", validators=[Optional(), Length(max=3000)]))
+            _l("Nhận xét"), validators=[Optional(), Length(max=3000)]))
     ReviewForm.criteria = criteria
     return ReviewForm
 
