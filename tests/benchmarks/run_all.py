@@ -58,8 +58,8 @@ def build_portal(n_docs, workdir, seed=2021):
     from portal.core.timeutil import utcnow
     from portal.extensions import db
     from portal.initiatives.models import Field, Initiative, InitiativeAuthor
-    from portal.publishing.operations import slug_for
     from portal.publishing.models import Publication
+    from portal.publishing.operations import slug_for
 
     path = Path(workdir) / f"portal-{n_docs}.db"
     app = create_app({
@@ -225,7 +225,7 @@ def run_portal(n_docs, n_queries, n_requests, workdir):
     large = count_queries(app, docs)
     print(f"{'page':58}{'100':>8}{n_docs:>8}")
     equal = True
-    for (url, a), b in zip(small.items(), large.values()):
+    for (url, a), b in zip(small.items(), large.values(), strict=True):
         label = url if len(url) < 56 else url[:53] + "…"
         same = a == b
         equal &= same
