@@ -13,6 +13,7 @@ from datetime import date
 from sqlalchemy import select
 
 from portal.core import audit
+from portal.core.timeutil import today
 from portal.council.models import CouncilDecision
 from portal.emulation import engine
 from portal.emulation.models import ArticleCount, Discipline, EmulationSettings, Registration, TitleAward
@@ -106,9 +107,9 @@ def seed(ctx):
                                       recorded_by_id=getattr(officer, "id", None)))
             counts["emulation disciplines"] += 1
         if case == "used":
-            # The commendations of last year were decided this spring, on this year's recognition.
+            # An earlier award already used this year's recognition: it cannot count again.
             for recognition in _own_recognitions(recognitions, user, year, ("grassroots",)):
-                award(user, year - 1, engine.GRASSROOTS, recognition, f"18/QĐ-VKS ngày 10/3/{year}")
+                award(user, year - 1, engine.GRASSROOTS, recognition, "18/QĐ-VKS")
         articles = 1 if case == "articles" else (3 if user.id in {u.id for u in grassroots_authors} else user.id % 3)
         db.session.add(ArticleCount(user_id=user.id, year=year, count=articles,
                                     recorded_by_id=getattr(officer, "id", None)))
@@ -170,7 +171,7 @@ PREFERRED_CASES = {"ksv.dung": "discipline", "ksv.lan": "no_lddt", "ksv.hoa": "u
                    "ksv.linh": "unregistered"}
 CASES = ("discipline", "no_lddt", "used", "articles", "unregistered")
 # Kept eligible whenever there are enough other authors: the demo accounts people sign in with.
-KEEP_ELIGIBLE = ("ksv.hung", "ksv.mai")
+KEEP_ELIGIBLE = ("ksv.hung", "ksv.mai", "hoidong3")
 
 
 def _assign_cases(authors):
@@ -189,9 +190,11 @@ def _assign_cases(authors):
 
 
 def _decision_no(title, year):
+    """Titles of a year are decided by 10 March of the next; this year's, lately."""
     number = {engine.ADVANCED_WORKER: 25, engine.GRASSROOTS: 26, engine.SECTOR: 140, engine.NATIONAL: 2011}[title]
     issuer = {engine.SECTOR: "QĐ-VKSTC", engine.NATIONAL: "QĐ-TTg"}.get(title, "QĐ-VKS")
-    return f"{number}/{issuer} ngày 10/3/{year + 1}"
+    decided = min(date(year + 1, 3, 10), today())
+    return f"{number}/{issuer} ngày {decided.day}/{decided.month}/{decided.year}"
 
 
 def _authors_by_level(recognitions, year, by_id):
@@ -216,17 +219,32 @@ def _own_recognitions(recognitions, user, year, levels):
 
 
 def _ensure_recognitions(ctx, year):
-    """Create the demo's own recognised initiatives for the levels nobody recognised; returns how many."""
+    """Create the demo's own recognised initiatives where the other demos left too few; returns how many.
+
+    Sector and national ones only when nobody holds a recognition at that level.
+    Grassroots ones when fewer people than the reasons to show hold one decided
+    this year, and then only for people who hold none.
+    """
+    users = ctx["users"]
     present = set()
+    this_year_authors = set()
     for r in load_recognitions():
         present.add(r.level)
-    wanted = [spec for spec in OWN_INITIATIVES
-              if "grassroots" not in present
-              or (spec[4] and "sector" not in present)
-              or (spec[5] and "national" not in present)]
+        if r.level == "grassroots" and r.decision_date.year == year:
+            this_year_authors |= set(r.authors)
+    short = len(this_year_authors) < len(CASES) + 2
+
+    def wanted(spec):
+        _key, _title, authors, _grassroots, sector, national = spec
+        if sector or national:
+            return (sector and "sector" not in present) or (national and "national" not in present)
+        if "grassroots" not in present:
+            return True
+        return short and not any(users[name].id in this_year_authors for name, _share in authors if name in users)
+
+    wanted = [spec for spec in OWN_INITIATIVES if wanted(spec)]
     if not wanted:
         return 0
-    users = ctx["users"]
     scores = (86.5, 71.0, 64.5, 78.0, 58.5, 90.0, 69.5)
     field = db.session.execute(select(Field).order_by(Field.position)).scalars().first()
     created = 0
@@ -236,7 +254,7 @@ def _ensure_recognitions(ctx, year):
         initiative = Initiative(
             title=title, field_id=field.id if field else None, year=decided.year, unit_id=first.unit_id,
             first_applied_on=date(decided.year - 1, 9, 1),
-            summary=f"{title}. (Sáng kiến mẫu của dữ liệu thi đua.)",
+            summary=f"{title}. (Sáng kiến mẫu do dữ liệu demo thi đua tạo.)",
             current_state="Trước đây việc này làm thủ công, dễ sót và chậm.",
             solution=f"Nội dung giải pháp: {title.lower()}.",
             conditions="Áp dụng được ngay trong ngành Kiểm sát.",

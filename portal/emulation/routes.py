@@ -1,7 +1,7 @@
 """Pages of the emulation office (Thường trực Hội đồng Thi đua – Khen thưởng) and of each staff member."""
 from io import BytesIO
 
-from flask import abort, current_app, flash, redirect, render_template, request, send_file, url_for
+from flask import abort, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext
 from flask_login import current_user, login_required
 from sqlalchemy import select
@@ -50,11 +50,8 @@ register_nav("Thi đua của tôi", "emulation.mine", lambda user: user.is_authe
 
 @bp.app_template_global()
 def initiative_url(initiative_id):
-    """Where an initiative named as evidence is shown (its page in the portal)."""
-    for endpoint in ("initiatives.detail", "initiatives.view", "initiatives.show"):
-        if endpoint in current_app.view_functions:
-            return url_for(endpoint, initiative_id=initiative_id)
-    return f"/initiatives/{initiative_id}"
+    """Where an initiative named as evidence is shown (its page in the portal, access-checked there)."""
+    return url_for("initiatives.detail", initiative_id=initiative_id)
 
 
 @bp.app_template_filter("tr")
@@ -171,8 +168,9 @@ def settings(year):
     current = services.settings_for(year)
     row = db.session.get(EmulationSettings, year)
     if request.method == "GET":
-        form = SettingsForm(data={**current.to_dict(),
-                                  "approval_fraction": show_fraction(current.approval_fraction)})
+        data = {k: (int(v) if isinstance(v, float) and v.is_integer() else v)
+                for k, v in current.to_dict().items()}
+        form = SettingsForm(data={**data, "approval_fraction": show_fraction(current.approval_fraction)})
     else:
         form = SettingsForm()
     status = 200
