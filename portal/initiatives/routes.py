@@ -98,7 +98,10 @@ def _prefill(form, initiative):
 
 
 def _pad_author_rows(form):
-    while len(form.authors) < min(rules.MAX_AUTHORS, max(AUTHOR_ROWS_MIN, len(form.authors) + 1)):
+    """Room for one more co-author than are filled in (at least AUTHOR_ROWS_MIN rows)."""
+    filled = sum(1 for row in form.authors if not row.form.is_blank())
+    target = min(rules.MAX_AUTHORS, max(AUTHOR_ROWS_MIN, filled + 1))
+    while len(form.authors) < target:
         form.authors.append_entry()
 
 
