@@ -217,3 +217,15 @@ def test_list_issues_a_fixed_number_of_queries(admin_client, make_user, count_qu
     with count_queries() as many:
         assert admin_client.get("/admin/users").status_code == 200
     assert many.count == few.count
+
+
+@pytest.mark.parametrize("url,tab", [
+    ("/admin/", "Tổng quan"), ("/admin/users", "Tài khoản"), ("/admin/users/new", "Tài khoản"),
+    ("/admin/users/import", "Nhập tài khoản"), ("/admin/units/new", "Đơn vị"),
+    ("/admin/years", "Năm và thời hạn"), ("/admin/councils", "Hội đồng"), ("/admin/audit", "Nhật ký kiểm tra"),
+])
+def test_one_admin_tab_is_marked_current(admin_client, url, tab):
+    page = admin_client.get(url).get_data(as_text=True)
+    tabs = page[page.index('class="admin-tabs"'):page.index("</nav>", page.index('class="admin-tabs"'))]
+    assert tabs.count('aria-current="page"') == 1
+    assert f'aria-current="page">{tab}</a>' in tabs
