@@ -51,5 +51,17 @@ serve: install
 bench: install
 	$(BIN)/python tests/benchmarks/run_all.py
 
+# Load (not in CI): the 20,000-initiative corpus under gunicorn on 127.0.0.1, driven by locust
+# for DURATION seconds, then the same load on a minimal Flask route. `make load DB=postgres`
+# uses the database `load` on 127.0.0.1 (created). Extra options: LOAD_ARGS="--readers 20 …".
+DB ?= sqlite
+DURATION ?= 60
+$(VENV)/.installed-load: setup.cfg | $(VENV)/.installed
+	$(BIN)/pip install -q -e '.[test,load]'
+	touch $@
+
+load: install $(VENV)/.installed-load
+	$(BIN)/python tests/load/run_load.py --db $(DB) --duration $(DURATION) $(LOAD_ARGS)
+
 clean:
 	rm -rf $(VENV) build *.egg-info
