@@ -114,8 +114,12 @@ def test_walkthrough_through_the_pages(client, council, make_initiative):
     assert outcome["outcome"] == "recognized" and round(outcome["mean_total"], 2) == 83.67
     assert client.get(f"{base}/results").status_code == 403
     detail = text(client.get(f"/my/initiatives/{initiative.id}"))
+    assert "Kết quả thẩm định của Hội đồng Sáng kiến" in detail
+    assert "83,67" in detail and "Nhận xét tính mới 1." in detail and "45/QĐ-VKS" in detail
     for name in ("Võ Thị Thu Hà", "Huỳnh Ngọc Ánh", "Lê Thị Hồng Vân"):
         assert name not in detail
+    for total in ("87", "80", "84"):  # no individual total shows
+        assert f">{total}<" not in detail
 
     client.login(secretary)
     assert initiative.title in text(client.get("/council/sector"))
