@@ -590,3 +590,11 @@ def test_the_queue_issues_a_fixed_number_of_queries(client, council, make_initia
         page = client.get("/council/queue")
     assert page.status_code == 200 and "Sáng kiến 5" in text(page)
     assert many.count == few.count, [s[:90] for s in many.statements]
+
+
+def test_the_council_pages_speak_english_on_request(client, council, submitted):
+    client.login(council["secretary"])
+    page = text(client.get("/council/queue?lang=en"))
+    assert "Awaiting screening" in page and "Chờ sơ duyệt" not in page
+    page = text(client.get(f"/council/initiatives/{submitted.id}/screening?lang=en"))
+    assert "Similar initiatives" in page and "Accept for appraisal" in page
