@@ -121,4 +121,4 @@ def test_the_unit_page_issues_a_fixed_number_of_queries(
         assert response.status_code == 200
         counts.append(counter.count)
     assert counts[0] == counts[1], counts
-    assert counts[0] <= 16
+    assert counts[0] <= 25  # 16 today: sign-in, layout, units, and the loader's nine
