@@ -270,6 +270,8 @@ def seed(ctx):
             operations.assign(initiative, secretary, reviewer, due_on=due)
         for position, (reviewer, (scores, recommendation)) in enumerate(zip(reviewers, sheets, strict=True)):
             comments = {code: texts[(index + position) % 3] for code, texts in COMMENTS.items()}
+            # a little spread between initiatives that share a sheet pattern
+            scores = {**scores, "effectiveness": scores["effectiveness"] + (index + position) % 4 - 1}
             fields_ = {"scores": scores, "recommendation": recommendation, "comments": comments,
                        "overall_comment": "Đề nghị Hội đồng công nhận." if recommendation == "pass"
                        else "Chưa đủ điều kiện công nhận."}
