@@ -1,5 +1,6 @@
 """The admin-editable list of fields of work (lĩnh vực), under /admin/fields."""
 from flask import flash, redirect, render_template, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import func, select
 
@@ -63,7 +64,7 @@ def admin_fields():
     if form.is_submitted():
         if form.validate() and _apply(form):
             db.session.commit()
-            flash("Đã thêm lĩnh vực.", "success")
+            flash(_("Đã thêm lĩnh vực."), "success")
             return redirect(url_for("initiatives.admin_fields"))
         db.session.rollback()
         status = 422
@@ -83,7 +84,7 @@ def admin_field_update(field_id):
     form = FieldOfWorkForm(prefix=f"f{field.id}")
     if form.validate() and _apply(form, field):
         db.session.commit()
-        flash(f"Đã lưu lĩnh vực “{field.name}”.", "success")
+        flash(_("Đã lưu lĩnh vực “%(name)s”.", name=field.name), "success")
         return redirect(url_for("initiatives.admin_fields"))
     db.session.rollback()
     fields = fields_in_order(active_only=False)

@@ -1,4 +1,5 @@
 """Forms laid out like the official application (đơn đề nghị công nhận sáng kiến)."""
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import (
@@ -28,20 +29,21 @@ class VietnameseDateField(DateField):
         try:
             super().process_formdata(valuelist)
         except ValueError:
-            raise ValueError("Ngày không hợp lệ; nhập theo dạng ngày/tháng/năm.") from None
+            raise ValueError(_l("Ngày không hợp lệ; nhập theo dạng ngày/tháng/năm.")) from None
 
 
 def _long(label, description=None):
-    return TextAreaField(label, description=description, validators=[
-        Optional(), Length(max=rules.LONG_MAX, message=f"{label} tối đa {rules.LONG_MAX:,} ký tự.".replace(",", "."))])
+    # Labels come from rules.SECTIONS; their msgids are in this area's catalogue.
+    return TextAreaField(_l(label), description=description, validators=[
+        Optional(), Length(max=rules.LONG_MAX, message=_l("Mục này quá dài: tối đa 50.000 ký tự."))])
 
 
 class AuthorRowForm(Form):
     """One author: a staff account by username, or an outside co-author by name and workplace."""
-    username = StringField("Tên đăng nhập", validators=[Optional(), Length(max=64)])
-    name = StringField("Họ và tên (ngoài Cổng)", validators=[Optional(), Length(max=rules.NAME_MAX)])
-    workplace = StringField("Nơi công tác", validators=[Optional(), Length(max=rules.WORKPLACE_MAX)])
-    share = StringField("Tỷ lệ (%)", validators=[Optional(), Length(max=3)])
+    username = StringField(_l("Tên đăng nhập"), validators=[Optional(), Length(max=64)])
+    name = StringField(_l("Họ và tên (ngoài Cổng)"), validators=[Optional(), Length(max=rules.NAME_MAX)])
+    workplace = StringField(_l("Nơi công tác"), validators=[Optional(), Length(max=rules.WORKPLACE_MAX)])
+    share = StringField(_l("Tỷ lệ (%)"), validators=[Optional(), Length(max=3)])
 
     def is_blank(self):
         return not any((self.username.data or "", self.name.data or "", self.workplace.data or "",
@@ -59,31 +61,30 @@ class AuthorRowForm(Form):
 
 
 class InitiativeForm(FlaskForm):
-    title = StringField("Tên sáng kiến", validators=[
-        DataRequired("Vui lòng nhập tên sáng kiến."),
-        Length(max=rules.TITLE_MAX, message=f"Tên sáng kiến tối đa {rules.TITLE_MAX} ký tự.")])
+    title = StringField(_l("Tên sáng kiến"), validators=[
+        DataRequired(_l("Vui lòng nhập tên sáng kiến.")),
+        Length(max=rules.TITLE_MAX, message=_l("Tên sáng kiến tối đa 300 ký tự."))])
     # Choices are filled by the route; values are checked by the operations (Vietnamese messages).
-    field_id = SelectField("Lĩnh vực", validate_choice=False)
-    form_kind = SelectField("Hình thức", choices={f.value: label for f, label in FORM_LABELS.items()},
+    field_id = SelectField(_l("Lĩnh vực"), validate_choice=False)
+    form_kind = SelectField(_l("Hình thức"), choices={f.value: label for f, label in FORM_LABELS.items()},
                             default="solution", validate_choice=False)
-    year = SelectField("Năm", validate_choice=False)
-    unit_id = SelectField("Đơn vị", validate_choice=False)
-    requested_level = SelectField("Cấp đề nghị công nhận", validate_choice=False, default=Level.grassroots.value,
+    year = SelectField(_l("Năm"), validate_choice=False)
+    unit_id = SelectField(_l("Đơn vị"), validate_choice=False)
+    requested_level = SelectField(_l("Cấp đề nghị công nhận"), validate_choice=False, default=Level.grassroots.value,
                                   choices={level.value: LEVEL_LABELS[level]
                                            for level in (Level.grassroots, Level.sector)})
-    first_applied_on = VietnameseDateField("Ngày áp dụng lần đầu hoặc áp dụng thử", validators=[Optional()])
-    summary = TextAreaField("Tóm tắt sáng kiến", validators=[
-        Optional(), Length(max=rules.SUMMARY_MAX,
-                           message=f"Tóm tắt tối đa {rules.SUMMARY_MAX:,} ký tự.".replace(",", "."))],
-        description="Vài câu nêu vấn đề, giải pháp và hiệu quả; dùng để đăng trên Trang thông tin.")
+    first_applied_on = VietnameseDateField(_l("Ngày áp dụng lần đầu hoặc áp dụng thử"), validators=[Optional()])
+    summary = TextAreaField(_l("Tóm tắt sáng kiến"), validators=[
+        Optional(), Length(max=rules.SUMMARY_MAX, message=_l("Tóm tắt tối đa 3.000 ký tự."))],
+        description=_l("Vài câu nêu vấn đề, giải pháp và hiệu quả; dùng để đăng trên Trang thông tin."))
     current_state = _long(rules.SECTIONS["current_state"],
-                          "Cách làm hiện nay, những hạn chế, nhược điểm cần khắc phục.")
+                          _l("Cách làm hiện nay, những hạn chế, nhược điểm cần khắc phục."))
     solution = _long(rules.SECTIONS["solution"],
-                     "Mô tả bản chất giải pháp: các bước thực hiện, điểm mới so với cách làm cũ.")
+                     _l("Mô tả bản chất giải pháp: các bước thực hiện, điểm mới so với cách làm cũ."))
     conditions = _long(rules.SECTIONS["conditions"],
-                       "Con người, phương tiện, kinh phí, văn bản cần có để áp dụng.")
+                       _l("Con người, phương tiện, kinh phí, văn bản cần có để áp dụng."))
     benefits = _long(rules.SECTIONS["benefits"],
-                     "Lợi ích đạt được hoặc dự kiến, có số liệu so sánh nếu có.")
+                     _l("Lợi ích đạt được hoặc dự kiến, có số liệu so sánh nếu có."))
     authors = FieldList(FormField(AuthorRowForm), min_entries=AUTHOR_ROWS_MIN, max_entries=rules.MAX_AUTHORS)
     stamp = HiddenField()
 
@@ -119,11 +120,11 @@ class InitiativeForm(FlaskForm):
 
 
 class AttachmentForm(FlaskForm):
-    file = FileField("Tệp đính kèm", validators=[DataRequired("Vui lòng chọn tệp.")])
+    file = FileField(_l("Tệp đính kèm"), validators=[DataRequired(_l("Vui lòng chọn tệp."))])
 
 
 class ReasonForm(FlaskForm):
-    reason = TextAreaField("Lý do", validators=[Optional(), Length(max=rules.RETURN_NOTE_MAX)])
+    reason = TextAreaField(_l("Lý do"), validators=[Optional(), Length(max=rules.RETURN_NOTE_MAX)])
 
 
 class FieldOfWorkForm(FlaskForm):
@@ -131,13 +132,13 @@ class FieldOfWorkForm(FlaskForm):
     class Meta:
         csrf = False
 
-    name = StringField("Tên lĩnh vực", validators=[
-        DataRequired("Vui lòng nhập tên lĩnh vực."), Length(max=200, message="Tên lĩnh vực tối đa 200 ký tự.")])
-    code = StringField("Mã (dùng trong API)", validators=[Optional(), Length(max=32, message="Mã tối đa 32 ký tự.")],
-                       description="Chữ thường không dấu; bỏ trống để tạo từ tên.")
-    position = StringField("Thứ tự", default="0", validators=[
-        Optional(), Regexp(r"^\d{1,3}$", message="Thứ tự là số từ 0 đến 999.")])
-    active = BooleanField("Đang dùng", default=True)
+    name = StringField(_l("Tên lĩnh vực"), validators=[
+        DataRequired(_l("Vui lòng nhập tên lĩnh vực.")), Length(max=200, message=_l("Tên lĩnh vực tối đa 200 ký tự."))])
+    code = StringField(_l("Mã (dùng trong API)"), validators=[Optional(), Length(max=32, message=_l("Mã tối đa 32 ký tự."))],
+                       description=_l("Chữ thường không dấu; bỏ trống để tạo từ tên."))
+    position = StringField(_l("Thứ tự"), default="0", validators=[
+        Optional(), Regexp(r"^\d{1,3}$", message=_l("Thứ tự là số từ 0 đến 999."))])
+    active = BooleanField(_l("Đang dùng"), default=True)
 
 
 def _int_or_none(value):

@@ -5,6 +5,7 @@ one operation, commit, redirect. Refusals come back as the form with messages
 (422), or as the error page with the status (403/404/409/413).
 """
 from flask import flash, jsonify, redirect, render_template, request, send_file, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
@@ -136,7 +137,7 @@ def create():
             form.show_errors(invalid.errors)
         else:
             db.session.commit()
-            flash("Đã lưu bản nháp. Bạn có thể đính kèm tệp, rồi nộp khi hồ sơ đã đủ.", "success")
+            flash(_("Đã lưu bản nháp. Bạn có thể đính kèm tệp, rồi nộp khi hồ sơ đã đủ."), "success")
             return redirect(url_for("initiatives.edit", initiative_id=initiative.id))
     if request.method == "POST":
         return _render_form(form, status=422)
@@ -171,7 +172,7 @@ def edit(initiative_id):
             abort_with(error.status, error.message)
         else:
             db.session.commit()
-            flash("Đã lưu thay đổi." if changed else "Không có thay đổi nào.", "success")
+            flash(_("Đã lưu thay đổi.") if changed else _("Không có thay đổi nào."), "success")
             return redirect(url_for("initiatives.edit", initiative_id=initiative.id))
     if request.method == "POST":
         return _render_form(form, initiative, status=422)
@@ -261,8 +262,8 @@ def submit(initiative_id):
     except operations.Incomplete as incomplete:
         db.session.rollback()
         return _render_detail(initiative_id, missing=incomplete.missing, status=422)
-    return _after_transition(initiative_id, f"Đã nộp sáng kiến (phiên bản {version.number}). "
-                                            "Thư ký Hội đồng sẽ sơ duyệt hồ sơ.")
+    return _after_transition(initiative_id, _("Đã nộp sáng kiến (phiên bản %(n)s). "
+                                              "Thư ký Hội đồng sẽ sơ duyệt hồ sơ.", n=version.number))
 
 
 @bp.route("/my/initiatives/<int:initiative_id>/withdraw", methods=["POST"])
@@ -276,7 +277,7 @@ def withdraw(initiative_id):
         operations.withdraw(initiative, current_user, form.reason.data)
     except TransitionError as error:
         abort_with(error.status, error.message)
-    return _after_transition(initiative_id, "Đã rút sáng kiến.")
+    return _after_transition(initiative_id, _("Đã rút sáng kiến."))
 
 
 @bp.route("/my/initiatives/<int:initiative_id>/delete", methods=["POST"])
@@ -288,7 +289,7 @@ def delete(initiative_id):
     except TransitionError as error:
         abort_with(error.status, error.message)
     db.session.commit()
-    flash("Đã xóa bản nháp.", "success")
+    flash(_("Đã xóa bản nháp."), "success")
     return redirect(url_for("initiatives.dashboard"))
 
 
@@ -312,7 +313,7 @@ def upload(initiative_id):
         db.session.rollback()
         abort_with(refused.status, refused.message)
     db.session.commit()
-    flash(f"Đã đính kèm tệp “{attachment.original_name}”.", "success")
+    flash(_("Đã đính kèm tệp “%(name)s”.", name=attachment.original_name), "success")
     return redirect(url_for("initiatives.edit", initiative_id=initiative_id) + "#attachments")
 
 
@@ -363,5 +364,5 @@ def remove_attachment(initiative_id, attachment_id):
     except TransitionError as error:
         abort_with(error.status, error.message)
     db.session.commit()
-    flash(f"Đã xóa tệp “{attachment.original_name}”.", "success")
+    flash(_("Đã xóa tệp “%(name)s”.", name=attachment.original_name), "success")
     return redirect(url_for("initiatives.edit", initiative_id=initiative_id) + "#attachments")

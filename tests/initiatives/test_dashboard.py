@@ -48,3 +48,14 @@ def test_dashboard_takes_a_fixed_number_of_queries(client, people, make_initiati
     with count_queries() as many:
         assert client.get("/my").status_code == 200
     assert many.count == few.count
+
+
+def test_pages_speak_english_on_request(client, people, make_initiative):
+    initiative = make_initiative([people.author], status="submitted")
+    client.login(people.author)
+    page = client.get("/my?lang=en").get_data(as_text=True)
+    assert "My initiatives" in page and "Waiting for the council secretary to screen it" in page
+    page = client.get(f"/my/initiatives/{initiative.id}?lang=en").get_data(as_text=True)
+    assert "Content of the solution proposed for recognition" in page and "Submitted versions" in page
+    page = client.get("/my/initiatives/new?lang=en").get_data(as_text=True)
+    assert "Application for recognition of an initiative" in page and "Title of the initiative" in page
