@@ -48,10 +48,12 @@ def pair(first: str, second: str) -> str:
 def doc_terms(columns):
     """Weighted terms of a document made of ``(text, weight)`` columns.
 
-    Returns ``(folded, exact, pairs, length)``: three dicts term -> sum of the
-    column weights of its occurrences, and the number of words, which the
-    BM25 length normalisation needs.
+    Returns ``(folded, exact, pairs, length, folded_columns)``: three dicts
+    term -> sum of the column weights of its occurrences; the number of
+    words, which the BM25 length normalisation needs; and each column's
+    folded words joined by spaces, in which phrases are checked.
     """
+    folded_columns = []
     folded_terms = defaultdict(float)
     exact_terms = defaultdict(float)
     pair_terms = defaultdict(float)
@@ -60,12 +62,13 @@ def doc_terms(columns):
         tokens = words(text)
         length += len(tokens)
         previous = None
-        for token in tokens:
-            folded = fold_word(token)
+        folded_tokens = [fold_word(token) for token in tokens]
+        folded_columns.append(" ".join(folded_tokens))
+        for token, folded in zip(tokens, folded_tokens, strict=True):
             folded_terms[folded] += weight
             if folded != token:
                 exact_terms[token] += weight
             if previous is not None:
                 pair_terms[pair(previous, folded)] += weight
             previous = folded
-    return folded_terms, exact_terms, pair_terms, length
+    return folded_terms, exact_terms, pair_terms, length, folded_columns

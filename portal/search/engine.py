@@ -28,11 +28,11 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from itertools import accumulate, repeat
-from operator import add, mul, truediv
+from operator import add, itemgetter, mul, truediv
 
 from whoosh import fields, index
 from whoosh.codec.whoosh3 import W3Codec, W3LeafMatcher
-from whoosh.columns import NumericColumn
+from whoosh.columns import NumericColumn, VarBytesColumn
 from whoosh.filedb.filestore import FileStorage
 from whoosh.index import LockError
 from whoosh.reading import SegmentReader, TermNotFound
@@ -51,11 +51,18 @@ FOLDED_ONLY_WEIGHT = 0.5
 MAX_QUERY_CHARS = 200
 MAX_TERMS = 32
 MAX_PER_PAGE = 100
+# Unknown words a "did you mean" corrects; each costs an automaton walk.
+MAX_CORRECTIONS = 6
+# Documents whose text is read to check a phrase of three words or more
+# (a few microseconds each); past that, only the hits shown are checked.
+PHRASE_CHECKS = 5000
+# Distinctive word pairs of a text that "more like this" looks for.
+SIMILAR_TERMS = 40
 FACETS = ("year", "field", "level", "unit")
 INDEX_NAME = "initiatives_v1"
 # Decoded postings kept in memory per process (about 40 bytes each).
 POSTINGS_CACHE_SIZE = 3_000_000
-RESULTS_CACHE_SIZE = 256
+RESULTS_CACHE_SIZE = 1024
 WRITER_RETRIES = 3
 BLOCK_SIZE = 512
 REBUILD_SEGMENT_DOCS = 2000
@@ -139,6 +146,7 @@ def _schema():
         exact=_Terms(),  # accented words as typed (lowercased), weighted
         pairs=_Terms(),  # consecutive folded word pairs, weighted
         length=fields.COLUMN(NumericColumn("I")),
+        folded=fields.COLUMN(VarBytesColumn()),  # the folded words, for phrases
         published=fields.COLUMN(NumericColumn("d")),
         year=fields.ID(sortable=True),
         field=fields.ID(sortable=True),
@@ -157,6 +165,24 @@ def _authors_text(authors) -> str:
     return str(authors or "")
 
 
+COLUMNS = ("title", "summary", "authors", "body")
+# Columns of the folded text kept for phrase checks: a phrase never spans two.
+_COLUMN_BREAK = "\n"
+
+
+def _phrase_text(folded_columns: list[str]) -> str:
+    return _COLUMN_BREAK.join(f" {text} " for text in folded_columns)
+
+
+def _phrase_weight(text: str, phrase: str) -> float:
+    """FTS5's weighted count of ``phrase`` (folded words) in a phrase text."""
+    needle = f" {phrase} "
+    return sum(
+        WEIGHTS[name] * column.count(needle)
+        for name, column in zip(COLUMNS, text.split(_COLUMN_BREAK), strict=False)
+    )
+
+
 def _timestamp(value) -> float:
     if value is None:
         return 0.0
@@ -173,13 +199,9 @@ def _document(doc: dict) -> dict:
     summary = doc.get("summary") or ""
     authors = _authors_text(doc.get("authors"))
     body = doc.get("body") or ""
-    folded, exact, pairs, length = doc_terms(
-        [
-            (title, WEIGHTS["title"]),
-            (summary, WEIGHTS["summary"]),
-            (authors, WEIGHTS["authors"]),
-            (body, WEIGHTS["body"]),
-        ]
+    texts = {"title": title, "summary": summary, "authors": authors, "body": body}
+    folded, exact, pairs, length, folded_columns = doc_terms(
+        [(texts[name], WEIGHTS[name]) for name in COLUMNS]
     )
     return {
         "pk": str(int(doc["id"])),
@@ -187,6 +209,7 @@ def _document(doc: dict) -> dict:
         "exact": exact,
         "pairs": pairs,
         "length": length,
+        "folded": _phrase_text(folded_columns).encode("utf-8"),
         "published": _timestamp(doc.get("published_at")),
         "year": str(doc.get("year") or ""),
         "field": str(doc.get("field") or ""),
@@ -297,6 +320,12 @@ class _Segment:
         self.offset = offset
         self.deleted = deleted
         self.norms = norms  # per docnum: the BM25 length normalisation K
+        self._folded = None
+
+    def phrase_text(self, local: int) -> str:
+        if self._folded is None:
+            self._folded = self.reader.column_reader("folded")
+        return self._folded[local].decode("utf-8")
 
 
 @dataclass
@@ -319,7 +348,7 @@ class _Ranking:
     facets: dict
     top: list  # (score, global docnum), best first
     complete: bool  # ``top`` holds every match
-    phrases: tuple  # phrases of 3+ words, checked against the text of hits
+    phrases: tuple  # phrases too common to check in advance: check each hit
 
 
 class SearchIndex:
@@ -335,7 +364,7 @@ class SearchIndex:
         self._cached_postings = 0
         self._results: OrderedDict = OrderedDict()
         self._n_docs = 0
-        self._by_date = None
+        self._unchecked_phrases: set = set()
 
     def close(self) -> None:
         """Close the open index files; the next query reopens them."""
@@ -353,13 +382,13 @@ class SearchIndex:
 
     # -- writing ---------------------------------------------------------
 
-    def _open_or_create(self, recreate: bool = False):
+    def _open_or_create(self):
         # The lock keeps two processes from creating (and so wiping) at once.
         storage = FileStorage(self.path)
         lock = storage.lock(INDEX_NAME + "_CREATE")
         lock.acquire(blocking=True)
         try:
-            if not recreate and index.exists_in(self.path, INDEX_NAME):
+            if index.exists_in(self.path, INDEX_NAME):
                 try:
                     ix = index.open_dir(self.path, indexname=INDEX_NAME)
                     if set(ix.schema.names()) == set(_schema().names()):
@@ -464,7 +493,6 @@ class SearchIndex:
                     raise
                 time.sleep(0.01)
         self._results.clear()
-        self._by_date = None
         reader = self._searcher.reader()
         data_by_id, segments = {}, []
         total_length, n_docs = 0, 0
@@ -586,14 +614,7 @@ class SearchIndex:
     def _clause_postings(self, seg: _Segment, clause: _Clause) -> dict:
         """``{docnum: weighted frequency}`` of a clause in one segment."""
         if clause.is_phrase:
-            lists = [
-                self._postings(seg, "pairs", pair(a, b))
-                for a, b in zip(clause.words, clause.words[1:], strict=False)
-            ]
-            lists.sort(key=len)
-            common = set(lists[0]).intersection(*lists[1:])
-            # Pairs give no phrase count; the rarest pair stands for it.
-            return {d: min(p[d] for p in lists) for d in common}
+            return self._phrase_postings(seg, clause.words)
         folded = self._postings(seg, "text", clause.words[0])
         if clause.exact is None or not folded:
             return folded
@@ -603,6 +624,34 @@ class SearchIndex:
             mixed = self._mix(folded, self._postings(seg, "exact", clause.exact))
             self._remember(seg, key, mixed)
         return mixed
+
+    def _phrase_postings(self, seg: _Segment, words_: tuple) -> dict:
+        """A phrase's postings: its word pair's, or, for three words or more,
+        the documents holding all its pairs, checked in their folded text."""
+        lists = [
+            self._postings(seg, "pairs", pair(a, b))
+            for a, b in zip(words_, words_[1:], strict=False)
+        ]
+        if len(lists) == 1:
+            return lists[0]  # exact, with the weighted count of the phrase
+        key = ("phrase", words_)
+        found = seg.data.postings.get(key)
+        if found is not None:
+            return found
+        lists.sort(key=len)
+        common = set(lists[0]).intersection(*lists[1:])
+        if len(common) <= PHRASE_CHECKS:
+            phrase = " ".join(words_)
+            weights = ((d, _phrase_weight(seg.phrase_text(d), phrase)) for d in sorted(common))
+            found = {d: w for d, w in weights if w}
+            self._remember(seg, key, found)
+            return found
+        # Too many to check here: the rarest pair's count stands for the
+        # phrase's, and the hits shown are checked one by one (_page).
+        self._unchecked_phrases.add(words_)
+        common = list(common)
+        counts = map(min, *(map(p.__getitem__, common) for p in lists))
+        return dict(zip(common, counts, strict=True))
 
     @staticmethod
     def _mix(folded: dict, exact: dict) -> dict:
@@ -618,6 +667,7 @@ class SearchIndex:
         return dict(zip(keys, mixed, strict=True))
 
     def _rank(self, clauses, filters, k: int) -> _Ranking:
+        self._unchecked_phrases = set()
         per_segment, doc_freq = [], [0] * len(clauses)
         for seg in self._segments:
             lists = [self._clause_postings(seg, c) for c in clauses]
@@ -648,10 +698,11 @@ class SearchIndex:
         top.sort(key=lambda item: (-item[0], item[1]))
         if not clauses:
             top = [(0.0, d) for _, d in top]
-        phrases = tuple(c.words for c in clauses if len(c.words) > 2)
+        phrases = tuple(self._unchecked_phrases)
         return _Ranking(
             total=total,
-            facets={name: dict(counts) for name, counts in facets.items()},
+            # A document without a value has nothing to offer as a filter.
+            facets={name: {v: n for v, n in counts.items() if v} for name, counts in facets.items()},
             top=top[:k],
             complete=len(top) >= total,
             phrases=phrases,
@@ -702,7 +753,8 @@ class SearchIndex:
     ) -> SearchResult:
         page = max(1, _int(page, 1))
         per_page = min(max(1, _int(per_page, 10)), MAX_PER_PAGE)
-        q = q if isinstance(q, str) else ""
+        q = "" if q is None else str(q)
+        filters = filters if isinstance(filters, dict) else None
         clauses, error = self._parse(q)
         filter_pairs = self._filters(filters)
         empty = SearchResult(0, page, per_page, [], {name: {} for name in FACETS}, None, q, error)
@@ -777,13 +829,9 @@ class SearchIndex:
         return ok
 
     def _has_phrases(self, docnum: int, phrases) -> bool:
-        stored = self._searcher.stored_fields(docnum)
-        text = " ".join(
-            " ".join(fold_word(w) for w in words(stored.get(name) or ""))
-            for name in ("title", "summary", "authors", "body")
-        )
-        padded = f" {text} "
-        return all(f" {' '.join(p)} " in padded for p in phrases)
+        seg, local = self._segment_of(docnum)
+        text = seg.phrase_text(local)
+        return all(_phrase_weight(text, " ".join(p)) for p in phrases)
 
     def _segment_of(self, docnum: int) -> tuple[_Segment, int]:
         for seg in reversed(self._segments):
@@ -813,8 +861,7 @@ class SearchIndex:
         reader = self._searcher.reader()
         folded_corrector = self._searcher.corrector("text")
         exact_corrector = self._searcher.corrector("exact")
-        changed = False
-        out = []
+        changed, out, budget = False, [], MAX_CORRECTIONS
         for token in words(q)[:MAX_TERMS]:
             folded = fold_word(token)
             if token != folded and reader.doc_frequency("exact", token):
@@ -823,13 +870,16 @@ class SearchIndex:
             if reader.doc_frequency("text", folded):
                 out.append(token)
                 continue
-            found = None
+            found, budget = None, budget - 1
             # Whoosh ranks all words within ``maxdist`` by frequency alone,
-            # so ask for one edit before two.
-            for maxdist in (1, 2):
+            # so ask for one edit before two; two edits only keeping the first
+            # letter, which makes the automaton walk far shorter.
+            for maxdist, prefix in ((1, 0), (2, 1)):
+                if budget < 0:
+                    break
                 if token != folded:
-                    found = exact_corrector.suggest(token, limit=1, maxdist=maxdist)
-                found = found or folded_corrector.suggest(folded, limit=1, maxdist=maxdist)
+                    found = exact_corrector.suggest(token, limit=1, maxdist=maxdist, prefix=prefix)
+                found = found or folded_corrector.suggest(folded, limit=1, maxdist=maxdist, prefix=prefix)
                 if found:
                     break
             if found:
@@ -866,7 +916,7 @@ class SearchIndex:
         common syllables); a document's score is the idf-weighted share of
         those pairs it contains, from 0 to 1.
         """
-        _, _, pairs, _ = doc_terms([(text or "", 1.0)])
+        _, _, pairs, _, _ = doc_terms([(text or "", 1.0)])
         if not pairs:
             return []
         exclude = {int(i) for i in exclude_ids}
@@ -884,23 +934,21 @@ class SearchIndex:
                     weighted.append((tf * idf, idf, term))
             if not weighted:
                 return []
-            chosen = heapq.nlargest(40, weighted)
+            chosen = heapq.nlargest(SIMILAR_TERMS, weighted)
             norm = sum(idf for _, idf, _ in chosen)
-            scores = Counter()
+            best = []
+            wanted = limit + len(exclude)
             for seg in self._segments:
+                scores: dict = {}
                 for _, idf, term in chosen:
-                    for local in self._postings(seg, "pairs", term):
-                        if local not in seg.deleted:
-                            scores[seg.offset + local] += idf
-            result = []
-            for docnum, score in scores.most_common():
-                pk = self._pk(docnum)
-                if pk in exclude:
-                    continue
-                result.append((pk, round(score / norm, 4)))
-                if len(result) >= limit:
-                    break
-            return result
+                    found = self._postings(seg, "pairs", term)
+                    # scores[d] += idf for every d in found, looping in C.
+                    scores.update(zip(found, map(add, map(scores.get, found, repeat(0.0)), repeat(idf)), strict=True))
+                live = (item for item in scores.items() if item[0] not in seg.deleted)
+                for local, score in heapq.nlargest(wanted, live, key=itemgetter(1)):
+                    best.append((score, seg.data.pk[local]))
+            best.sort(key=lambda item: (-item[0], item[1]))
+            return [(pk, round(score / norm, 4)) for score, pk in best if pk not in exclude][:limit]
 
 
 def _int(value, default: int) -> int:
@@ -916,10 +964,11 @@ def _has_any(text: str, marked: set) -> bool:
 
 def highlight(text: str, marked: set) -> str:
     """``text`` HTML-escaped, with ``<mark>`` around words whose folded form is marked."""
+    text = unicodedata.normalize("NFC", text or "")
     out, last = [], 0
     for match in _WORD_IN_TEXT.finditer(text):
         word = match.group()
-        if fold_word(unicodedata.normalize("NFC", word).lower()) in marked:
+        if fold_word(word.lower()) in marked:
             out.append(html.escape(text[last : match.start()]))
             out.append(f"<mark>{html.escape(word)}</mark>")
             last = match.end()

@@ -114,6 +114,19 @@ def test_long_phrase_is_checked_against_the_text(index):
     assert ids(index.search('"điều tra viên"')) == [1]
 
 
+def test_phrase_counts_weigh_like_words(index):
+    index.upsert(
+        [
+            make_doc(1, title="Khác", body="điều tra viên và điều tra viên"),
+            make_doc(2, title="Điều tra viên", body="khác"),
+            make_doc(3, title="Khác", body="điều tra viên, viên điều tra"),
+        ]
+    )
+    result = index.search('"dieu tra vien"')
+    assert ids(result) == [2, 1, 3]
+    assert result.total == 3
+
+
 def test_unterminated_quote_is_ignored(index):
     index.upsert([make_doc(1, title="Kiểm sát viên")])
     assert ids(index.search('"kiểm sát')) == [1]
