@@ -93,8 +93,12 @@ def prepare(args, home):
         url = args.pg_url
     stamp = code_stamp(args.docs)
     if not args.rebuild and stamp_path.exists() and plan_path.exists():
-        if json.loads(stamp_path.read_text()).get("stamp") == stamp:
+        saved = json.loads(stamp_path.read_text())
+        if saved.get("stamp") == stamp:
             log(f"reusing the cached database ({url}) — --rebuild to make it again")
+            if not saved.get("analyzed"):
+                analyze(url, pristine)
+                stamp_path.write_text(json.dumps({**saved, "analyzed": True}))
             return url, json.loads(plan_path.read_text())
 
     log(f"building the load database: {args.docs} published initiatives ({url})")
@@ -119,9 +123,23 @@ def prepare(args, home):
             db.session.execute(text("PRAGMA wal_checkpoint(TRUNCATE)"))
         db.session.remove()
         db.engine.dispose()
+    analyze(url, pristine)
     plan_path.write_text(json.dumps(plan, ensure_ascii=False))
-    stamp_path.write_text(json.dumps({"stamp": stamp, "docs": args.docs}))
+    stamp_path.write_text(json.dumps({"stamp": stamp, "docs": args.docs, "analyzed": True}))
     return url, plan
+
+
+def analyze(url, instance):
+    """Planner statistics, as a database that has lived a while has them (autovacuum on PostgreSQL;
+    `PRAGMA optimize`/ANALYZE on SQLite); a bulk-loaded database has none."""
+    from portal.extensions import db
+
+    app = portal_app(url, instance)
+    with app.app_context():
+        with db.engine.connect() as connection:
+            connection.execute(text("ANALYZE"))
+            connection.commit()
+        db.engine.dispose()
 
 
 def working_copy(args, home, url):
@@ -195,7 +213,8 @@ def drive(args, base, workdir, mode, plan_path):
     command = [sys.executable, "-m", "locust", "-f", str(HERE / "locustfile.py"), "--headless",
                "--host", base, "-u", str(users), "-r", str(users), "--run-time", f"{args.duration}s",
                "--stop-timeout", "15", "--csv", str(prefix), "--only-summary", "--loglevel", "WARNING"]
-    log(f"locust: {users} users ({mode}) for {args.duration} s against {base}")
+    loadavg = " ".join(f"{x:.1f}" for x in os.getloadavg())
+    log(f"locust: {users} users ({mode}) for {args.duration} s against {base} (load average {loadavg})")
     completed = subprocess.run(command, cwd=HERE, env=env, capture_output=True, text=True)
     if not results.exists():
         raise SystemExit(f"locust failed ({completed.returncode}):\n{completed.stderr[-3000:]}")
@@ -207,7 +226,7 @@ def drive(args, base, workdir, mode, plan_path):
                 "rps": float(row["Requests/s"]), "p50": float(row["50%"] or 0),
                 "p95": float(row["95%"] or 0), "p99": float(row["99%"] or 0),
             }
-    return stats, json.loads(results.read_text())
+    return stats, {**json.loads(results.read_text()), "loadavg_before": loadavg}
 
 
 # -- checking ---------------------------------------------------------------------------
@@ -273,11 +292,14 @@ def total(stats):
     return row.get("rps", 0.0), row.get("p50", 0), row.get("p95", 0), row.get("p99", 0)
 
 
-def report(args, portal_stats, portal_results, minimal_stats, counts, problems):
+def report(args, portal_stats, portal_results, minimal_stats, minimal_results, counts, problems):
     fives = server_errors(portal_results)
     lines = [f"Load run: {args.db}, {plan_docs(args)} published initiatives, "
              f"{args.readers} readers + {args.staff} staff + {args.council} council members, "
              f"{args.duration} s, think time {args.think} s",
+             f"machine: {os.cpu_count()} cores; load average before the portal run "
+             f"{portal_results.get('loadavg_before', '?')}, before the minimal run "
+             f"{(minimal_results or {}).get('loadavg_before', '?')}",
              f"{'group':<26}{'requests':>9}{'req/s':>9}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}"
              f"{'errors':>8}{'5xx':>6}"]
     for group in [*GROUPS, "Aggregated"]:
@@ -351,14 +373,14 @@ def main(argv=None):
     write_problems, counts = check_writes(run_url, run, plan, portal_results)
     problems.extend(write_problems)
 
-    minimal_stats = None
+    minimal_stats = minimal_results = None
     if not args.skip_minimal:
         process, base = serve("minimal_app:create()", run_url, run, HERE)
         try:
-            minimal_stats, _ = drive(args, base, run, "minimal", home / "plan.json")
+            minimal_stats, minimal_results = drive(args, base, run, "minimal", home / "plan.json")
         finally:
             stop(process)
-    text = report(args, portal_stats, portal_results, minimal_stats, counts, problems)
+    text = report(args, portal_stats, portal_results, minimal_stats, minimal_results, counts, problems)
     print("\n" + text)
     (home / "last-report.txt").write_text(text + "\n")
     (home / "last-report.json").write_text(json.dumps(
