@@ -211,7 +211,8 @@ def _as_lines(key, value):
         return [_author_line(a) for a in value]
     if key == "attachments":
         return [_attachment_line(a) for a in value]
-    return str(value).splitlines()
+    # Blank lines only separate Markdown paragraphs; a reader does not need them in a diff.
+    return [line for line in str(value).splitlines() if line.strip()]
 
 
 DIFF_KEYS = ["title", "field", "form", "year", "unit", "requested_level", "first_applied_on",
