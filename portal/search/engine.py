@@ -352,9 +352,21 @@ class _Ranking:
 
 
 class SearchIndex:
+    """One index directory, shared by any number of processes.
+
+    Each instance keeps one searcher and follows the index's latest
+    generation at every call, so writes by other instances (or processes)
+    show at the next query. Writers wait ``writer_timeout`` seconds for the
+    lock, a few times, then raise ``IndexBusyError``. Calls are serialised
+    per instance by a lock: Whoosh readers are not thread-safe.
+    """
+
     def __init__(self, path: str, writer_timeout: float = 5.0):
         self.path = path
         self.writer_timeout = writer_timeout
+        # 1.0 ranks exactly as FTS5 does, blind to diacritics (the benchmark
+        # uses it to show that this preference is the only difference).
+        self.folded_only_weight = FOLDED_ONLY_WEIGHT
         os.makedirs(path, exist_ok=True)
         self._ix = self._open_or_create()
         self._lock = threading.RLock()
@@ -377,8 +389,12 @@ class SearchIndex:
     def __del__(self):
         # Without it a dropped instance leaves its files to the garbage
         # collector, which warns about each one.
-        if getattr(self, "_searcher", None) is not None:
-            self._searcher.close()
+        searcher = getattr(self, "_searcher", None)
+        if searcher is not None:
+            try:
+                searcher.close()
+            except Exception:  # noqa: BLE001, S110 - nothing to do at teardown
+                pass
 
     # -- writing ---------------------------------------------------------
 
@@ -621,7 +637,8 @@ class SearchIndex:
         key = ("mixed", clause.exact)
         mixed = seg.data.postings.get(key)
         if mixed is None:
-            mixed = self._mix(folded, self._postings(seg, "exact", clause.exact))
+            exact = self._postings(seg, "exact", clause.exact)
+            mixed = _mix(folded, exact, self.folded_only_weight)
             self._remember(seg, key, mixed)
         return mixed
 
@@ -652,19 +669,6 @@ class SearchIndex:
         common = list(common)
         counts = map(min, *(map(p.__getitem__, common) for p in lists))
         return dict(zip(common, counts, strict=True))
-
-    @staticmethod
-    def _mix(folded: dict, exact: dict) -> dict:
-        if len(exact) == len(folded):
-            return folded  # every folded match is also an exact one
-        keys = list(folded)
-        # (1 - w) * folded + w * exact, in C: exact spellings weigh more.
-        mixed = map(
-            add,
-            map(mul, folded.values(), repeat(1 - FOLDED_ONLY_WEIGHT)),
-            map(mul, map(exact.get, keys, repeat(0)), repeat(FOLDED_ONLY_WEIGHT)),
-        )
-        return dict(zip(keys, mixed, strict=True))
 
     def _rank(self, clauses, filters, k: int) -> _Ranking:
         self._unchecked_phrases = set()
@@ -949,6 +953,21 @@ class SearchIndex:
                     best.append((score, seg.data.pk[local]))
             best.sort(key=lambda item: (-item[0], item[1]))
             return [(pk, round(score / norm, 4)) for score, pk in best if pk not in exclude][:limit]
+
+
+def _mix(folded: dict, exact: dict, weight: float) -> dict:
+    """Weights of a word typed with diacritics: an exact occurrence counts 1,
+    one that matches only once folded counts ``weight``."""
+    if len(exact) == len(folded) or weight == 1.0:
+        return folded  # every folded match is also an exact one
+    keys = list(folded)
+    # weight * folded + (1 - weight) * exact, looping in C.
+    mixed = map(
+        add,
+        map(mul, folded.values(), repeat(weight)),
+        map(mul, map(exact.get, keys, repeat(0)), repeat(1 - weight)),
+    )
+    return dict(zip(keys, mixed, strict=True))
 
 
 def _int(value, default: int) -> int:
