@@ -1,4 +1,8 @@
-"""Transitions of an initiative. Every one goes: check, change, flush, notify, log."""
+"""What happens to an initiative: drafts, authors, attachments, transitions.
+
+
+
+"""
 from sqlalchemy import func, select
 
 from portal.core import audit
