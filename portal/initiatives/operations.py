@@ -1,7 +1,7 @@
 """What happens to an initiative: drafts, authors, attachments, transitions.
 
-
-
+Every change goes: check, change, flush, notify, log. This area's pages and its
+API call the same functions, and every state change goes through `transition`.
 """
 from sqlalchemy import func, select
 
