@@ -23,7 +23,7 @@ import re
 import threading
 import time
 import unicodedata
-from collections import Counter, OrderedDict
+from collections import Counter, OrderedDict, defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -66,9 +66,10 @@ RESULTS_CACHE_SIZE = 1024
 WRITER_RETRIES = 3
 BLOCK_SIZE = 512
 REBUILD_SEGMENT_DOCS = 2000
-# Segments below this size are merged at each commit; larger ones, such as
-# those a rebuild writes, are left alone so a commit stays quick.
+# Everyday commits merge segments below this size (see _merge_small);
+# larger ones, such as those a rebuild writes, are left alone.
 SMALL_SEGMENT_DOCS = 1000
+MERGE_FACTOR = 8
 
 _CONTROL_RE = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 
@@ -128,15 +129,33 @@ class _Codec(W3Codec):
 
 
 def _merge_small(writer, segments):
-    """Whoosh merge policy: fold the small segments into the one being written."""
-    small = [seg for seg in segments if seg.doc_count_all() < SMALL_SEGMENT_DOCS]
-    if len(small) < 2 and not any(seg.deleted_count() for seg in small):
-        return segments
-    for seg in small:
-        reader = SegmentReader(writer.storage, writer.schema, seg)
-        writer.add_reader(reader)
-        reader.close()
-    return [seg for seg in segments if seg not in small]
+    """Whoosh merge policy for everyday commits: small segments, by size.
+
+    Segments of 1-9, 10-99 and 100-999 documents are merged within their
+    size class once it holds ``MERGE_FACTOR`` of them (or one is mostly
+    deleted), so each document is rewritten a few times at most and a
+    publication never waits for a big merge. Segments from a rebuild are
+    left alone; segments whose documents were all deleted are dropped.
+    """
+    keep, classes = [], defaultdict(list)
+    for seg in segments:
+        if seg.doc_count() == 0:
+            continue
+        size = seg.doc_count_all()
+        if size >= SMALL_SEGMENT_DOCS:
+            keep.append(seg)
+        else:
+            classes[len(str(size))].append(seg)
+    for group in classes.values():
+        mostly_deleted = any(seg.deleted_count() * 2 > seg.doc_count_all() for seg in group)
+        if len(group) < MERGE_FACTOR and not mostly_deleted:
+            keep.extend(group)
+            continue
+        for seg in group:
+            reader = SegmentReader(writer.storage, writer.schema, seg)
+            writer.add_reader(reader)
+            reader.close()
+    return keep
 
 
 def _schema():
