@@ -639,9 +639,9 @@ class SearchIndex:
         wanted = []
         for name in FACETS:
             value = (filters or {}).get(name)
-            if value is None or value == "":
-                continue
-            wanted.append((name, str(value).strip()))
+            value = "" if value is None else str(value).strip()
+            if value:
+                wanted.append((name, value))
         return tuple(wanted)
 
     # -- ranking -----------------------------------------------------------

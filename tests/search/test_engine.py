@@ -314,6 +314,22 @@ def test_junk_queries_never_raise(index, query):
     assert all("<script" not in h.title_html + h.snippet_html for h in result.hits)
 
 
+@pytest.mark.parametrize(
+    "filters", [["year"], "x", {"year": "abc"}, {"year": None, "unit": "  "}, {"colour": "red"}]
+)
+def test_junk_filters_never_raise(index, filters):
+    index.upsert([make_doc(1)])
+    result = index.search("sáng kiến", filters=filters)
+    assert result.total == (0 if filters == {"year": "abc"} else 1)
+
+
+def test_deleted_documents_are_not_similar(index):
+    text = "Sổ tay điện tử hỗ trợ kiểm sát viên khi xét hỏi tại phiên tòa hình sự"
+    index.upsert([make_doc(1, body=text), make_doc(2, body=text)])
+    index.delete([1])
+    assert [i for i, _ in index.similar(text)] == [2]
+
+
 def test_long_queries_are_truncated(index):
     index.upsert([make_doc(1, title="Sáng kiến")])
     result = index.search("sáng kiến " * 100)
