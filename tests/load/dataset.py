@@ -137,6 +137,7 @@ def build(app, n_docs, seed=2021, log=print):
     log(f"{len(user_rows)} accounts")
 
     # The published corpus.
+    publication_columns = set(Publication.__table__.c.keys())
     initiative_rows, author_rows, version_rows, publication_rows = [], [], [], []
     for doc in docs:
         published = doc["published_at"]
@@ -172,6 +173,9 @@ def build(app, n_docs, seed=2021, log=print):
             "slug": slug_for(values["title"]), "view_count": rng.randint(0, 500),
             "unpublish_reason": "", "updated_at": published,
         })
+        if "live" in publication_columns:  # the initiative's public facts, copied for the lists
+            publication_rows[-1].update(live=True, year=values["year"], field_id=values["field_id"],
+                                        unit_id=values["unit_id"], level=values["level"])
     _rows(Initiative.__table__, initiative_rows)
     _rows(InitiativeAuthor.__table__, author_rows)
     _rows(InitiativeVersion.__table__, version_rows)
