@@ -28,6 +28,13 @@ def upgrade():
         sa.Column("unpublished_by_id", sa.Integer(), nullable=True),
         sa.Column("unpublish_reason", sa.Text(), nullable=False),
         sa.Column("updated_at", sa.DateTime(), nullable=False),
+        sa.Column("live", sa.Boolean(), nullable=False),
+        sa.Column("year", sa.Integer(), nullable=True),
+        sa.Column("field_id", sa.Integer(), nullable=True),
+        sa.Column("unit_id", sa.Integer(), nullable=True),
+        sa.Column("level", sa.String(length=16), nullable=True),
+        sa.ForeignKeyConstraint(["field_id"], ["field.id"], name=op.f("fk_publication_field_id_field")),
+        sa.ForeignKeyConstraint(["unit_id"], ["unit.id"], name=op.f("fk_publication_unit_id_unit")),
         sa.ForeignKeyConstraint(["initiative_id"], ["initiative.id"], ondelete="CASCADE",
                                 name=op.f("fk_publication_initiative_id_initiative")),
         sa.ForeignKeyConstraint(["published_by_id"], ["user.id"],
@@ -38,8 +45,10 @@ def upgrade():
         sa.UniqueConstraint("initiative_id", name=op.f("uq_publication_initiative_id")),
     )
     with op.batch_alter_table("publication", schema=None) as batch_op:
-        batch_op.create_index("ix_publication_published", ["is_published", "published_at"], unique=False)
-        batch_op.create_index("ix_publication_views", ["is_published", "view_count"], unique=False)
+        batch_op.create_index("ix_publication_live_published", ["live", "published_at"], unique=False)
+        batch_op.create_index("ix_publication_live_views", ["live", "view_count"], unique=False)
+        batch_op.create_index("ix_publication_facets",
+                              ["live", "year", "field_id", "unit_id", "level"], unique=False)
 
     op.create_table(
         "publication_slug",
@@ -77,6 +86,7 @@ def downgrade():
         batch_op.drop_index(batch_op.f("ix_publication_slug_publication_id"))
     op.drop_table("publication_slug")
     with op.batch_alter_table("publication", schema=None) as batch_op:
-        batch_op.drop_index("ix_publication_views")
-        batch_op.drop_index("ix_publication_published")
+        batch_op.drop_index("ix_publication_facets")
+        batch_op.drop_index("ix_publication_live_views")
+        batch_op.drop_index("ix_publication_live_published")
     op.drop_table("publication")

@@ -9,7 +9,6 @@ import hashlib
 import json
 
 from flask import Response, request, url_for
-from sqlalchemy import func, select
 
 from portal.api import bp
 from portal.api.common import ApiError, current_api_user, json_body, require_api_roles
@@ -18,7 +17,6 @@ from portal.extensions import db
 from portal.initiatives.models import Initiative
 from portal.initiatives.workflow import Level
 from portal.publishing import operations, queries
-from portal.publishing.models import Publication
 from portal.search import service
 
 MAX_PER_PAGE = 100
@@ -97,14 +95,6 @@ def _sql_facets(filters):
     }
 
 
-def _last_modified():
-    """The latest change to any article, its publication or the initiative behind it."""
-    published, edited = db.session.execute(
-        select(func.max(Publication.updated_at), func.max(Initiative.updated_at))
-        .join(Publication.initiative)).one()
-    return max((d for d in (published, edited) if d is not None), default=None)
-
-
 def _conditional(payload, last_modified):
     body = json.dumps(payload, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
     response = Response(body, mimetype="application/json")
@@ -138,7 +128,7 @@ def public_initiatives():
         facets = _sql_facets(filters)
     payload = {"items": items, "total": total, "page": page, "per_page": per_page,
                "facets": facets}
-    return _conditional(payload, _last_modified())
+    return _conditional(payload, queries.last_modified())
 
 
 @bp.get("/public/initiatives/<int:initiative_id>")

@@ -28,6 +28,13 @@ class Publication(db.Model):
     unpublished_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
     unpublish_reason: Mapped[str] = mapped_column(Text, default="")
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    # Copies of the initiative's public facts, kept by `sync` (see operations), so
+    # that the public lists, counts and filters read this narrow table only.
+    live: Mapped[bool] = mapped_column(default=False)  # published and still recognised
+    year: Mapped[int | None]
+    field_id: Mapped[int | None] = mapped_column(ForeignKey("field.id"))
+    unit_id: Mapped[int | None] = mapped_column(ForeignKey("unit.id"))
+    level: Mapped[str | None] = mapped_column(String(16))
 
     initiative = relationship(
         "Initiative",
@@ -40,14 +47,20 @@ class Publication(db.Model):
                              cascade="all, delete-orphan", passive_deletes=True)
 
     __table_args__ = (
-        Index("ix_publication_published", "is_published", "published_at"),
-        Index("ix_publication_views", "is_published", "view_count"),
+        Index("ix_publication_live_published", "live", "published_at"),
+        Index("ix_publication_live_views", "live", "view_count"),
+        # Covers the counts by year, field, unit and level without reading rows.
+        Index("ix_publication_facets", "live", "year", "field_id", "unit_id", "level"),
     )
 
-    @property
-    def is_live(self):
-        """Visible to the public: published and still recognised."""
-        return self.is_published and self.initiative.status == Status.recognized
+    def sync(self, initiative=None):
+        """Copy the initiative's public facts; `live` says whether readers see it."""
+        initiative = initiative or self.initiative
+        self.live = bool(self.is_published and initiative.status == Status.recognized)
+        self.year = initiative.year
+        self.field_id = initiative.field_id
+        self.unit_id = initiative.unit_id
+        self.level = initiative.level.value if initiative.level else None
 
 
 class PublicationSlug(db.Model):
@@ -65,5 +78,9 @@ class PublicationSlug(db.Model):
 
 
 def live_condition():
-    """SQL condition of a public article (join Publication to Initiative first)."""
+    """SQL condition of a public article, checked on the initiative itself.
+
+    (join Publication to Initiative first). Lists use the copied
+    `Publication.live`; the article page and every search result use this.
+    """
     return and_(Publication.is_published.is_(True), Initiative.status == Status.recognized)

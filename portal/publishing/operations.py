@@ -3,6 +3,7 @@ from datetime import date
 
 from flask import current_app, has_request_context, url_for
 from sqlalchemy import event, inspect, or_, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, contains_eager
 
 from portal.core import audit
@@ -70,6 +71,9 @@ def publish(initiative, actor, *, public_summary="", public_attachment_ids=None)
     if initiative.status != Status.recognized:
         raise WrongState("Chỉ sáng kiến đã được Hội đồng công nhận mới được công bố.")
     publication = initiative.publication
+    if publication is not None:
+        # Two editors at once: the second waits here (PostgreSQL) and sees the first's work.
+        db.session.refresh(publication, with_for_update=True)
     if publication is not None and publication.is_published:
         raise WrongState("Sáng kiến này đã được công bố.")
     now = utcnow()
@@ -85,11 +89,17 @@ def publish(initiative, actor, *, public_summary="", public_attachment_ids=None)
     publication.unpublished_by_id = None
     publication.unpublish_reason = ""
     set_slug(publication, initiative.title)
+    publication.sync(initiative)
     if public_attachment_ids is not None:
         chosen = {int(i) for i in public_attachment_ids}
         for attachment in initiative.attachments:
             attachment.is_public = attachment.id in chosen
-    db.session.flush()
+    try:
+        db.session.flush()
+    except IntegrityError:
+        # Another editor's first publication of the same initiative committed first.
+        db.session.rollback()
+        raise WrongState("Sáng kiến này vừa được công bố.") from None
     notify([a.user for a in initiative.authors if a.user],
            f"Sáng kiến “{initiative.title}” đã được công bố",
            "Sáng kiến của bạn đã được đăng trên Trang thông tin điện tử để cán bộ, công chức "
@@ -107,6 +117,8 @@ def unpublish(initiative, actor, reason):
     """Take an article offline; the reason is required and kept in the log."""
     _check_editor(actor)
     publication = initiative.publication
+    if publication is not None:
+        db.session.refresh(publication, with_for_update=True)
     if publication is None or not publication.is_published:
         raise WrongState("Sáng kiến này chưa được công bố nên không thể gỡ bài.")
     reason = (reason or "").strip()
@@ -116,6 +128,7 @@ def unpublish(initiative, actor, reason):
     publication.unpublished_at = utcnow()
     publication.unpublished_by_id = actor.id
     publication.unpublish_reason = reason
+    publication.sync(initiative)
     db.session.flush()
     notify([a.user for a in initiative.authors if a.user],
            f"Bài sáng kiến “{initiative.title}” đã được gỡ khỏi Trang thông tin điện tử",
@@ -156,11 +169,34 @@ def queue():
     return items
 
 
+# What an article shows of its initiative; a change makes the article newer.
+_SHOWN = ("title", "summary", "current_state", "solution", "conditions", "benefits", "status",
+          "year", "field_id", "unit_id", "level", "decision_no", "decision_date",
+          "sector_decision_no", "sector_decision_date", "national_decision_no",
+          "national_decision_date", "form")
+
+
 @event.listens_for(Session, "before_flush")
-def _follow_title(session, flush_context, instances):
-    """A published article whose title changes gets the new slug; the old one redirects."""
-    for obj in session.dirty:
-        if isinstance(obj, Initiative) and inspect(obj).attrs["title"].history.has_changes():
-            publication = obj.publication
-            if publication is not None and publication.slug:
-                set_slug(publication, obj.title)
+def _follow_initiative(session, flush_context, instances):
+    """Keep each article in step with its initiative (slug, copied facts, dates).
+
+    A new title gives a new slug, the old one redirects; a council decision
+    that changes status or level changes what the public lists show.
+    """
+    for obj in list(session.dirty):
+        if not isinstance(obj, Initiative):
+            continue
+        state = inspect(obj)
+        changed = {name for name in _SHOWN if state.attrs[name].history.has_changes()}
+        if not changed:
+            continue
+        publication = obj.publication
+        if publication is None:
+            continue
+        if "title" in changed and publication.slug:
+            set_slug(publication, obj.title)
+        publication.sync(obj)
+        publication.updated_at = utcnow()
+    for obj in list(session.new) + list(session.dirty):
+        if isinstance(obj, Publication) and obj.initiative is not None:
+            obj.sync()

@@ -2,7 +2,7 @@
 from dataclasses import dataclass
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import contains_eager, selectinload
+from sqlalchemy.orm import selectinload
 
 from portal.auth.models import Unit
 from portal.extensions import db
@@ -15,23 +15,22 @@ SORTS = {
     "oldest": ("Cũ nhất", lambda: (Publication.published_at.asc(), Publication.id.asc())),
     "views": ("Đọc nhiều nhất", lambda: (Publication.view_count.desc(), Publication.id.desc())),
     "title": ("Theo tên (A–Z)", lambda: (Initiative.title.asc(), Publication.id.asc())),
-    "year": ("Theo năm", lambda: (Initiative.year.desc(), Publication.published_at.desc())),
+    "year": ("Theo năm", lambda: (Publication.year.desc(), Publication.published_at.desc())),
 }
 FILTERS = ("year", "field", "level", "unit")
 
 
 def _articles():
-    """Publications of live articles with their initiatives, authors, field and unit."""
+    """Live articles with their initiatives, authors, field and unit (eager, fixed queries)."""
     return (
         select(Publication)
-        .join(Publication.initiative)
-        .where(live_condition())
-        .options(contains_eager(Publication.initiative).selectinload(Initiative.authors))
+        .where(Publication.live.is_(True))
+        .options(selectinload(Publication.initiative).selectinload(Initiative.authors))
     )
 
 
 def _live_count():
-    return select(func.count(Publication.id)).join(Publication.initiative).where(live_condition())
+    return select(func.count(Publication.id)).where(Publication.live.is_(True))
 
 
 def clean_filters(args):
@@ -53,14 +52,16 @@ def clean_filters(args):
 
 
 def _where(query, filters, skip=None):
+    """Filters on the article's copied facts: no read of the (wide) initiative rows."""
     if "year" in filters and skip != "year":
-        query = query.where(Initiative.year == filters["year"])
+        query = query.where(Publication.year == filters["year"])
     if "field" in filters and skip != "field":
-        query = query.where(Initiative.field.has(Field.code == filters["field"]))
+        query = query.where(Publication.field_id == select(Field.id).where(
+            Field.code == filters["field"]).scalar_subquery())
     if "level" in filters and skip != "level":
-        query = query.where(Initiative.level == Level(filters["level"]))
+        query = query.where(Publication.level == filters["level"])
     if "unit" in filters and skip != "unit":
-        query = query.where(Initiative.unit_id == filters["unit"])
+        query = query.where(Publication.unit_id == filters["unit"])
     return query
 
 
@@ -69,27 +70,28 @@ def facet_counts(filters):
 
     {"year": [(2025, "2025", n)], "field": [(code, name, n)], "level": [...], "unit": [(id, name, n)]}
     """
-    base = select(func.count(Publication.id)).select_from(Publication).join(
-        Publication.initiative).where(live_condition())
+    base = select(func.count(Publication.id)).select_from(Publication).where(
+        Publication.live.is_(True))
     years = db.session.execute(
-        _where(base.add_columns(Initiative.year), filters, "year")
-        .group_by(Initiative.year).order_by(Initiative.year.desc())).all()
+        _where(base.add_columns(Publication.year), filters, "year")
+        .group_by(Publication.year).order_by(Publication.year.desc())).all()
     fields = db.session.execute(
-        _where(base.add_columns(Field.code, Field.name).join(Field, Field.id == Initiative.field_id),
+        _where(base.add_columns(Field.code, Field.name).join(Field, Field.id == Publication.field_id),
                filters, "field")
         .group_by(Field.code, Field.name, Field.position).order_by(Field.position, Field.name)).all()
     levels = db.session.execute(
-        _where(base.add_columns(Initiative.level), filters, "level")
-        .where(Initiative.level.is_not(None)).group_by(Initiative.level)).all()
+        _where(base.add_columns(Publication.level), filters, "level")
+        .where(Publication.level.is_not(None)).group_by(Publication.level)).all()
     units = db.session.execute(
-        _where(base.add_columns(Unit.id, Unit.name).join(Unit, Unit.id == Initiative.unit_id),
+        _where(base.add_columns(Unit.id, Unit.name).join(Unit, Unit.id == Publication.unit_id),
                filters, "unit")
         .group_by(Unit.id, Unit.name).order_by(Unit.name)).all()
     level_order = list(Level)
     return {
         "year": [(y, str(y), n) for n, y in years],
         "field": [(code, name, n) for n, code, name in fields],
-        "level": sorted(((lv.value, LEVEL_LABELS[lv], n) for n, lv in levels),
+        "level": sorted(((lv, LEVEL_LABELS[Level(lv)], n) for n, lv in levels
+                         if lv in Level.__members__),
                         key=lambda item: level_order.index(Level(item[0]))),
         "unit": [(uid, name, n) for n, uid, name in units],
     }
@@ -112,23 +114,26 @@ def article_list(filters, sort="newest", page=1, per_page=12):
     pages = max(1, -(-total // per_page))
     page = min(max(1, page), pages)
     order = SORTS.get(sort, SORTS["newest"])[1]()
+    query = _where(_articles(), filters)
+    if sort == "title":
+        query = query.join(Publication.initiative)
     items = db.session.execute(
-        _where(_articles(), filters).order_by(*order).limit(per_page).offset((page - 1) * per_page)
-    ).unique().scalars().all()
+        query.order_by(*order).limit(per_page).offset((page - 1) * per_page)
+    ).scalars().all()
     return ArticlePage(items, total, page, per_page)
 
 
 def newest(limit=6):
     return db.session.execute(
         _articles().order_by(Publication.published_at.desc(), Publication.id.desc()).limit(limit)
-    ).unique().scalars().all()
+    ).scalars().all()
 
 
 def most_read(limit=5):
     return db.session.execute(
         _articles().where(Publication.view_count > 0)
         .order_by(Publication.view_count.desc(), Publication.id.desc()).limit(limit)
-    ).unique().scalars().all()
+    ).scalars().all()
 
 
 def live_total():
@@ -136,11 +141,13 @@ def live_total():
 
 
 def live_publication(initiative_id):
-    """The article of `initiative_id`, or None when it is not public."""
+    """The article of `initiative_id`, or None when it is not public (checked on the initiative)."""
     return db.session.execute(
-        _articles().where(Publication.initiative_id == initiative_id)
-        .options(selectinload(Publication.old_slugs))
-    ).unique().scalars().one_or_none()
+        select(Publication).join(Publication.initiative)
+        .where(Publication.initiative_id == initiative_id, live_condition())
+        .options(selectinload(Publication.initiative).selectinload(Initiative.authors),
+                 selectinload(Publication.old_slugs))
+    ).scalars().one_or_none()
 
 
 def public_attachments(initiative_id):
@@ -165,17 +172,21 @@ def publications_of(initiatives):
 def feed_entries(field_code=None, limit=30):
     query = _articles().order_by(Publication.published_at.desc(), Publication.id.desc()).limit(limit)
     if field_code:
-        query = query.where(Initiative.field.has(Field.code == field_code))
-    return db.session.execute(query).unique().scalars().all()
+        query = _where(query, {"field": field_code})
+    return db.session.execute(query).scalars().all()
 
 
 def sitemap_rows():
     return db.session.execute(
-        select(Publication.initiative_id, Publication.slug, Publication.updated_at,
-               Initiative.updated_at)
-        .join(Publication.initiative).where(live_condition())
+        select(Publication.initiative_id, Publication.slug, Publication.updated_at)
+        .where(Publication.live.is_(True))
         .order_by(Publication.published_at.desc())
     ).all()
+
+
+def last_modified():
+    """When any article last changed (publication or its initiative)."""
+    return db.session.execute(select(func.max(Publication.updated_at))).scalar()
 
 
 def field_by_code(code):

@@ -230,9 +230,8 @@ def published_ids(ids):
 
 # -- index directories, their state and lock ------------------------------------------
 
-_open_indexes: dict[str, tuple] = {}   # path -> (generation, SearchIndex)
+_open_indexes: dict[str, SearchIndex] = {}
 _open_lock = threading.Lock()
-_TOC = re.compile(r"^_.+_(\d+)\.toc$")
 
 
 def index_path(index_name):
@@ -293,51 +292,29 @@ def index_lock(index_name, timeout):
         os.close(fd)
 
 
-def _generation(path):
-    """The latest committed generation of the Whoosh index in `path` (-1 when none)."""
-    try:
-        names = os.listdir(path)
-    except FileNotFoundError:
-        return None
-    found = [int(m.group(1)) for m in map(_TOC.match, names) if m]
-    return max(found, default=-1)
-
-
-def _close(ix):
-    # The engine has no close(); its searcher holds the segment files open.
-    searcher = getattr(ix, "_searcher", None)
-    if searcher is not None:
-        searcher.close()
-
-
 def get_index(index_name):
-    """This process's engine for the directory, current with the directory's last commit.
+    """This process's engine for the directory (reopened when the directory vanished).
 
-    A new engine is opened whenever another commit happened: Whoosh-Reloaded
-    2.7.5's Searcher.refresh() keeps the previous generation's segments in
-    the refreshed reader (whoosh.index.FileIndex._reader extends the new
-    segment list with the reused reader's), so a refreshed searcher still
-    sees deleted and replaced documents.
+    One per process: the engine follows other processes' commits itself and
+    keeps its caches per segment.
     """
     path = str(index_path(index_name))
     with _open_lock:
-        generation = _generation(path)
-        cached = _open_indexes.get(path)
-        if cached is not None and generation is not None and cached[0] == generation:
-            return cached[1]
-        if cached is not None:
-            _close(cached[1])
-        ix = SearchIndex(path)
-        _open_indexes[path] = (_generation(path), ix)
+        ix = _open_indexes.get(path)
+        if ix is None or not os.path.isdir(path):
+            if ix is not None:
+                ix.close()
+            ix = SearchIndex(path)
+            _open_indexes[path] = ix
         return ix
 
 
 def forget_indexes():
     """Close this process's engines (after a directory was replaced)."""
     with _open_lock:
-        for _generation_seen, ix in _open_indexes.values():
+        for ix in _open_indexes.values():
             try:
-                _close(ix)
+                ix.close()
             except OSError:
                 pass
         _open_indexes.clear()

@@ -100,7 +100,9 @@ def build_portal(n_docs, workdir, seed=2021):
                 "published_at": d["published_at"] + timedelta(days=7),
                 "first_published_at": d["published_at"] + timedelta(days=7),
                 "public_summary": "", "slug": slug_for(d["title"]), "view_count": d["id"] % 997,
-                "unpublish_reason": "", "updated_at": now,
+                "unpublish_reason": "", "updated_at": now, "live": True, "year": d["year"],
+                "field_id": fields[d["field"]].id, "unit_id": units[d["unit"]].id,
+                "level": d["level"],
             } for d in chunk])
         db.session.commit()
     return app, docs

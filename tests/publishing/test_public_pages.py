@@ -43,10 +43,21 @@ def test_unpublished_article_is_gone_everywhere(client, published, unpublish):
 
 
 def test_an_initiative_that_left_recognized_is_not_public(client, published):
-    initiative, publication = published()
+    initiative, publication = published("Sáng kiến bị hủy công nhận")
     initiative.status = "rejected"
     db.session.commit()
     assert client.get(_url(initiative, publication)).status_code == 404
+    assert "bị hủy công nhận" not in client.get("/initiatives").get_data(as_text=True)
+    assert client.get("/api/v1/public/initiatives").json["total"] == 0
+
+
+def test_council_changes_to_level_and_year_reach_the_lists(client, published):
+    initiative, _ = published("Sáng kiến được nâng cấp", level=Level.grassroots, year=2024)
+    initiative.level = Level.sector  # recognised by the Supreme People's Procuracy
+    initiative.year = 2025
+    db.session.commit()
+    assert "nâng cấp" in client.get("/initiatives?level=sector&year=2025").get_data(as_text=True)
+    assert "nâng cấp" not in client.get("/initiatives?level=grassroots").get_data(as_text=True)
 
 
 def test_short_url_and_old_slugs_redirect_permanently(client, published):

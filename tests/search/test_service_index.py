@@ -2,7 +2,7 @@
 import shutil
 import time
 
-from sqlalchemy import func, select, update
+from sqlalchemy import func, select, text, update
 
 from portal.extensions import db
 from portal.initiatives.models import Initiative
@@ -124,9 +124,13 @@ def test_outbox_gaps_are_looked_for_again(published, app):
     # Pretend id position+1 was taken by a transaction that has not committed yet.
     db.session.add(SearchOutbox(id=state["position"] + 2, initiative_id=first.id, op="upsert"))
     db.session.commit()
+    if db.engine.dialect.name == "postgresql":
+        db.session.execute(text("SELECT setval(pg_get_serial_sequence('search_outbox', 'id'), "
+                                "(SELECT max(id) FROM search_outbox))"))
+        db.session.commit()
     service.catch_up(service.PUBLIC)
     state = service.read_state(service.PUBLIC)
-    assert state["position"] + 0 >= state["position"] and (state["position"] - 1) in state["gaps"]
+    assert (state["position"] - 1) in state["gaps"]
     late, pub = published("Sáng kiến đến muộn")
     row = db.session.execute(select(SearchOutbox).where(SearchOutbox.initiative_id == late.id)
                              .order_by(SearchOutbox.id.desc())).scalars().first()

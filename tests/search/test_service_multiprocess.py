@@ -62,6 +62,6 @@ def test_workers_publishing_and_searching_leave_index_and_database_equal(
     try:
         assert fresh.all_ids() == expected
     finally:
-        service._close(fresh)
+        fresh.close()
     found = service.search_public("sang kien", per_page=100)
     assert {i.id for _hit, i in found.items} == expected

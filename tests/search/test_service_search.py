@@ -127,7 +127,7 @@ def test_junk_queries_get_a_page_never_an_error(client, corpus, q):
     started = time.perf_counter()
     response = client.get("/search", query_string={"q": q})
     assert response.status_code == 200
-    assert time.perf_counter() - started < 5
+    assert time.perf_counter() - started < 10
     page = response.get_data(as_text=True)
     assert "<script>" not in page.split("<body", 1)[1]
 
