@@ -612,7 +612,7 @@ class SearchIndex:
         text = unicodedata.normalize("NFC", _CONTROL_RE.sub(" ", q or "")).strip()
         if len(text) > MAX_QUERY_CHARS:
             text, error = text[:MAX_QUERY_CHARS], "query_truncated"
-        clauses, seen, n_words = [], set(), 0
+        clauses, n_words = [], 0
         # Text between pairs of double quotes is a phrase; a lone quote is
         # ignored.
         parts = text.split('"')
@@ -625,12 +625,9 @@ class SearchIndex:
                     return clauses, "query_truncated"
                 folded = tuple(fold_word(t) for t in group)
                 exact = group[0] if len(group) == 1 and folded[0] != group[0] else None
-                clause = _Clause(folded, exact)
-                key = (clause.words, clause.exact)
-                if key not in seen:
-                    seen.add(key)
-                    clauses.append(clause)
-                    n_words += len(group)
+                # A repeated word counts twice, as in FTS5 ("tạm giữ, tạm giam").
+                clauses.append(_Clause(folded, exact))
+                n_words += len(group)
         return clauses, error
 
     @staticmethod
