@@ -65,22 +65,27 @@ PEOPLE = [
     ("ksv.trang", "Lưu Thu Trang", "VP", "Chuyên viên", False, [], None),
 ]
 
+COUNCIL_NOTES = {
+    "chair": "Chủ tịch Hội đồng Sáng kiến",
+    "vice_chair": "Phó Chủ tịch Hội đồng Sáng kiến",
+    "secretary": "Thư ký Hội đồng Sáng kiến",
+    "member": "thành viên Hội đồng Sáng kiến",
+}
 ROLE_NOTES = {
     "admin": "quản trị",
-    "chutich": "Chủ tịch Hội đồng Sáng kiến",
-    "phochutich": "Phó Chủ tịch Hội đồng",
-    "thuky": "Thư ký Hội đồng",
-    "hoidong1": "thành viên Hội đồng",
-    "thidua": "Thường trực Hội đồng Thi đua – Khen thưởng",
-    "bientap": "biên tập viên",
-    "ksv.hung": "cán bộ (có sáng kiến)",
-    "ksv.mai": "cán bộ (có sáng kiến)",
+    "emulation_officer": "Thường trực Hội đồng Thi đua – Khen thưởng",
+    "editor": "biên tập viên",
 }
 
 
 def demo_account_lines():
     width = max(len(p[0]) for p in PEOPLE)
-    return [f"{p[0]:<{width}}  {p[1]} — {ROLE_NOTES.get(p[0], 'cán bộ')}" for p in PEOPLE]
+    lines = []
+    for username, full_name, _unit, _position, leader, roles, council_role in PEOPLE:
+        notes = [ROLE_NOTES[r] for r in roles] + ([COUNCIL_NOTES[council_role]] if council_role else [])
+        note = ", ".join(notes) or ("cán bộ, có chức danh lãnh đạo" if leader else "cán bộ")
+        lines.append(f"{username:<{width}}  {full_name} — {note}")
+    return lines
 
 
 def seed():
