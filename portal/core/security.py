@@ -15,6 +15,8 @@ CSP = "; ".join([
 
 
 def install(app):
+    install_escaping_gettext(app)
+
     @app.after_request
     def headers(response):
         h = response.headers
@@ -27,3 +29,31 @@ def install(app):
         if app.config.get("SESSION_COOKIE_SECURE"):
             h.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
         return response
+
+
+def install_escaping_gettext(app):
+    """`{{ _(text) }}` escapes `text` like any other value.
+
+    Jinja's i18n extension marks every translation safe (its msgids are trusted template
+    text), so `_(council.name)` or `_(message)` with data in it would put raw HTML in the
+    page. Msgids hold no markup here, so escaping them changes nothing for real strings
+    and neutralises data passed to `_()`. Variables (`%(name)s`) are escaped as before.
+    """
+    from flask_babel import get_translations
+    from jinja2 import pass_context
+    from markupsafe import escape
+
+    def escaped(translate):
+        @pass_context
+        def call(context, *args):
+            text = translate(get_translations(), *args)
+            return escape(text) if context.eval_ctx.autoescape else text
+        return call
+
+    app.jinja_env.install_gettext_callables(
+        gettext=escaped(lambda t, s: t.ugettext(s)),
+        ngettext=escaped(lambda t, s, p, n: t.ungettext(s, p, n)),
+        pgettext=escaped(lambda t, c, s: t.upgettext(c, s)),
+        npgettext=escaped(lambda t, c, s, p, n: t.unpgettext(c, s, p, n)),
+        newstyle=True,
+    )

@@ -30,6 +30,11 @@ ALLOWED_LABEL = "PDF, DOCX, XLSX, ODT, PNG, JPEG"
 
 _ZIP_MAGIC = b"PK\x03\x04"
 _MAX_ZIP_ENTRIES = 10_000
+# What an office document may declare once unpacked (a ZIP bomb declares gigabytes).
+_MAX_UNPACKED = 256 * 1024 * 1024
+# A PDF or an image whose first bytes read as a web page, or that is also a ZIP archive, is a
+# polyglot: a browser or a tool may act on the other reading of the same bytes.
+_MARKUP = (b"<html", b"<script", b"<!doctype", b"<svg", b"<iframe", b"<body", b"<?xml")
 
 
 def sniff(fileobj):
@@ -37,22 +42,28 @@ def sniff(fileobj):
     fileobj.seek(0)
     head = fileobj.read(16)
     fileobj.seek(0)
-    if head.startswith(b"%PDF-"):
-        return PDF
-    if head.startswith(b"\x89PNG\r\n\x1a\n"):
-        return PNG
-    if head.startswith(b"\xff\xd8\xff"):
-        return JPEG
+    for magic, kind in ((b"%PDF-", PDF), (b"\x89PNG\r\n\x1a\n", PNG), (b"\xff\xd8\xff", JPEG)):
+        if head.startswith(magic):
+            return None if _polyglot(fileobj) else kind
     if head.startswith(_ZIP_MAGIC):
         return _sniff_zip(fileobj)
     return None
+
+
+def _polyglot(fileobj):
+    start = fileobj.read(1024).lower()
+    fileobj.seek(0)
+    try:
+        return any(marker in start for marker in _MARKUP) or zipfile.is_zipfile(fileobj)
+    finally:
+        fileobj.seek(0)
 
 
 def _sniff_zip(fileobj):
     try:
         with zipfile.ZipFile(fileobj) as archive:
             infos = archive.infolist()
-            if len(infos) > _MAX_ZIP_ENTRIES:
+            if len(infos) > _MAX_ZIP_ENTRIES or sum(info.file_size for info in infos) > _MAX_UNPACKED:
                 return None
             names = {info.filename for info in infos}
             if infos and infos[0].filename == "mimetype" and infos[0].compress_type == zipfile.ZIP_STORED:
