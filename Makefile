@@ -36,10 +36,10 @@ lint: install
 
 # SQLite always; PostgreSQL too when PORTAL_TEST_DATABASE_URL is given (CI does).
 test: install lint
-	env -u PORTAL_TEST_DATABASE_URL $(BIN)/pytest
+	env -u PORTAL_TEST_DATABASE_URL $(BIN)/pytest -m "not postgres_only"
 	@if [ -n "$$PORTAL_TEST_DATABASE_URL" ]; then \
 	  echo "== again on PostgreSQL: $$PORTAL_TEST_DATABASE_URL"; \
-	  $(BIN)/pytest -m "not browser"; \
+	  $(BIN)/pytest -m "not browser and not sqlite_only"; \
 	fi
 
 # Production-style serving: gunicorn, worker count fitted to the machine (gunicorn.conf.py).

@@ -29,6 +29,17 @@ def _require(flag):
     return os.environ.get(flag) == "1"
 
 
+def pytest_collection_modifyitems(config, items):
+    """Backend-specific tests run in their own pass of `make test` (deselected with -m
+    in the other); run by hand against the wrong backend they skip and say why."""
+    for item in items:
+        if item.get_closest_marker("sqlite_only") and PG_URL:
+            item.add_marker(pytest.mark.skip(reason="SQLite-specific; runs in the SQLite pass"))
+        if item.get_closest_marker("postgres_only") and not PG_URL:
+            item.add_marker(pytest.mark.skip(
+                reason="needs PostgreSQL: set PORTAL_TEST_DATABASE_URL (runs in the PostgreSQL pass)"))
+
+
 class PortalClient(FlaskClient):
     """A test client that signs its forms with a CSRF token, like a browser would."""
 

@@ -11,7 +11,6 @@ from portal import create_app
 from portal.auth.models import Role, Unit, User, user_by_username
 from portal.core.audit import AuditEvent
 from portal.extensions import db
-from tests.conftest import PG_URL
 
 YEAR = date.today().year
 
@@ -129,7 +128,7 @@ def test_create_user_refusals_exit_1(app, runner, make_user):
 
 # -- backup --------------------------------------------------------------------------
 
-@pytest.mark.skipif(bool(PG_URL), reason="the SQLite backup; PostgreSQL is tested below")
+@pytest.mark.sqlite_only
 def test_sqlite_backup_while_the_portal_writes(app, runner, make_user, tmp_path):
     from portal.core import audit
 
@@ -186,7 +185,7 @@ def test_sqlite_backup_while_the_portal_writes(app, runner, make_user, tmp_path)
     copy.close()
 
 
-@pytest.mark.skipif(not PG_URL, reason="needs PostgreSQL (PORTAL_TEST_DATABASE_URL)")
+@pytest.mark.postgres_only
 def test_postgres_backup_uses_pg_dump(app, runner, make_user, tmp_path):
     import shutil
     import subprocess
