@@ -193,8 +193,8 @@ def list_initiatives():
         query = query.where(Initiative.id.in_(authored))
     else:
         query = query.where(or_(Initiative.id.in_(authored), Initiative.status.in_(PAST_DRAFT)))
-    if request.args.get("year", "").isdigit():
-        query = query.where(Initiative.year == int(request.args["year"]))
+    if _int_arg("year", None) is not None:
+        query = query.where(Initiative.year == _int_arg("year", None))
     if request.args.get("status"):
         try:
             query = query.where(Initiative.status == Status(request.args["status"]))
@@ -213,7 +213,8 @@ def list_initiatives():
 
 def _int_arg(name, default):
     value = request.args.get(name, "")
-    return int(value) if value.isdigit() else default
+    # Nine digits at most: a larger number overflows the database's integers (500).
+    return int(value) if value.isdigit() and len(value) <= 9 else default
 
 
 @bp.get("/initiatives/<int:initiative_id>")
@@ -283,7 +284,8 @@ def upload_attachment(initiative_id):
 # -- OpenAPI -------------------------------------------------------------------------------------
 
 ERROR = {"$ref": "#/components/responses/Error"}
-AUTHOR_SCHEMA = {"oneOf": [
+# anyOf, not oneOf: a staff author in a response also carries the name and workplace.
+AUTHOR_SCHEMA = {"anyOf": [
     {"type": "object", "required": ["username", "share"], "description": "A staff account",
      "properties": {"username": {"type": "string"}, "share": {"type": "integer", "minimum": 1, "maximum": 100}}},
     {"type": "object", "required": ["name", "workplace", "share"], "description": "An outside co-author",

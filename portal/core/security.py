@@ -1,4 +1,6 @@
 """Security headers on every response: a strict CSP (no inline script), no framing, no sniffing."""
+from werkzeug.exceptions import NotFound
+from werkzeug.routing import IntegerConverter
 
 CSP = "; ".join([
     "default-src 'self'",
@@ -14,8 +16,22 @@ CSP = "; ".join([
 ])
 
 
+class DatabaseInteger(IntegerConverter):
+    """`<int:…>` in URLs, bounded to what an INTEGER column holds: a larger id is a 404 like any
+    unknown one (whatever the method), instead of an overflow in the database driver (500)."""
+
+    LIMIT = 2**31 - 1
+
+    def to_python(self, value):
+        number = super().to_python(value)
+        if number > self.LIMIT:
+            raise NotFound()
+        return number
+
+
 def install(app):
     install_escaping_gettext(app)
+    app.url_map.converters["int"] = DatabaseInteger  # before the blueprints add their rules
 
     @app.after_request
     def headers(response):

@@ -358,6 +358,11 @@ def test_iterating_ids_reveals_nothing_that_is_not_ones_own(app, world, role):
             status = response.status_code
             mine = visible and attachment.initiative_id == initiative_id
             assert status == (200 if mine else 404), (role, url, status)
+    # Ids past what the database holds are unknown ids too (not an overflow, not a 500).
+    for url in ("/my/initiatives/99999999999999999999", "/api/v1/initiatives/99999999999999999999",
+                "/initiatives/2147483648", "/admin/users/99999999999999999999/deactivate"):
+        response = client.open(url, method="POST" if url.endswith("deactivate") else "GET", headers=headers)
+        assert response.status_code == 404, url
     # The list endpoint shows nothing of another person's draft either.
     listed = client.get("/api/v1/initiatives?per_page=100", headers=headers).json["items"]
     for item in listed:

@@ -323,7 +323,8 @@ def test_uploaded_file_names_are_neutralised(app, world):
 # -- SQL injection --------------------------------------------------------------------------------
 
 SQL = ["' OR 1=1 --", "1; DROP TABLE initiative", "1' UNION SELECT username, password_hash FROM \"user\" --",
-       "\" OR \"\"=\"", "%' OR '%'='", "1) OR (1=1"]
+       "\" OR \"\"=\"", "%' OR '%'='", "1) OR (1=1",
+       "99999999999999999999"]  # not SQL, but a number no database integer holds
 PARAMS = ("q", "year", "field", "level", "unit", "page", "per_page", "sort", "status", "mine", "decision_no",
           "next", "kind", "role", "action", "actor", "date_from", "date_to", "title", "eligible",
           "registered", "leader", "object_type", "initiative_id")
@@ -368,7 +369,8 @@ def test_sql_injection_in_every_query_parameter_and_search_box(app, world):
                     failures.append(f"{sql!r} {base}: the draft leaked")
         # Route arguments that are strings.
         for url in (f"/fields/{quote(sql, safe='')}/feed.atom", f"/lang/{quote(sql, safe='')}",
-                    f"/initiatives/{world.ids['published']}-{quote(sql, safe='')}"):
+                    f"/initiatives/{world.ids['published']}-{quote(sql, safe='')}",
+                    f"/initiatives/{quote(sql, safe='')}", f"/api/v1/public/initiatives/{quote(sql, safe='')}"):
             response = app.test_client().open(url, method="POST" if "/lang/" in url else "GET")
             if response.status_code >= 500:
                 failures.append(f"{url}: {response.status_code}")
