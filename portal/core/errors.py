@@ -3,6 +3,7 @@ import errno
 
 from flask import jsonify, render_template, request
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import DataError
 from werkzeug.exceptions import HTTPException
 
 from portal.extensions import db
@@ -80,6 +81,10 @@ def install(app):
         if isinstance(error, HTTPException):
             return http_error(error)
         db.session.rollback()
+        if isinstance(error, (DataError, OverflowError)):
+            # A value the database cannot hold (a number past its integers, say): bad input, not a bug.
+            app.logger.warning("refused a value the database cannot hold on %s: %s", request.path, error)
+            return api_error(400) if wants_json() else render_error(400)
         if isinstance(error, OSError) and error.errno in DISK_FULL:
             app.logger.error("no space left while handling %s: %s", request.path, error)
             return api_error(507) if wants_json() else render_error(507)
