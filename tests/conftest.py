@@ -20,7 +20,24 @@ from portal import create_app
 from portal.extensions import db
 
 PASSWORD = "correct-horse-42"
-PG_URL = os.environ.get("PORTAL_TEST_DATABASE_URL")
+def _worker_database(url):
+    """Under pytest-xdist each worker gets its own PostgreSQL database (test_gw0, …)."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    if not url or not worker:
+        return url
+    import psycopg
+    from sqlalchemy.engine import make_url
+
+    parsed = make_url(url)
+    name = f"{parsed.database}_{worker}"
+    admin = parsed.set(drivername="postgresql").render_as_string(hide_password=False)
+    with psycopg.connect(admin, autocommit=True) as conn:
+        if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", (name,)).fetchone():
+            conn.execute(f'CREATE DATABASE "{name}"')
+    return parsed.set(database=name).render_as_string(hide_password=False)
+
+
+PG_URL = _worker_database(os.environ.get("PORTAL_TEST_DATABASE_URL"))
 _pg_schema_ready = False
 _sqlite_template = {}
 
