@@ -1,5 +1,6 @@
 """Councils and their members (recorded by admin, used for every council permission)."""
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
 from portal.core import audit
@@ -82,14 +83,20 @@ def update_council(council, actor, *, name=None, decision_no=None, decision_date
 
 def rubric_for(year):
     """The year's rubric; made from the defaults of DESIGN.md the first time it is needed."""
-    rubric = db.session.execute(select(Rubric).where(Rubric.year == year)).scalar_one_or_none()
+    query = select(Rubric).where(Rubric.year == year)
+    rubric = db.session.execute(query).scalar_one_or_none()
     if rubric is None:
         rubric = Rubric(year=year, criteria=[
             Criterion(code=code, name=name, guidance=guidance, max_score=maximum, position=i)
             for i, (code, name, guidance, maximum) in enumerate(DEFAULT_CRITERIA)
         ])
-        db.session.add(rubric)
-        db.session.flush()
+        # Two first reviewers of a year may get here at once: the loser of the
+        # unique year constraint takes the winner's rubric instead of failing.
+        try:
+            with db.session.begin_nested():
+                db.session.add(rubric)
+        except IntegrityError:
+            rubric = db.session.execute(query).scalar_one()
     return rubric
 
 
