@@ -4,7 +4,7 @@ Routes are thin: load through `get_initiative_or_404`, validate the form, call
 one operation, commit, redirect. Refusals come back as the form with messages
 (422), or as the error page with the status (403/404/409/413).
 """
-from flask import flash, jsonify, redirect, render_template, request, send_file, url_for
+from flask import flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
@@ -14,6 +14,7 @@ from portal.admin.models import current_year, known_years
 from portal.auth.models import Unit, User
 from portal.core.audit import AuditEvent
 from portal.core.errors import abort_with
+from portal.core.files import send_stored_file
 from portal.core.layout import register_nav
 from portal.core.markup import render_markdown
 from portal.extensions import db
@@ -346,12 +347,11 @@ def _send(stored_name, name, content_type):
         abort_with(404, "Không tìm thấy tệp.")
     if not path.is_file():
         abort_with(404, "Tệp không còn trên máy chủ. Vui lòng báo quản trị.")
-    # send_file writes Content-Disposition: attachment with an ASCII fallback and an
-    # RFC 5987 filename* for Vietnamese names.
-    response = send_file(path, mimetype=content_type or "application/octet-stream",
-                         as_attachment=True, download_name=name, max_age=0)
-    response.headers["Cache-Control"] = "private, no-store"
-    return response
+    # Private: never stored by a cache. Behind nginx the proxy streams the file.
+    try:
+        return send_stored_file(path, name, content_type or "application/octet-stream")
+    except FileNotFoundError:
+        abort_with(404, "Không tìm thấy tệp.")
 
 
 @bp.route("/my/initiatives/<int:initiative_id>/attachments/<int:attachment_id>/delete", methods=["POST"])

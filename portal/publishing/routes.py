@@ -8,13 +8,13 @@ from flask import (
     redirect,
     render_template,
     request,
-    send_from_directory,
     url_for,
 )
 from flask_login import current_user
 from sqlalchemy import update
 
 from portal.core.errors import abort_with
+from portal.core.files import send_stored_file
 from portal.core.layout import register_nav
 from portal.core.permissions import require_roles
 from portal.extensions import db
@@ -124,12 +124,11 @@ def download(initiative_id, attachment_id):
     if attachment is None or attachment.initiative_id != initiative_id or not attachment.is_public:
         abort(404)
     folder = Path(current_app.config["UPLOAD_FOLDER"])
-    if not (folder / attachment.stored_name).is_file():
+    try:
+        response = send_stored_file(folder / attachment.stored_name, attachment.original_name,
+                                    attachment.content_type, max_age=3600)
+    except FileNotFoundError:
         abort(404)
-    response = send_from_directory(
-        folder, attachment.stored_name, as_attachment=True,
-        download_name=attachment.original_name, mimetype=attachment.content_type,
-        max_age=3600)
     response.headers["X-Content-Type-Options"] = "nosniff"
     return response
 
