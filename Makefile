@@ -21,7 +21,8 @@ install: $(VENV)/.installed translations
 # Catalogues are compiled here, never committed as binaries.
 translations: $(VENV)/.installed
 	@for d in portal/translations portal/*/translations; do \
-	  [ -d "$$d" ] && $(BIN)/pybabel compile -q -f -d "$$d" || true; \
+	  [ -d "$$d" ] || continue; \
+	  $(BIN)/pybabel compile -f -d "$$d" >/dev/null || exit 1; \
 	done
 
 run: install
