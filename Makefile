@@ -5,6 +5,8 @@ BIN := $(VENV)/bin
 FLASK := $(BIN)/flask --app portal
 HOST ?= 127.0.0.1
 PORT ?= 5000
+# pytest-xdist workers: one per core (the suite is CPU-bound).
+TEST_WORKERS ?= $(shell nproc 2>/dev/null || echo 2)
 
 .PHONY: run test install translations bench serve load lint security clean
 
@@ -44,10 +46,10 @@ security: install
 
 # SQLite always; PostgreSQL too when PORTAL_TEST_DATABASE_URL is given (CI does).
 test: install lint
-	env -u PORTAL_TEST_DATABASE_URL $(BIN)/pytest -m "not postgres_only"
+	env -u PORTAL_TEST_DATABASE_URL $(BIN)/pytest -n $(TEST_WORKERS) -m "not postgres_only"
 	@if [ -n "$$PORTAL_TEST_DATABASE_URL" ]; then \
 	  echo "== again on PostgreSQL: $$PORTAL_TEST_DATABASE_URL"; \
-	  $(BIN)/pytest -m "not browser and not sqlite_only"; \
+	  $(BIN)/pytest -n $(TEST_WORKERS) -m "not browser and not sqlite_only"; \
 	fi
 
 # Production-style serving: gunicorn, worker count fitted to the machine (gunicorn.conf.py).
