@@ -460,8 +460,13 @@ def _empty(q, page, per_page, error):
 
 
 def _ask(index_name, ask):
-    """Catch up, then `ask(index)`; a broken index is rebuilt once, then given up on."""
-    for attempt in range(2):
+    """Catch up, then `ask(index)`.
+
+    A failure is first retried on freshly opened files (a concurrent merge may
+    have replaced them); only a second failure rebuilds the index, once, and a
+    third gives up with an "unavailable" answer instead of an error page.
+    """
+    for attempt in range(3):
         try:
             fresh = catch_up(index_name)
             return ask(get_index(index_name)), not fresh
@@ -469,7 +474,7 @@ def _ask(index_name, ask):
             db.session.rollback()
             log.exception("search index %s failed (attempt %d)", index_name, attempt + 1)
             forget_indexes()
-            if attempt == 0:
+            if attempt == 1:
                 try:
                     with index_lock(index_name, WRITE_WAIT) as locked:
                         if locked:
