@@ -17,6 +17,8 @@ from portal.extensions import db
 from tests.production.helpers import ROOT, free_port, wait_until_up
 
 NGINX = shutil.which("nginx") or next((p for p in ("/usr/sbin/nginx",) if os.path.exists(p)), None)
+if NGINX is None and os.environ.get("PORTAL_REQUIRE_NGINX") == "1":
+    raise RuntimeError("nginx is required here (PORTAL_REQUIRE_NGINX=1) but not installed")
 pytestmark = pytest.mark.skipif(
     NGINX is None, reason="nginx is not installed (e.g. `apt-get install nginx`); the proxy check needs it")
 
