@@ -10,6 +10,8 @@ import io
 import re
 from dataclasses import dataclass, field
 
+from portal.core.tabular import TableError, cell, read_cells
+
 COLUMNS = ("username", "full_name", "unit", "position", "leader", "email", "roles", "password")
 REQUIRED = ("username", "full_name", "unit")
 GLOBAL_ROLES = ("admin", "emulation_officer", "editor")
@@ -35,7 +37,7 @@ USERNAME = re.compile(r"^[a-z0-9._-]{1,64}$")
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 
-class ImportFileError(ValueError):
+class ImportFileError(TableError):
     """The file as a whole cannot be read (wrong type, no header, missing columns)."""
 
 
@@ -51,31 +53,21 @@ class Row:
         return self.values.get("username") or (self.raw.get("username") or "").strip()
 
 
-def _cell(value):
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    return " ".join(str(value).split())
 
 
 def _header(name):
-    key = _cell(name).lower()
+    key = cell(name).lower()
     return HEADER_ALIASES.get(key, key.replace(" ", "_"))
 
 
 def read_table(filename, data):
     """[(line number, {column: text})] from the bytes of an .xlsx or .csv file."""
-    name = (filename or "").lower()
-    if name.endswith(".xlsx"):
-        table = _xlsx_rows(data)
-    elif name.endswith(".csv"):
-        table = _csv_rows(data)
-    else:
-        raise ImportFileError("Chỉ nhận tệp .xlsx hoặc .csv.")
-    table = iter(table)
+    try:
+        table = iter(read_cells(filename, data))
+    except TableError as error:
+        raise ImportFileError(str(error)) from error
     header = next(table, None)
-    if not header or not any(_cell(h) for h in header):
+    if not header or not any(cell(h) for h in header):
         raise ImportFileError("Tệp không có dòng tiêu đề (username, full_name, unit, …).")
     columns = [_header(h) for h in header]
     missing = [c for c in REQUIRED if c not in columns]
@@ -83,7 +75,7 @@ def read_table(filename, data):
         raise ImportFileError("Thiếu cột bắt buộc: " + ", ".join(missing) + ".")
     rows = []
     for number, cells in enumerate(table, start=2):
-        values = {col: _cell(cells[i]) if i < len(cells) else "" for i, col in enumerate(columns)
+        values = {col: cell(cells[i]) if i < len(cells) else "" for i, col in enumerate(columns)
                   if col in COLUMNS}
         if not any(values.values()):
             continue  # blank lines are not rows
@@ -93,31 +85,6 @@ def read_table(filename, data):
     if not rows:
         raise ImportFileError("Tệp không có dòng dữ liệu nào.")
     return rows
-
-
-def _xlsx_rows(data):
-    from zipfile import BadZipFile
-
-    from openpyxl import load_workbook
-
-    try:
-        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (BadZipFile, KeyError, OSError, ValueError) as error:
-        raise ImportFileError("Không đọc được tệp Excel (.xlsx).") from error
-    sheet = workbook.worksheets[0]
-    rows = [list(r) for r in sheet.iter_rows(values_only=True)]
-    workbook.close()
-    return rows
-
-
-def _csv_rows(data):
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        raise ImportFileError("Tệp CSV phải được lưu với bảng mã UTF-8.") from error
-    first_line = text.split("\n", 1)[0]
-    delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
-    return list(csv.reader(io.StringIO(text), delimiter=delimiter))
 
 
 def parse_flag(text):

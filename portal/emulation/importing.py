@@ -8,8 +8,8 @@ shows them (the header is row 1).
 import csv
 import io
 from dataclasses import dataclass, field
-from zipfile import BadZipFile
 
+from portal.core.tabular import cell, read_cells
 from portal.core.textfold import fold
 from portal.emulation import operations
 from portal.emulation.models import DISCIPLINE_LABELS, TITLE_LABELS, TITLE_SHORT_LABELS
@@ -87,65 +87,29 @@ class ImportReport:
         return self.file_error is None and bool(self.rows) and not self.rejected
 
 
-def _cell(value):
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    return " ".join(str(value).split())
 
 
 def _header(name):
-    key = fold(_cell(name))
+    key = fold(cell(name))
     return HEADER_ALIASES.get(key, key.replace(" ", "_"))
 
 
 def read_table(filename, data):
     """[(row number, {column: text})] from an .xlsx or .csv file; raises ValueError for an unreadable file."""
-    name = (filename or "").lower()
-    if name.endswith(".xlsx"):
-        table = _xlsx_rows(data)
-    elif name.endswith(".csv"):
-        table = _csv_rows(data)
-    else:
-        raise ValueError("Chỉ nhận tệp .xlsx hoặc .csv.")
-    table = iter(table)
+    table = iter(read_cells(filename, data))
     header = next(table, None)
-    if not header or not any(_cell(h) for h in header):
+    if not header or not any(cell(h) for h in header):
         raise ValueError("Tệp không có dòng tiêu đề (username, year, …).")
     columns = [_header(h) for h in header]
     rows = []
     for number, values in enumerate(table, start=2):
-        cells = [_cell(v) for v in values]
+        cells = [cell(v) for v in values]
         if not any(cells):
             continue
         if len(rows) >= MAX_ROWS:
             raise ValueError(f"Tệp có quá {MAX_ROWS} dòng; hãy chia nhỏ.")
         rows.append((number, dict(zip(columns, cells, strict=False))))
     return columns, rows
-
-
-def _xlsx_rows(data):
-    from openpyxl import load_workbook
-
-    try:
-        wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (BadZipFile, KeyError, OSError, ValueError):
-        raise ValueError("Không đọc được tệp XLSX; hãy lưu lại bằng Excel hoặc LibreOffice.") from None
-    try:
-        return [list(row) for row in wb.active.iter_rows(values_only=True)]
-    finally:
-        wb.close()
-
-
-def _csv_rows(data):
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise ValueError("Tệp CSV phải được lưu với bảng mã UTF-8.") from None
-    sample = text[:4096]
-    delimiter = ";" if sample.count(";") > sample.count(",") else ","
-    return list(csv.reader(io.StringIO(text), delimiter=delimiter))
 
 
 def import_file(kind, filename, data, *, actor, default_year=None):

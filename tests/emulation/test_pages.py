@@ -227,7 +227,7 @@ def test_import_rejects_an_unreadable_file(client, officer):
     response = client.post(f"/emulation/year/{YEAR}/import", data={
         "kind": "titles", "file": (io.BytesIO(b"not a zip"), "x.xlsx")}, content_type="multipart/form-data")
     assert response.status_code == 422
-    assert "Không đọc được tệp XLSX" in response.text
+    assert "Không đọc được tệp Excel" in response.text
     response = client.post(f"/emulation/year/{YEAR}/import", data={
         "kind": "titles", "file": (io.BytesIO(b"a,b\n1,2\n"), "x.csv")}, content_type="multipart/form-data")
     assert response.status_code == 422
