@@ -77,6 +77,11 @@ def login():
 @bp.route("/logout", methods=["POST"])
 @login_required
 def logout():
+    # Sessions live in signed cookies: a copy of this one would outlive a mere
+    # cookie deletion. Bumping the version ends every session of the account.
+    user = current_user._get_current_object()
+    user.session_version = (user.session_version or 0) + 1
+    db.session.commit()
     logout_user()
     session.clear()
     flash(_("Bạn đã đăng xuất."), "info")

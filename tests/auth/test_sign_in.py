@@ -106,6 +106,18 @@ def test_logout_needs_post_and_ends_the_session(client, make_user):
     assert client.get("/my").status_code == 302
 
 
+def test_a_copied_session_cookie_dies_with_sign_out(app, client, make_user):
+    user = make_user("ksv.a")
+    client.login(user)
+    with client.session_transaction() as sess:
+        stolen = dict(sess)
+    client.post("/logout")
+    thief = app.test_client()
+    with thief.session_transaction() as sess:
+        sess.update(stolen)
+    assert thief.get("/my").status_code == 302
+
+
 def test_change_password(client, make_user):
     user = make_user("ksv.a")
     client.login(user)
