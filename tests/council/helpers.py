@@ -10,6 +10,14 @@ def text(response):
     return response.get_data(as_text=True)
 
 
+def visible_text(response):
+    """What a person reads on the page: no attribute values (CSRF tokens, ids) that
+    might contain a score's digits by chance."""
+    import lxml.html
+
+    return " ".join(lxml.html.fromstring(response.get_data(as_text=True)).text_content().split())
+
+
 def actions(initiative_id):
     """Audit actions recorded for an initiative, in order."""
     db.session.expire_all()

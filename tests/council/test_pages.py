@@ -9,7 +9,7 @@ from portal.council import operations
 from portal.council.models import AssignmentStatus, ReviewAssignment, ReviewStatus
 from portal.extensions import db
 from tests.council.conftest import FAIR, GOOD, WEAK
-from tests.council.helpers import actions, events, notified, review_form, text
+from tests.council.helpers import actions, events, notified, review_form, text, visible_text
 
 
 def refresh(obj):
@@ -301,7 +301,7 @@ def test_after_a_return_the_old_assignment_no_longer_scores(client, council, ass
 def test_independent_scoring_before_and_after_own_submission(client, council, assigned, appraise):
     appraise(assigned, [("m2", GOOD, "pass"), ("m3", FAIR, "pass")])
     client.login(council["m4"])
-    page = text(client.get(f"/council/initiatives/{assigned.id}/review"))
+    page = visible_text(client.get(f"/council/initiatives/{assigned.id}/review"))
     assert "82" not in page and "Điểm của các thành viên khác" not in page
     assert client.get(f"/council/initiatives/{assigned.id}/results").status_code == 403
     client.post(f"/council/initiatives/{assigned.id}/review", data=review_form(WEAK, "fail", submit=True))

@@ -7,7 +7,7 @@ from portal.council import operations
 from portal.council.models import ReviewStatus
 from portal.council.services import outcome_for_authors
 from portal.extensions import db
-from tests.council.helpers import actions, events, notified, review_form, text
+from tests.council.helpers import actions, events, notified, review_form, text, visible_text
 
 SHEETS = {
     "m2": ({"novelty": 26, "applicability": 27, "effectiveness": 34}, "pass"),   # 87
@@ -78,7 +78,7 @@ def test_walkthrough_through_the_pages(client, council, make_initiative):
     for position, key in enumerate(("m2", "m4", "vice")):
         reviewer = council[key]
         client.login(reviewer)
-        page = text(client.get(f"{base}/review"))
+        page = visible_text(client.get(f"{base}/review"))
         assert "Điểm của các thành viên khác" not in page
         assert "87" not in page and "80" not in page
         assert client.get(f"{base}/results").status_code == 403
