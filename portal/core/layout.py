@@ -1,6 +1,7 @@
 """What every page's layout needs: the navigation, filters and the current user's bell."""
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 
 from flask import g, request
 from flask_babel import format_date, format_datetime, get_locale
@@ -43,6 +44,13 @@ def _unread():
 
 
 def install(app):
+    icon = (Path(app.static_folder) / "img" / "favicon.svg").read_bytes()
+
+    @app.route("/favicon.ico")
+    def favicon():
+        # Browsers ask for it on pages without <link rel=icon> (feeds, files).
+        return icon, 200, {"Content-Type": "image/svg+xml", "Cache-Control": "public, max-age=86400"}
+
     app.jinja_env.filters["markdown"] = render_markdown
     app.jinja_env.filters["date"] = lambda d, fmt="dd/MM/yyyy": format_date(d, fmt) if d else ""
     app.jinja_env.filters["datetime"] = (
