@@ -4,7 +4,7 @@ A bleach Cleaner is not thread-safe, so each thread keeps its own.
 """
 import html
 import threading
-from functools import partial
+from functools import lru_cache, partial
 
 import bleach
 import markdown
@@ -43,19 +43,38 @@ def _cleaner():
     return cleaner
 
 
+def _markdown():
+    """One Markdown converter per thread: building one costs more than converting a summary."""
+    converter = getattr(_local, "markdown", None)
+    if converter is None:
+        converter = markdown.Markdown(extensions=["extra", "sane_lists"], output_format="html")
+        _local.markdown = converter
+    return converter
+
+
+def _render(source):
+    html = _markdown().reset().convert(source)
+    # Headings inside an article start at h2: the page owns h1.
+    html = html.replace("<h1>", "<h2>").replace("</h1>", "</h2>")
+    return _cleaner().clean(html)
+
+
+# The same text always gives the same HTML, and list pages render the same
+# summaries again and again: short texts are cached per process (at most
+# CACHED_ENTRIES × CACHED_LENGTH characters), long article bodies are not.
+CACHED_LENGTH = 4000
+CACHED_ENTRIES = 4096
+_render_cached = lru_cache(maxsize=CACHED_ENTRIES)(_render)
+
+
 def render_markdown(text):
     """Render user Markdown to safe HTML (a Markup string)."""
     if not text:
         return Markup("")
-    html = markdown.markdown(
-        str(text)[:MAX_SOURCE],
-        extensions=["extra", "sane_lists"],
-        output_format="html",
-    )
-    # Headings inside an article start at h2: the page owns h1.
-    html = html.replace("<h1>", "<h2>").replace("</h1>", "</h2>")
     # Safe because bleach has just sanitised it (bandit B704 is reviewed in .bandit).
-    return Markup(_cleaner().clean(html))  # nosec
+    source = str(text)[:MAX_SOURCE]
+    html = _render_cached(source) if len(source) <= CACHED_LENGTH else _render(source)
+    return Markup(html)  # nosec
 
 
 def plain_text(text, limit=None):
