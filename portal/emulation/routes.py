@@ -293,32 +293,30 @@ def record(year, kind):
     return redirect(url_for("emulation.records", year=year) + f"#{kind}")
 
 
+def _delete_record(model, record_id, delete, message, anchor):
+    """The officer deletes one recorded row of a year, then sees that year's records."""
+    row = db.session.get(model, record_id) or abort(404)
+    if not DeleteForm().validate_on_submit():
+        abort(400)
+    year = row.year
+    delete(row, actor=current_user)
+    db.session.commit()
+    flash(message, "success")
+    return redirect(url_for("emulation.records", year=year) + f"#{anchor}")
+
+
 @bp.route("/titles/<int:award_id>/delete", methods=["POST"])
 @require_roles(OFFICER)
 def delete_award(award_id):
-    award = db.session.get(TitleAward, award_id) or abort(404)
-    form = DeleteForm()
-    if not form.validate_on_submit():
-        abort(400)
-    year = award.year
-    operations.delete_award(award, actor=current_user)
-    db.session.commit()
-    flash("Đã xóa danh hiệu đã ghi nhận.", "success")
-    return redirect(url_for("emulation.records", year=year) + "#titles")
+    return _delete_record(TitleAward, award_id, operations.delete_award,
+                          "Đã xóa danh hiệu đã ghi nhận.", "titles")
 
 
 @bp.route("/disciplines/<int:discipline_id>/delete", methods=["POST"])
 @require_roles(OFFICER)
 def delete_discipline(discipline_id):
-    row = db.session.get(Discipline, discipline_id) or abort(404)
-    form = DeleteForm()
-    if not form.validate_on_submit():
-        abort(400)
-    year = row.year
-    operations.delete_discipline(row, actor=current_user)
-    db.session.commit()
-    flash("Đã xóa hình thức kỷ luật đã ghi nhận.", "success")
-    return redirect(url_for("emulation.records", year=year) + "#disciplines")
+    return _delete_record(Discipline, discipline_id, operations.delete_discipline,
+                          "Đã xóa hình thức kỷ luật đã ghi nhận.", "disciplines")
 
 
 # -- import ---------------------------------------------------------------------------------
