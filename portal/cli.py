@@ -73,9 +73,10 @@ def demo_accounts():
 @with_appcontext
 def create_user(username, password, full_name, unit_name, roles, council_role, year, leader, position):
     """Create a user account."""
-    from portal.auth.services import AccountError, get_or_create_unit
     from portal.auth.services import create_user as create
-    from portal.council.services import CouncilError, add_council_member
+    from portal.auth.services import get_or_create_unit
+    from portal.core.refusal import Refusal
+    from portal.council.services import add_council_member
 
     if council_role and not year:
         raise click.UsageError("--council needs --year.")
@@ -85,9 +86,9 @@ def create_user(username, password, full_name, unit_name, roles, council_role, y
                       roles=roles, is_leader=leader, position=position)
         if council_role:
             add_council_member(year, user, council_role, actor=None)
-    except (AccountError, CouncilError) as error:
+    except Refusal as error:
         db.session.rollback()
-        click.echo(f"Error: {error}", err=True)
+        click.echo(f"Error: {error.message}", err=True)
         raise SystemExit(1)
     db.session.commit()
     click.echo(f"Created user {user.username} ({user.full_name}, {unit.name}).")

@@ -4,7 +4,7 @@ import pkgutil
 
 import portal
 
-for _area in ("core", "auth", "admin", "initiatives", "council", "publishing", "search", "emulation"):
+for _area in ("core", "years", "auth", "admin", "initiatives", "council", "publishing", "search", "emulation"):
     _pkg = f"portal.{_area}"
     try:
         _mod = importlib.import_module(_pkg)

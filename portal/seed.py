@@ -7,7 +7,7 @@ order of AREAS, so that later areas build on what earlier ones made.
 import importlib
 from datetime import date
 
-from portal.admin.models import Year, current_year
+from portal.years.models import Year, current_year
 from portal.auth.models import Role, UnitKind
 from portal.auth.services import create_user, get_or_create_unit
 from portal.core.audit import ensure_head

@@ -10,6 +10,7 @@ from sqlalchemy import func, inspect, select, text
 from portal import create_app
 from portal.auth.models import Role, Unit, User, user_by_username
 from portal.core.audit import AuditEvent
+from portal.council.membership import roles_of
 from portal.extensions import db
 
 YEAR = date.today().year
@@ -57,7 +58,7 @@ def test_seed_demo_then_if_empty_keeps_the_data(app, runner):
     assert users >= 24
     admin = user_by_username("admin")
     assert admin.is_admin and admin.check_password("sangkien2026")
-    assert user_by_username("chutich").council_role(YEAR) == "chair"
+    assert roles_of(user_by_username("chutich").id)[YEAR] == "chair"
     kept = runner.invoke(args=["seed-demo", "--if-empty"])
     assert kept.exit_code == 0 and "kept as it is" in kept.output
     assert count(User) == users
@@ -80,7 +81,7 @@ def test_create_user_with_roles_council_and_leader(app, runner):
     user = user_by_username("ksv.moi")
     assert user.roles == {Role.admin, Role.editor}
     assert user.is_leader and user.check_password("mat-khau-du-dai")
-    assert user.council_role(YEAR) == "secretary"
+    assert roles_of(user.id)[YEAR] == "secretary"
     assert user.unit.name == "VKSND quận Sơn Trà"  # created when missing
 
 
@@ -90,7 +91,7 @@ def test_create_user_reuses_an_existing_unit(app, runner, make_unit):
     assert user_by_username("ksv.moi").unit_id == unit.id
     assert count(Unit) == 1
     plain = user_by_username("ksv.moi")
-    assert plain.roles == set() and not plain.is_leader and plain.council_years() == {}
+    assert plain.roles == set() and not plain.is_leader and roles_of(plain.id) == {}
 
 
 def test_duplicate_username_is_refused_with_exit_code_1(app, runner, make_user):

@@ -1,22 +1,37 @@
-"""The audit log page (nhật ký kiểm tra): admins and the council chair of any year."""
+"""The audit log page (nhật ký kiểm tra): the admin, and the council's officers of any year.
+
+Each reader sees an event only as far as the policy lets them see its initiative: an
+admin sees every event, an officer those of the initiatives they may see; the content
+of an event about an initiative (summary, data) only with the right to read its audit
+trail, and events about score sheets only with the right to see scores (and who scored).
+Others see that a sheet was submitted, not what it held nor whose it was.
+"""
 import csv
 import io
 import json
+from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 from functools import wraps
 from zoneinfo import ZoneInfo
 
-from flask import abort, current_app, render_template, request, url_for
+from flask import current_app, render_template, request, url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import or_, select
+from sqlalchemy.orm import selectinload
 
 from portal.admin import bp
 from portal.admin.forms import AuditFilterForm, option
 from portal.auth.models import User
 from portal.core.audit import AuditEvent, record, verify
 from portal.core.layout import register_nav
+from portal.core.refusal import forbidden
+from portal.council import membership
 from portal.extensions import db, login_manager
+from portal.initiatives import policy
+from portal.initiatives.access import visible_clause
+from portal.initiatives.models import Initiative
+from portal.initiatives.policy import Act
 
 PER_PAGE = 50
 CSV_COLUMNS = ("seq", "created_at", "actor_username", "actor_name", "action", "object_type",
@@ -26,7 +41,61 @@ CSV_COLUMNS = ("seq", "created_at", "actor_username", "actor_name", "action", "o
 def can_read_audit(user):
     if not getattr(user, "is_authenticated", False):
         return False
-    return user.is_admin or "chair" in user.council_years().values()
+    return user.is_admin or any(role in policy.OFFICER_ROLES for role in membership.roles_of(user.id).values())
+
+
+# Events whose actor is the reviewer (who scored) and events whose content is derived from sheets.
+REVIEWER_ACTS = {"council.review_saved", "council.review_submitted", "council.recused"}
+SCORE_CONTENT = {"council.review_saved", "council.review_submitted", "council.review_reopened",
+                 "council.decision", "initiative.recognize", "initiative.reject", "initiative.return"}
+IDENTITY_CONTENT = {"council.assigned", "council.recused", "council.review_reopened"}
+MASKED = {
+    "council.review_saved": _l("Một phiếu chấm được lưu nháp."),
+    "council.review_submitted": _l("Một phiếu chấm đã được nộp."),
+    "council.review_reopened": _l("Một phiếu chấm được mở lại."),
+    "council.assigned": _l("Một thành viên được phân công chấm."),
+    "council.recused": _l("Một thành viên xin không tham gia chấm."),
+}
+HIDDEN = _l("Nội dung chỉ hiển thị cho người được xem hồ sơ này.")
+
+
+@dataclass
+class EventView:
+    """One event as its reader may see it."""
+    event: AuditEvent
+    actor: object          # the User, or None for the system or a masked reviewer
+    actor_masked: bool
+    summary: str
+    data: dict
+
+    def __getattr__(self, name):
+        return getattr(self.event, name)
+
+
+def present(events, reader):
+    """The events as `reader` may see them (those they may not see at all are left out)."""
+    ids = {e.initiative_id for e in events if e.initiative_id}
+    initiatives = {i.id: i for i in db.session.execute(
+        select(Initiative).where(Initiative.id.in_(ids)).options(selectinload(Initiative.authors))
+    ).scalars()} if ids else {}
+    shown = []
+    for event in events:
+        initiative = initiatives.get(event.initiative_id)
+        if initiative is None:
+            if event.initiative_id is None and not reader.is_admin:
+                continue
+            shown.append(EventView(event, event.actor, False, event.summary or "", event.data or {}))
+            continue
+        full = policy.can(reader, Act.read_audit, initiative)
+        scores = full and policy.can(reader, Act.see_scores, initiative)
+        identities = full and policy.can(reader, Act.see_identities, initiative)
+        masked_actor = event.action in REVIEWER_ACTS and not identities
+        content = full and (event.action not in SCORE_CONTENT or scores) and (
+            event.action not in IDENTITY_CONTENT or identities)
+        summary = event.summary or "" if content else str(MASKED.get(event.action, HIDDEN))
+        shown.append(EventView(event, None if masked_actor else event.actor, masked_actor, summary,
+                               (event.data or {}) if content else {}))
+    return shown
 
 
 register_nav("Nhật ký kiểm tra", "admin.audit",
@@ -39,7 +108,7 @@ def audit_readers_only(view):
         if not current_user.is_authenticated:
             return login_manager.unauthorized()
         if not can_read_audit(current_user):
-            abort(403)
+            raise forbidden()
         return view(*args, **kwargs)
     return wrapped
 
@@ -51,15 +120,19 @@ def _local_midnight_utc(day):
     return local.astimezone(ZoneInfo("UTC")).replace(tzinfo=None)
 
 
-def _filtered(form):
+def _filtered(form, reader):
     query = select(AuditEvent).order_by(AuditEvent.seq.desc())
+    if not reader.is_admin:
+        query = query.where(AuditEvent.initiative_id.in_(select(Initiative.id).where(visible_clause(reader))))
     if form.initiative.data:
         query = query.where(AuditEvent.initiative_id == form.initiative.data)
     person = (form.person.data or "").strip()
     if person:
         like = f"%{person}%"
+        # A reviewer's own events are not found by their name: that would tell who scored.
         query = query.where(AuditEvent.actor_id.in_(
-            select(User.id).where(or_(User.username.ilike(like), User.full_name.ilike(like)))))
+            select(User.id).where(or_(User.username.ilike(like), User.full_name.ilike(like)))),
+            AuditEvent.action.not_in(REVIEWER_ACTS))
     if form.action.data:
         query = query.where(AuditEvent.action == form.action.data)
     if form.date_from.data:
@@ -86,10 +159,11 @@ def _form():
 def audit():
     form = _form()
     page = request.args.get("page", 1, type=int)
-    pagination = db.paginate(_filtered(form), page=page, per_page=PER_PAGE, error_out=False)
+    pagination = db.paginate(_filtered(form, current_user), page=page, per_page=PER_PAGE, error_out=False)
     problems = verify()
     args = {k: v for k, v in request.args.items() if k != "page" and v}
     return render_template("admin/audit.html", form=form, pagination=pagination, problems=problems,
+                           events=present(pagination.items, current_user),
                            csv_url=url_for("admin.audit_csv", **args),
                            page_url=lambda p: url_for("admin.audit", page=p, **args))
 
@@ -104,7 +178,7 @@ def _cell(value):
 @audit_readers_only
 def audit_csv():
     form = _form()
-    events = db.session.execute(_filtered(form)).scalars().all()
+    events = present(db.session.execute(_filtered(form, current_user)).scalars().all(), current_user)
     zone = ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])
     out = io.StringIO()
     writer = csv.writer(out)
@@ -113,9 +187,9 @@ def audit_csv():
         local = e.created_at.replace(tzinfo=ZoneInfo("UTC")).astimezone(zone)
         writer.writerow([_cell(v) for v in (
             e.seq, local.strftime("%Y-%m-%d %H:%M:%S"), e.actor.username if e.actor else "",
-            e.actor.full_name if e.actor else "", e.action, e.object_type, e.object_id,
-            e.initiative_id, e.summary, json.dumps(e.data or {}, ensure_ascii=False, sort_keys=True),
-            e.hash)])
+            e.actor.full_name if e.actor else ("Thành viên Hội đồng" if e.actor_masked else ""), e.action,
+            e.object_type, e.object_id if not e.actor_masked else "", e.initiative_id, e.summary,
+            json.dumps(e.data, ensure_ascii=False, sort_keys=True), e.hash)])
     filters = {k: v for k, v in request.args.items() if v}
     record("admin.audit_exported", actor=current_user, object_type="audit_event",
            data={"filters": filters, "count": len(events)})

@@ -1,5 +1,4 @@
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired
 from sqlalchemy import select
 from wtforms import (
@@ -17,6 +16,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 
 from portal.admin.importing import EMAIL
 from portal.auth.models import ROLE_LABELS, UNIT_KIND_LABELS, Role, Unit, UnitKind, User
+from portal.core.forms import PortalForm
 from portal.council.models import COUNCIL_ROLE_LABELS, CouncilRole
 from portal.extensions import db
 
@@ -61,7 +61,7 @@ def _int_or_none(value):
         return None
 
 
-class UserForm(FlaskForm):
+class UserForm(PortalForm):
     username = StringField(_l("Tên đăng nhập"), validators=[
         DataRequired(_l("Vui lòng nhập tên đăng nhập.")), Length(max=64, message=_l("Tối đa 64 ký tự.")),
         Regexp(r"^[A-Za-z0-9._-]+$", message=_l("Chỉ gồm chữ không dấu, số và . _ -"))])
@@ -90,7 +90,7 @@ class UserForm(FlaskForm):
             raise ValidationError(_l("Vai trò không hợp lệ."))
 
 
-class UserFilterForm(FlaskForm):
+class UserFilterForm(PortalForm):
     class Meta:
         csrf = False
 
@@ -109,18 +109,18 @@ class UserFilterForm(FlaskForm):
         self.unit.choices = [option("", _l("Mọi đơn vị"))] + unit_choices()
 
 
-class ResetPasswordForm(FlaskForm):
+class ResetPasswordForm(PortalForm):
     password = PasswordField(_l("Mật khẩu mới"), validators=[Optional(), Length(max=256)],
                              description=_l("Để trống để hệ thống tạo mật khẩu ngẫu nhiên."))
 
 
-class ImportForm(FlaskForm):
+class ImportForm(PortalForm):
     file = FileField(_l("Tệp danh sách (.xlsx hoặc .csv)"), validators=[
         FileRequired(_l("Vui lòng chọn tệp.")),
         FileAllowed(["xlsx", "csv"], _l("Chỉ nhận tệp .xlsx hoặc .csv."))])
 
 
-class UnitForm(FlaskForm):
+class UnitForm(PortalForm):
     name = StringField(_l("Tên đơn vị"), validators=[
         DataRequired(_l("Vui lòng nhập tên đơn vị.")), Length(max=200, message=_l("Tối đa 200 ký tự."))])
     kind = SelectField(_l("Loại đơn vị"), choices=[option(k.value, _l(UNIT_KIND_LABELS[k])) for k in UnitKind],
@@ -135,7 +135,7 @@ class UnitForm(FlaskForm):
             raise ValidationError(_l("Loại đơn vị không hợp lệ."))
 
 
-class YearForm(FlaskForm):
+class YearForm(PortalForm):
     year = IntegerField(_l("Năm"), validators=[
         DataRequired(_l("Vui lòng nhập năm.")),
         NumberRange(2000, 2100, _l("Năm phải trong khoảng 2000–2100."))])
@@ -152,14 +152,14 @@ class YearForm(FlaskForm):
             del self.year
 
 
-class CouncilForm(FlaskForm):
+class CouncilForm(PortalForm):
     name = StringField(_l("Tên Hội đồng"), validators=[
         DataRequired(_l("Vui lòng nhập tên Hội đồng.")), Length(max=300)])
     decision_no = StringField(_l("Số quyết định thành lập"), validators=[Length(max=64)])
     decision_date = DateField(_l("Ngày quyết định"), validators=[Optional()])
 
 
-class CouncilMemberForm(FlaskForm):
+class CouncilMemberForm(PortalForm):
     user = SelectField(_l("Cán bộ"), coerce=_int_or_none, validate_choice=False)
     role = SelectField(_l("Vai trò trong Hội đồng"), validate_choice=False,
                        choices=[option(r.value, _l(COUNCIL_ROLE_LABELS[r])) for r in CouncilRole])
@@ -181,7 +181,7 @@ class CouncilMemberForm(FlaskForm):
             raise ValidationError(_l("Vai trò không hợp lệ."))
 
 
-class AuditFilterForm(FlaskForm):
+class AuditFilterForm(PortalForm):
     class Meta:
         csrf = False
 

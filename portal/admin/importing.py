@@ -10,6 +10,7 @@ import io
 import re
 from dataclasses import dataclass, field
 
+from portal.core.refusal import invalid
 from portal.core.tabular import TableError, cell, read_cells
 
 COLUMNS = ("username", "full_name", "unit", "position", "leader", "email", "roles", "password")
@@ -37,8 +38,9 @@ USERNAME = re.compile(r"^[a-z0-9._-]{1,64}$")
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 
-class ImportFileError(TableError):
-    """The file as a whole cannot be read (wrong type, no header, missing columns)."""
+def unreadable(message):
+    """The file as a whole cannot be read (wrong type, no header, missing columns): 422 on the file."""
+    return invalid(message, field="file")
 
 
 @dataclass
@@ -65,14 +67,14 @@ def read_table(filename, data):
     try:
         table = iter(read_cells(filename, data))
     except TableError as error:
-        raise ImportFileError(str(error)) from error
+        raise unreadable(str(error)) from error
     header = next(table, None)
     if not header or not any(cell(h) for h in header):
-        raise ImportFileError("Tệp không có dòng tiêu đề (username, full_name, unit, …).")
+        raise unreadable("Tệp không có dòng tiêu đề (username, full_name, unit, …).")
     columns = [_header(h) for h in header]
     missing = [c for c in REQUIRED if c not in columns]
     if missing:
-        raise ImportFileError("Thiếu cột bắt buộc: " + ", ".join(missing) + ".")
+        raise unreadable("Thiếu cột bắt buộc: " + ", ".join(missing) + ".")
     rows = []
     for number, cells in enumerate(table, start=2):
         values = {col: cell(cells[i]) if i < len(cells) else "" for i, col in enumerate(columns)
@@ -81,9 +83,9 @@ def read_table(filename, data):
             continue  # blank lines are not rows
         rows.append((number, values))
         if len(rows) > MAX_ROWS:
-            raise ImportFileError(f"Tệp có quá {MAX_ROWS} dòng; vui lòng chia nhỏ.")
+            raise unreadable(f"Tệp có quá {MAX_ROWS} dòng; vui lòng chia nhỏ.")
     if not rows:
-        raise ImportFileError("Tệp không có dòng dữ liệu nào.")
+        raise unreadable("Tệp không có dòng dữ liệu nào.")
     return rows
 
 

@@ -1,7 +1,7 @@
 """Administrative operations: check, change, flush, audit (the caller commits).
 
-Each raises AdminError with a Vietnamese message when it refuses, having
-changed nothing.
+Each raises a Refusal (portal.core.refusal) with a Vietnamese message beside the field at
+fault when it refuses, having changed nothing.
 """
 import secrets
 import string
@@ -10,20 +10,13 @@ from dataclasses import dataclass, field
 from sqlalchemy import select
 
 from portal.admin import importing
-from portal.admin.models import Year
+from portal.years.models import Year
 from portal.auth.models import ApiToken, Role, Unit, User, user_by_username
-from portal.auth.services import AccountError, create_user, password_problem
+from portal.auth.services import create_user, password_problem
 from portal.core import audit
+from portal.core.refusal import invalid
 from portal.core.timeutil import utcnow
 from portal.extensions import db
-
-
-class AdminError(ValueError):
-    """A refusal with a message for the administrator; `field` names the form field at fault."""
-
-    def __init__(self, message, field=None):
-        super().__init__(message)
-        self.message, self.field = message, field
 
 
 def generate_password(length=14):
@@ -42,33 +35,29 @@ def add_user(*, actor, username, full_name, unit, position="", is_leader=False, 
     """Create an account; returns (user, generated password or None)."""
     username = (username or "").strip().lower()
     if user_by_username(username):
-        raise AdminError(f"Tên đăng nhập “{username}” đã tồn tại. Vui lòng chọn tên khác.", "username")
+        raise invalid(f"Tên đăng nhập “{username}” đã tồn tại. Vui lòng chọn tên khác.", field="username")
     if not (full_name or "").strip():
-        raise AdminError("Cần nhập họ và tên.", "full_name")
+        raise invalid("Cần nhập họ và tên.", field="full_name")
     if unit is None:
-        raise AdminError("Vui lòng chọn một đơn vị có trong danh sách.", "unit")
+        raise invalid("Vui lòng chọn một đơn vị có trong danh sách.", field="unit")
     generated = None
     if password:
         problem = password_problem(password, username)
         if problem:
-            raise AdminError(problem, "password")
+            raise invalid(problem, field="password")
     else:
         password = generated = generate_password()
-    try:
-        user = create_user(username=username, password=password, full_name=full_name, unit=unit,
-                           roles=roles, position=position, is_leader=is_leader, email=email,
-                           actor=actor)
-    except AccountError as error:
-        raise AdminError(str(error), "username") from error
+    user = create_user(username=username, password=password, full_name=full_name, unit=unit,
+                       roles=roles, position=position, is_leader=is_leader, email=email, actor=actor)
     return user, generated
 
 
 def update_user(user, *, actor, full_name, unit, position, is_leader, email, roles):
     if not (full_name or "").strip():
-        raise AdminError("Cần nhập họ và tên.", "full_name")
+        raise invalid("Cần nhập họ và tên.", field="full_name")
     roles = {Role(r) for r in roles}
     if user.id == actor.id and Role.admin in user.roles and Role.admin not in roles:
-        raise AdminError("Bạn không thể tự bỏ quyền quản trị của chính mình.", "roles")
+        raise invalid("Bạn không thể tự bỏ quyền quản trị của chính mình.", field="roles")
     before = _user_snapshot(user)
     user.full_name = full_name.strip()
     user.unit = unit
@@ -96,7 +85,7 @@ def _user_snapshot(user):
 
 def set_user_active(user, active, *, actor):
     if user.id == actor.id and not active:
-        raise AdminError("Bạn không thể tự khóa tài khoản của chính mình.")
+        raise invalid("Bạn không thể tự khóa tài khoản của chính mình.")
     if user.active == active:
         return
     user.active = active
@@ -111,7 +100,7 @@ def reset_password(user, *, actor, password=None):
     password = password or generate_password()
     problem = password_problem(password, user.username)
     if problem:
-        raise AdminError(problem, "password")
+        raise invalid(problem, field="password")
     user.set_password(password)  # also ends the user's open sessions
     audit.record("admin.password_reset", actor=actor, obj=user, data={"username": user.username})
     return password
@@ -146,7 +135,7 @@ class ImportReport:
 def import_users(filename, data, *, actor):
     """All or nothing: every row is checked first; with one bad row nothing is created.
 
-    Raises importing.ImportFileError when the file itself cannot be read.
+    Refuses (422 on the file) when the file itself cannot be read.
     """
     table = importing.read_table(filename, data)
     rows = [importing.check_row(number, raw, password_problem) for number, raw in table]
@@ -198,14 +187,14 @@ def _check_unit(name, code, unit=None):
     name = " ".join((name or "").split())
     code = (code or "").strip() or None
     if not name:
-        raise AdminError("Cần nhập tên đơn vị.", "name")
+        raise invalid("Cần nhập tên đơn vị.", field="name")
     # Compared in Python: SQLite's lower() leaves Vietnamese letters as they are.
     others = [u for u in db.session.execute(select(Unit)).scalars() if u is not unit]
     if any(u.name.casefold() == name.casefold() for u in others):
-        raise AdminError(f"Đã có đơn vị tên “{name}”.", "name")
+        raise invalid(f"Đã có đơn vị tên “{name}”.", field="name")
     clash = next((u for u in others if code and u.code and u.code.casefold() == code.casefold()), None)
     if clash is not None:
-        raise AdminError(f"Mã đơn vị “{code}” đã được dùng cho “{clash.name}”.", "code")
+        raise invalid(f"Mã đơn vị “{code}” đã được dùng cho “{clash.name}”.", field="code")
     return name, code
 
 
@@ -238,16 +227,16 @@ YEAR_FIELDS = ("registration_deadline", "submission_deadline", "review_deadline"
 def save_year(number, *, actor, create=False, **values):
     """Create (create=True) or update the year `number` and its deadlines."""
     if not 2000 <= int(number) <= 2100:
-        raise AdminError("Năm không hợp lệ.", "year")
+        raise invalid("Năm không hợp lệ.", field="year")
     submission, review = values.get("submission_deadline"), values.get("review_deadline")
     if submission and review and review < submission:
-        raise AdminError("Hạn thẩm định không được trước hạn nộp đơn sáng kiến.", "review_deadline")
+        raise invalid("Hạn thẩm định không được trước hạn nộp đơn sáng kiến.", field="review_deadline")
     year = db.session.get(Year, number)
     if create and year is not None:
-        raise AdminError(f"Năm {number} đã có.", "year")
+        raise invalid(f"Năm {number} đã có.", field="year")
     if year is None:
         if not create:
-            raise AdminError(f"Chưa có năm {number}.", "year")
+            raise invalid(f"Chưa có năm {number}.", field="year")
         year = Year(year=number)
         db.session.add(year)
     before = {k: getattr(year, k) for k in YEAR_FIELDS}

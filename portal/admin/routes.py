@@ -1,5 +1,6 @@
 """Admin pages (quản trị): admins only; the audit log has its own check (audit_views)."""
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import exists, func, or_, select
 from sqlalchemy.orm import selectinload
@@ -15,14 +16,13 @@ from portal.admin.forms import (
     UserForm,
     YearForm,
 )
-from portal.admin.importing import ImportFileError, template_csv
-from portal.admin.models import Year
-from portal.admin.operations import AdminError
+from portal.admin.importing import template_csv
+from portal.years.models import Year
 from portal.auth.models import ROLE_LABELS, ApiToken, Role, Unit, UnitKind, User, UserRole
 from portal.core.layout import register_nav
+from portal.core.refusal import forbidden, found, not_found
 from portal.council.models import Council, CouncilMember, CouncilRole
 from portal.council.services import (
-    CouncilError,
     add_council_member,
     get_or_create_council,
     remove_council_member,
@@ -51,15 +51,8 @@ def admins_only():
     if not current_user.is_authenticated:
         return login_manager.unauthorized()
     if not current_user.is_admin:
-        abort(403)
+        raise forbidden()
     return None
-
-
-def _field_error(form, error, fallback):
-    """Attach an AdminError to the field it is about (or `fallback`)."""
-    field = getattr(form, error.field, None) if error.field else None
-    field = field if field is not None else getattr(form, fallback)
-    field.errors = [*field.errors, error.message]
 
 
 def _refuse(template, status=422, **context):
@@ -135,14 +128,10 @@ def _unit_from(form):
 def user_new():
     form = UserForm()
     if form.validate_on_submit():
-        try:
-            user, generated = operations.add_user(
-                actor=current_user, username=form.username.data, full_name=form.full_name.data,
-                unit=_unit_from(form), position=form.position.data, is_leader=form.is_leader.data,
-                email=form.email.data, roles=form.roles.data, password=form.password.data)
-        except AdminError as error:
-            _field_error(form, error, "username")
-            return _refuse("admin/user_form.html", form=form, user=None)
+        user, generated = operations.add_user(
+            actor=current_user, username=form.username.data, full_name=form.full_name.data,
+            unit=_unit_from(form), position=form.position.data, is_leader=form.is_leader.data,
+            email=form.email.data, roles=form.roles.data, password=form.password.data)
         db.session.commit()
         flash(f"Đã tạo tài khoản {user.username}.", "success")
         if generated:
@@ -155,7 +144,7 @@ def user_new():
 def _get_user(user_id):
     user = db.session.get(User, user_id)
     if user is None:
-        abort(404)
+        raise not_found()
     return user
 
 
@@ -164,14 +153,10 @@ def user_edit(user_id):
     user = _get_user(user_id)
     form = _edit_form(user)
     if form.validate_on_submit():
-        try:
-            operations.update_user(user, actor=current_user, full_name=form.full_name.data,
-                                   unit=_unit_from(form), position=form.position.data,
-                                   is_leader=form.is_leader.data, email=form.email.data,
-                                   roles=form.roles.data)
-        except AdminError as error:
-            _field_error(form, error, "roles")
-            return _refuse("admin/user_form.html", form=form, **_user_context(user))
+        operations.update_user(user, actor=current_user, full_name=form.full_name.data,
+                               unit=_unit_from(form), position=form.position.data,
+                               is_leader=form.is_leader.data, email=form.email.data,
+                               roles=form.roles.data)
         db.session.commit()
         flash(f"Đã lưu tài khoản {user.username}.", "success")
         return redirect(url_for("admin.user_edit", user_id=user.id))
@@ -210,12 +195,7 @@ def user_reactivate(user_id):
 
 
 def _set_active(user, active):
-    try:
-        operations.set_user_active(user, active, actor=current_user)
-    except AdminError as error:
-        db.session.rollback()
-        flash(error.message, "error")
-        return redirect(url_for("admin.user_edit", user_id=user.id))
+    operations.set_user_active(user, active, actor=current_user)
     db.session.commit()
     flash(f"Đã mở khóa tài khoản {user.username}." if active
           else f"Đã khóa tài khoản {user.username}.", "success")
@@ -226,18 +206,12 @@ def _set_active(user, active):
 def user_reset_password(user_id):
     user = _get_user(user_id)
     form = ResetPasswordForm(prefix="reset")
-    password = None
-    if form.validate():
-        try:
-            password = operations.reset_password(user, actor=current_user, password=form.password.data)
-        except AdminError as error:
-            form.password.errors = [*form.password.errors, error.message]
-    if password is None:
-        db.session.rollback()
+    if not form.validate():
         context = _user_context(user)
         context["reset_form"] = form
         return render_template("admin/user_form.html", form=_edit_form(user, formdata=None),
                                **context), 422
+    password = operations.reset_password(user, actor=current_user, password=form.password.data)
     db.session.commit()
     flash(f"Đã đặt lại mật khẩu cho {user.username}.", "success")
     return _no_store(render_template("admin/password_shown.html", user=user, password=password))
@@ -257,11 +231,7 @@ def user_import():
     form = ImportForm()
     if form.validate_on_submit():
         upload = form.file.data
-        try:
-            report = operations.import_users(upload.filename, upload.read(), actor=current_user)
-        except ImportFileError as error:
-            form.file.errors = [*form.file.errors, str(error)]
-            return _refuse("admin/user_import.html", form=form, report=None)
+        report = operations.import_users(upload.filename, upload.read(), actor=current_user)
         if not report.ok:
             return _refuse("admin/user_import.html", form=form, report=report)
         db.session.commit()
@@ -295,13 +265,9 @@ def units():
 def unit_new():
     form = UnitForm()
     if form.validate_on_submit():
-        try:
-            unit = operations.create_unit(actor=current_user, name=form.name.data,
-                                          kind=UnitKind(form.kind.data), code=form.code.data,
-                                          active=form.active.data)
-        except AdminError as error:
-            _field_error(form, error, "name")
-            return _refuse("admin/unit_form.html", form=form, unit=None)
+        unit = operations.create_unit(actor=current_user, name=form.name.data,
+                                      kind=UnitKind(form.kind.data), code=form.code.data,
+                                      active=form.active.data)
         db.session.commit()
         flash(f"Đã thêm đơn vị {unit.name}.", "success")
         return redirect(url_for("admin.units"))
@@ -310,18 +276,14 @@ def unit_new():
 
 @bp.route("/units/<int:unit_id>", methods=["GET", "POST"])
 def unit_edit(unit_id):
-    unit = db.session.get(Unit, unit_id) or abort(404)
+    unit = found(db.session.get(Unit, unit_id))
     form = UnitForm(obj=unit)
     if request.method == "GET":
         form.kind.data = unit.kind.value
     if form.validate_on_submit():
-        try:
-            operations.update_unit(unit, actor=current_user, name=form.name.data,
-                                   kind=UnitKind(form.kind.data), code=form.code.data,
-                                   active=form.active.data)
-        except AdminError as error:
-            _field_error(form, error, "name")
-            return _refuse("admin/unit_form.html", form=form, unit=unit)
+        operations.update_unit(unit, actor=current_user, name=form.name.data,
+                               kind=UnitKind(form.kind.data), code=form.code.data,
+                               active=form.active.data)
         db.session.commit()
         flash(f"Đã lưu đơn vị {unit.name}.", "success")
         return redirect(url_for("admin.units"))
@@ -348,12 +310,8 @@ def year_new():
         latest = db.session.execute(select(func.max(Year.year))).scalar_one()
         form.year.data = (latest + 1) if latest else None
     if form.validate_on_submit():
-        try:
-            year = operations.save_year(form.year.data, actor=current_user, create=True,
-                                        **{k: getattr(form, k).data for k in YEAR_VALUES})
-        except AdminError as error:
-            _field_error(form, error, "year")
-            return _refuse("admin/year_form.html", form=form, year=None)
+        year = operations.save_year(form.year.data, actor=current_user, create=True,
+                                    **{k: getattr(form, k).data for k in YEAR_VALUES})
         db.session.commit()
         flash(f"Đã thêm năm {year.year}.", "success")
         return redirect(url_for("admin.years"))
@@ -362,15 +320,11 @@ def year_new():
 
 @bp.route("/years/<int:number>", methods=["GET", "POST"])
 def year_edit(number):
-    year = db.session.get(Year, number) or abort(404)
+    year = found(db.session.get(Year, number))
     form = YearForm(obj=year, editing=year)
     if form.validate_on_submit():
-        try:
-            operations.save_year(number, actor=current_user,
-                                 **{k: getattr(form, k).data for k in YEAR_VALUES})
-        except AdminError as error:
-            _field_error(form, error, "review_deadline")
-            return _refuse("admin/year_form.html", form=form, year=year)
+        operations.save_year(number, actor=current_user,
+                             **{k: getattr(form, k).data for k in YEAR_VALUES})
         db.session.commit()
         flash(f"Đã lưu các mốc thời hạn năm {number}.", "success")
         return redirect(url_for("admin.years"))
@@ -402,7 +356,7 @@ def _council_page(year, council, form, member_form, status=200):
 def _known_year(number):
     if db.session.get(Year, number) is None and \
             db.session.execute(select(Council).where(Council.year == number)).scalar_one_or_none() is None:
-        abort(404)
+        raise not_found()
 
 
 @bp.route("/councils/<int:year>", methods=["GET", "POST"])
@@ -415,7 +369,7 @@ def council(year):
     if existing is None and request.method == "GET":
         form.name.data = f"Hội đồng Sáng kiến năm {year}"
     exclude = {m.user_id for m in existing.members} if existing else set()
-    member_form = CouncilMemberForm(prefix="m", formdata=None, exclude=exclude)
+    member_form = CouncilMemberForm(prefix="m", exclude=exclude)
     if form.validate_on_submit():
         target = existing or get_or_create_council(year, actor=current_user)
         update_council(target, current_user, name=form.name.data, decision_no=form.decision_no.data,
@@ -433,15 +387,10 @@ def council_member_add(year):
     member_form = CouncilMemberForm(prefix="m")
     if member_form.validate():
         user = db.session.get(User, member_form.user.data)
-        try:
-            add_council_member(year, user, member_form.role.data, actor=current_user)
-        except CouncilError as error:
-            member_form.user.errors = [*member_form.user.errors, str(error)]
-        else:
-            db.session.commit()
-            flash(f"Đã thêm {user.full_name} vào Hội đồng năm {year}.", "success")
-            return redirect(url_for("admin.council", year=year))
-    db.session.rollback()
+        add_council_member(year, user, member_form.role.data, actor=current_user)
+        db.session.commit()
+        flash(_("Đã thêm %(name)s vào Hội đồng năm %(year)s.", name=user.full_name, year=year), "success")
+        return redirect(url_for("admin.council", year=year))
     existing = db.session.execute(
         select(Council).options(selectinload(Council.members)).where(Council.year == year)
     ).scalar_one_or_none()
@@ -452,7 +401,7 @@ def council_member_add(year):
 def council_member_remove(year, member_id):
     member = db.session.get(CouncilMember, member_id)
     if member is None or member.council.year != year:
-        abort(404)
+        raise not_found()
     name = member.user.full_name
     remove_council_member(member, current_user)
     db.session.commit()

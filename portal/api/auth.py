@@ -1,32 +1,24 @@
 """POST /api/v1/auth/token: exchange a username and password for a bearer token."""
 from flask import jsonify, request
+from flask_babel import lazy_gettext as _l
 
 from portal.api import bp
-from portal.api.common import ApiError, current_api_user, install_error_handlers, json_body, token_required
-from portal.auth.services import Throttled, authenticate, issue_token
+from portal.api.common import current_api_user, json_body, token_required, wrong_field
+from portal.auth.services import authenticate, issue_token
+from portal.core.refusal import Refusal
+from portal.council import membership
 from portal.extensions import db
-
-install_error_handlers(bp)
 
 
 @bp.post("/auth/token")
 def token():
     data = json_body(required=("username", "password"))
     if not isinstance(data["username"], str) or not isinstance(data["password"], str):
-        raise ApiError(422, "username và password phải là chuỗi.", "invalid")
-    try:
-        user = authenticate(data["username"], data["password"], request.remote_addr or "unknown")
-    except Throttled as throttled:
-        response = jsonify({"error": {
-            "code": "too_many_requests",
-            "message": "Đăng nhập sai quá nhiều lần. Vui lòng thử lại sau.",
-            "retry_after": throttled.retry_after,
-        }})
-        response.status_code = 429
-        response.headers["Retry-After"] = str(throttled.retry_after)
-        return response
+        raise wrong_field("username" if not isinstance(data["username"], str) else "password",
+                          _l("username và password phải là chuỗi."))
+    user = authenticate(data["username"], data["password"], request.remote_addr or "unknown")
     if user is None:
-        raise ApiError(401, "Tên đăng nhập hoặc mật khẩu không đúng.", "invalid_credentials")
+        raise Refusal(401, _l("Tên đăng nhập hoặc mật khẩu không đúng."), code="invalid_credentials")
     token_value, row = issue_token(user, data.get("name") or "API")
     db.session.commit()
     return jsonify({"token": token_value, "expires_at": row.expires_at.isoformat() + "Z"})
@@ -41,7 +33,7 @@ def me():
         "username": user.username, "full_name": user.full_name, "unit": user.unit.name,
         "position": user.position, "is_leader": user.is_leader,
         "roles": sorted(str(r) for r in user.roles),
-        "council": {str(year): role for year, role in sorted(user.council_years().items())},
+        "council": {str(year): role for year, role in sorted(membership.roles_of(user.id).items())},
     })
 
 

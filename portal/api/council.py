@@ -3,40 +3,34 @@
 The same operations as the pages (portal.council.operations); a refusal keeps
 its status: 403 wrong person, 409 wrong state or conflict, 422 bad input.
 """
-from flask import jsonify
+from flask import jsonify, request
+from flask_babel import lazy_gettext as _l
 
 from portal.api import bp
-from portal.api.common import ApiError, current_api_user, json_body, token_required
-from portal.core.errors import api_error
+from portal.api.common import current_api_user, json_body, token_required, wrong_field
+from portal.auth.models import user_by_username
+from portal.core.refusal import forbidden
 from portal.council import operations
-from portal.council.operations import Refused
 from portal.council.services import (
-    Appraisal,
     active_assignment,
     assignments_of,
-    can_oversee,
-    can_see_scores,
-    rubric_for,
+    reviewers_per_initiative,
+    visible_appraisal,
 )
 from portal.extensions import db
+from portal.initiatives import policy
 from portal.initiatives.access import get_initiative_or_404
+from portal.initiatives.policy import Act
 
 
-@bp.errorhandler(Refused)
-def _refused(error):
-    db.session.rollback()
-    extra = {"fields": error.errors} if error.errors else {}
-    return api_error(error.status, error.message, error.code, **extra)
-
-
-def _load(initiative_id):
-    return get_initiative_or_404(initiative_id, current_api_user())
+def _load(initiative_id, act=Act.view):
+    return get_initiative_or_404(initiative_id, current_api_user(), act)
 
 
 def _text(data, key):
     value = data.get(key)
     if value is not None and not isinstance(value, str):
-        raise ApiError(422, f"{key} phải là chuỗi.", "invalid", fields={key: "Phải là chuỗi."})
+        raise wrong_field(key, _l("%(key)s phải là chuỗi.", key=key))
     return value
 
 
@@ -75,14 +69,15 @@ def review_json(review):
     }
 
 
-def appraisal_json(appraisal, named):
+def appraisal_json(appraisal):
+    """An appraisal already cleared for its reader (services.visible_appraisal)."""
     ag = appraisal.aggregate
     sheets = []
     for a in appraisal.active:
         if not a.submitted:
             continue
         sheets.append({
-            "reviewer": a.reviewer.username if named else f"Thành viên {appraisal.number_of(a)}",
+            "reviewer": a.reviewer.username if appraisal.named else f"Thành viên {appraisal.number_of(a)}",
             "scores": a.review.score_map(),
             "total": a.review.total,
             "recommendation": a.review.recommendation,
@@ -91,7 +86,7 @@ def appraisal_json(appraisal, named):
     return {
         "round": appraisal.initiative.round,
         "assigned": len(appraisal.active),
-        "required": operations.reviewers_per_initiative(),
+        "required": reviewers_per_initiative(),
         "complete": appraisal.complete,
         "count": ag.count,
         "criteria": [{"code": c.code, "name": c.name, "max_score": c.max_score, "mean": c.mean,
@@ -133,9 +128,7 @@ def api_return(initiative_id):
 @bp.get("/initiatives/<int:initiative_id>/assignments")
 @token_required
 def api_assignments(initiative_id):
-    initiative = _load(initiative_id)
-    if not can_oversee(current_api_user(), initiative.year):
-        raise ApiError(403, "Chỉ Chủ tịch, Phó Chủ tịch và Thư ký Hội đồng xem được phân công.", "forbidden")
+    initiative = _load(initiative_id, Act.follow)
     return jsonify({"round": initiative.round,
                     "items": [assignment_json(a) for a in assignments_of(initiative)]})
 
@@ -143,8 +136,6 @@ def api_assignments(initiative_id):
 @bp.post("/initiatives/<int:initiative_id>/assignments")
 @token_required
 def api_assign(initiative_id):
-    from portal.auth.models import user_by_username
-
     initiative = _load(initiative_id)
     data = json_body(required=("reviewer",))
     reviewer = user_by_username(_text(data, "reviewer"))
@@ -161,22 +152,22 @@ def api_assign(initiative_id):
 def _review_fields(data):
     scores = data.get("scores")
     if scores is not None and not isinstance(scores, dict):
-        raise ApiError(422, "scores phải là đối tượng {tiêu chí: điểm}.", "invalid", fields={"scores": "Sai kiểu."})
+        raise wrong_field("scores", _l("scores phải là đối tượng {tiêu chí: điểm}."))
     comments = data.get("comments")
     if comments is not None and not isinstance(comments, dict):
-        raise ApiError(422, "comments phải là đối tượng {tiêu chí: nhận xét}.", "invalid",
-                       fields={"comments": "Sai kiểu."})
+        raise wrong_field("comments", _l("comments phải là đối tượng {tiêu chí: nhận xét}."))
     return {"scores": scores, "comments": comments, "overall_comment": _text(data, "comment"),
             "recommendation": _text(data, "recommendation")}
 
 
 def _own_review_body(initiative, user):
     assignment = active_assignment(initiative, user)
+    appraisal = visible_appraisal(initiative, user)
     body = {"assignment": assignment_json(assignment),
             "review": review_json(assignment.review) if assignment.review else None,
-            "others_visible": assignment.submitted}
-    if assignment.submitted:
-        body["appraisal"] = appraisal_json(Appraisal(initiative), named=can_oversee(user, initiative.year))
+            "others_visible": appraisal is not None}
+    if appraisal is not None:
+        body["appraisal"] = appraisal_json(appraisal)
     return body
 
 
@@ -186,7 +177,7 @@ def api_review(initiative_id):
     initiative = _load(initiative_id)
     user = current_api_user()
     if active_assignment(initiative, user) is None:
-        raise ApiError(403, "Bạn không được phân công chấm sáng kiến này.", "forbidden")
+        raise forbidden(_l("Bạn không được phân công chấm sáng kiến này."))
     return jsonify(_own_review_body(initiative, user))
 
 
@@ -203,8 +194,6 @@ def api_save_review(initiative_id):
 @bp.post("/initiatives/<int:initiative_id>/review/submit")
 @token_required
 def api_submit_review(initiative_id):
-    from flask import request
-
     initiative = _load(initiative_id)
     # The body is optional: the sheet may have been saved with PUT before.
     fields = _review_fields(json_body()) if request.is_json else {}
@@ -230,11 +219,10 @@ def api_recuse(initiative_id):
 def api_appraisal(initiative_id):
     initiative = _load(initiative_id)
     user = current_api_user()
-    if not can_see_scores(initiative, user):
-        raise ApiError(403, "Bạn chưa được xem điểm: người chấm chỉ xem sau khi nộp phiếu của mình; "
-                            "tác giả xem kết quả sau quyết định.", "forbidden")
-    rubric_for(initiative.year)
-    return jsonify(appraisal_json(Appraisal(initiative), named=can_oversee(user, initiative.year)))
+    if not policy.can(user, Act.see_scores, initiative):
+        raise forbidden(_l("Bạn chưa được xem điểm: người chấm chỉ xem sau khi nộp phiếu của mình; "
+                           "tác giả xem kết quả sau quyết định."))
+    return jsonify(appraisal_json(visible_appraisal(initiative, user)))
 
 
 @bp.post("/initiatives/<int:initiative_id>/decision")

@@ -1,27 +1,21 @@
 """Emulation endpoints: titles, registrations, disciplinary measures, article counts, eligibility."""
 from flask import jsonify, request
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from portal.api import bp
-from portal.api.common import ApiError, current_api_user, json_body, require_api_roles, token_required
+from portal.api.common import current_api_user, json_body, require_api_roles, token_required, wrong_field
 from portal.auth.models import Unit
+from portal.core import refusal
 from portal.emulation import operations, services
-from portal.emulation.operations import EmulationError
 from portal.extensions import db
 
 OFFICER = "emulation_officer"
 
 
 def _run(operation):
-    """Call one operation; turn its refusal into the API's error shape and commit on success."""
-    try:
-        row = operation()
-    except EmulationError as error:
-        db.session.rollback()
-        extra = dict(error.extra)
-        if error.field:
-            extra["field"] = error.field
-        raise ApiError(error.status, error.message, error.code, **extra) from None
+    """Call one operation and commit (a Refusal answers itself, in the API's one error shape)."""
+    row = operation()
     db.session.commit()
     return row
 
@@ -29,7 +23,7 @@ def _run(operation):
 def _string(data, key):
     value = data.get(key)
     if value is not None and not isinstance(value, str | int):
-        raise ApiError(422, f"Trường {key} không hợp lệ.", "invalid", field=key)
+        raise wrong_field(key, _l("Trường %(key)s không hợp lệ.", key=key))
     return value
 
 
@@ -39,10 +33,10 @@ def api_record_title():
     data = json_body(required=("username", "year", "title"))
     for key in ("decision_no", "reason"):
         if data.get(key) is not None and not isinstance(data[key], str):
-            raise ApiError(422, f"Trường {key} phải là chuỗi.", "invalid", field=key)
+            raise wrong_field(key, _l("Trường %(key)s phải là chuỗi.", key=key))
     initiative_id = data.get("initiative_id")
     if initiative_id is not None and (isinstance(initiative_id, bool) or not isinstance(initiative_id, int)):
-        raise ApiError(422, "initiative_id phải là số nguyên.", "invalid", field="initiative_id")
+        raise wrong_field("initiative_id", _l("initiative_id phải là số nguyên."))
 
     def record():
         user = operations.user_by_username(_string(data, "username"))
@@ -82,7 +76,7 @@ def api_register():
 def api_record_discipline():
     data = json_body(required=("username", "year", "level"))
     if data.get("note") is not None and not isinstance(data["note"], str):
-        raise ApiError(422, "Trường note phải là chuỗi.", "invalid", field="note")
+        raise wrong_field("note", _l("Trường note phải là chuỗi."))
 
     def record():
         user = operations.user_by_username(_string(data, "username"))
@@ -99,9 +93,10 @@ def api_record_discipline():
 def api_record_articles():
     data = json_body(required=("username", "year"))
     if "count" not in data or data["count"] is None:
-        raise ApiError(422, "Thiếu trường bắt buộc: count.", "missing_fields", fields=["count"])
+        raise refusal.invalid(_l("Thiếu trường bắt buộc: count."), code="missing_fields",
+                              fields={"count": [_l("Bắt buộc.")]})
     if isinstance(data["count"], bool) or not isinstance(data["count"], int):
-        raise ApiError(422, "count phải là số nguyên không âm.", "invalid", field="count")
+        raise wrong_field("count", _l("count phải là số nguyên không âm."))
 
     def record():
         user = operations.user_by_username(_string(data, "username"))
@@ -116,11 +111,11 @@ def api_record_articles():
 def api_eligibility():
     raw_year = request.args.get("year")
     if not raw_year:
-        raise ApiError(400, "Thiếu tham số year.", "bad_request")
+        raise refusal.bad_request(_l("Thiếu tham số year."))
     try:
         year = operations.parse_year(raw_year)
-    except EmulationError as error:
-        raise ApiError(400, error.message, "bad_request") from None
+    except refusal.Refusal as error:
+        raise refusal.bad_request(error.message) from None
     unit_id = None
     unit_arg = request.args.get("unit")
     if unit_arg:
@@ -162,7 +157,7 @@ def _unit_id(value):
         query = query.where((Unit.code == value) | (Unit.name == value))
     unit_id = db.session.execute(query).scalar_one_or_none()
     if unit_id is None:
-        raise ApiError(404, f"Không có đơn vị “{value}”.", "not_found")
+        raise refusal.not_found(_l("Không có đơn vị “%(value)s”.", value=value))
     return unit_id
 
 

@@ -6,17 +6,19 @@ shape of input and output differs.
 from datetime import date
 
 from flask import jsonify, request, url_for
-from sqlalchemy import func, or_, select
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from portal.api import bp
-from portal.api.common import ApiError, current_api_user, json_body, token_required
+from portal.api.common import current_api_user, json_body, token_required, wrong_field
 from portal.auth.models import Unit
+from portal.core import refusal
 from portal.extensions import db
-from portal.initiatives import operations, rules, storage
-from portal.initiatives.access import get_initiative_or_404
+from portal.initiatives import operations, rules
+from portal.initiatives.access import get_initiative_or_404, visible_clause
 from portal.initiatives.models import Field, Initiative, InitiativeAuthor
-from portal.initiatives.workflow import PAST_DRAFT, Status
+from portal.initiatives.workflow import Status
 
 TEXT_KEYS = ("title", "summary", *rules.SECTIONS)
 INPUT_KEYS = {*TEXT_KEYS, "content", "field", "form", "year", "unit", "requested_level", "first_applied_on",
@@ -26,18 +28,21 @@ API_NAMES = {"field_id": "field", "unit_id": "unit"}
 
 # -- input ---------------------------------------------------------------------------------------
 
-def _invalid(errors):
-    fields = {API_NAMES.get(key, key): messages for key, messages in errors.items()}
-    message = " ".join(m for messages in fields.values() for m in messages)
-    return ApiError(422, message, "invalid", fields=fields)
+def _api_names(call, *args):
+    """Run an operation; its field errors carry the API's names (field, unit), not the model's."""
+    try:
+        return call(*args)
+    except refusal.Refusal as refused:
+        refused.fields = {API_NAMES.get(key, key): messages for key, messages in refused.fields.items()}
+        raise
 
 
 def _values(data):
-    """Content values for the operations from an API body; raises ApiError(422)."""
+    """Content values for the operations from an API body (a 422 Refusal for bad ones)."""
     unknown = sorted(set(data) - INPUT_KEYS)
     if unknown:
-        raise ApiError(422, "Trường không được hỗ trợ: " + ", ".join(unknown) + ".", "invalid",
-                       fields={key: ["Không được hỗ trợ."] for key in unknown})
+        raise refusal.invalid(_l("Trường không được hỗ trợ: %(names)s.", names=", ".join(unknown)),
+                              fields={key: [_l("Không được hỗ trợ.")] for key in unknown})
     errors, values = {}, {}
     if "content" in data:
         if not isinstance(data["content"], str):
@@ -78,7 +83,7 @@ def _values(data):
         except (TypeError, ValueError):
             errors["first_applied_on"] = ["Ngày áp dụng lần đầu phải theo dạng YYYY-MM-DD."]
     if errors:
-        raise _invalid(errors)
+        raise refusal.invalid(fields={API_NAMES.get(key, key): messages for key, messages in errors.items()})
     return values
 
 
@@ -87,9 +92,8 @@ def _authors(data):
         return None
     authors = data["authors"]
     if not isinstance(authors, list) or not all(isinstance(a, dict) for a in authors):
-        raise ApiError(422, "authors phải là danh sách [{\"username\", \"share\"}] hoặc "
-                            "[{\"name\", \"workplace\", \"share\"}].", "invalid",
-                       fields={"authors": ["Sai định dạng."]})
+        raise wrong_field("authors", _l('authors phải là danh sách [{"username", "share"}] hoặc '
+                                        '[{"name", "workplace", "share"}].'))
     return authors
 
 
@@ -98,7 +102,7 @@ def _authors(data):
 def _author(row):
     if row.user:
         return {"username": row.user.username, "name": row.user.full_name, "workplace": row.user.unit.name,
-                "share": row.share}
+                "share": row.share, "confirmed": not row.pending}
     return {"name": row.external_name, "workplace": row.external_workplace, "share": row.share}
 
 
@@ -151,19 +155,6 @@ def _load(initiative_id):
         selectinload(Initiative.versions), selectinload(Initiative.attachments)])
 
 
-def _refusal(error):
-    if isinstance(error, operations.InvalidInitiative):
-        return _invalid(error.errors)
-    if isinstance(error, operations.Incomplete):
-        return ApiError(422, error.message, "incomplete", missing=error.missing)
-    if isinstance(error, operations.EditConflict):
-        return ApiError(409, error.message, "conflict")
-    return ApiError(error.status, error.message, "payload_too_large" if error.status == 413 else "invalid_file")
-
-
-REFUSALS = (operations.InvalidInitiative, operations.Incomplete, operations.EditConflict, storage.UploadRefused)
-
-
 # -- endpoints -----------------------------------------------------------------------------------
 
 @bp.post("/initiatives")
@@ -171,10 +162,7 @@ REFUSALS = (operations.InvalidInitiative, operations.Incomplete, operations.Edit
 def create_initiative():
     data = json_body()
     user = current_api_user()
-    try:
-        initiative = operations.create_initiative(user, _values(data), _authors(data))
-    except REFUSALS as error:
-        raise _refusal(error)
+    initiative = _api_names(operations.create_initiative, user, _values(data), _authors(data))
     db.session.commit()
     response = jsonify({"id": initiative.id, "status": initiative.status.value})
     response.status_code = 201
@@ -187,19 +175,24 @@ def create_initiative():
 def list_initiatives():
     user = current_api_user()
     mine = request.args.get("mine") in ("1", "true", "yes")
+    invited = request.args.get("invited") in ("1", "true", "yes")
     query = select(Initiative)
-    authored = select(InitiativeAuthor.initiative_id).where(InitiativeAuthor.user_id == user.id)
-    if mine or not (user.is_council_member() or user.has_role("admin", "emulation_officer", "editor")):
-        query = query.where(Initiative.id.in_(authored))
+    if invited:
+        query = query.where(Initiative.id.in_(
+            select(InitiativeAuthor.initiative_id)
+            .where(InitiativeAuthor.user_id == user.id, InitiativeAuthor.confirmed_at.is_(None))))
+    elif mine:
+        query = query.where(Initiative.id.in_(
+            select(InitiativeAuthor.initiative_id).where(InitiativeAuthor.user_id == user.id)))
     else:
-        query = query.where(or_(Initiative.id.in_(authored), Initiative.status.in_(PAST_DRAFT)))
+        query = query.where(visible_clause(user))
     if _int_arg("year", None) is not None:
         query = query.where(Initiative.year == _int_arg("year", None))
     if request.args.get("status"):
         try:
             query = query.where(Initiative.status == Status(request.args["status"]))
         except ValueError:
-            raise ApiError(422, f"Trạng thái không hợp lệ: {request.args['status']}.", "invalid")
+            raise wrong_field("status", _l("Trạng thái không hợp lệ: %(value)s.", value=request.args["status"]))
     page = max(1, _int_arg("page", 1))
     per_page = min(100, max(1, _int_arg("per_page", 50)))
     total = db.session.execute(select(func.count()).select_from(query.subquery())).scalar_one()
@@ -228,10 +221,7 @@ def get_initiative(initiative_id):
 def patch_initiative(initiative_id):
     initiative = _load(initiative_id)
     data = json_body()
-    try:
-        operations.update_initiative(initiative, current_api_user(), _values(data), _authors(data))
-    except REFUSALS as error:
-        raise _refusal(error)
+    _api_names(operations.update_initiative, initiative, current_api_user(), _values(data), _authors(data))
     db.session.commit()
     return jsonify(detail_of(_load(initiative_id)))
 
@@ -240,10 +230,7 @@ def patch_initiative(initiative_id):
 @token_required
 def submit_initiative(initiative_id):
     initiative = _load(initiative_id)
-    try:
-        version = operations.submit(initiative, current_api_user())
-    except REFUSALS as error:
-        raise _refusal(error)
+    version = operations.submit(initiative, current_api_user())
     db.session.commit()
     return jsonify({"id": initiative_id, "status": Status.submitted.value, "version": version.number})
 
@@ -254,10 +241,10 @@ def withdraw_initiative(initiative_id):
     initiative = _load(initiative_id)
     data = request.get_json(silent=True) if request.data else {}
     if not isinstance(data, dict):
-        raise ApiError(400, "Nội dung yêu cầu phải là một đối tượng JSON.", "bad_request")
+        raise refusal.bad_request(_l("Nội dung yêu cầu phải là một đối tượng JSON."))
     reason = data.get("reason") or ""
     if not isinstance(reason, str) or len(reason) > rules.RETURN_NOTE_MAX:
-        raise ApiError(422, "reason phải là văn bản, tối đa 5.000 ký tự.", "invalid")
+        raise wrong_field("reason", _l("reason phải là văn bản, tối đa 5.000 ký tự."))
     operations.withdraw(initiative, current_api_user(), reason)
     db.session.commit()
     return jsonify({"id": initiative_id, "status": Status.withdrawn.value})
@@ -269,16 +256,28 @@ def upload_attachment(initiative_id):
     initiative = _load(initiative_id)
     upload = request.files.get("file")
     if upload is None or not upload.filename:
-        raise ApiError(422, "Gửi tệp trong trường “file” (multipart/form-data).", "invalid")
-    try:
-        attachment = operations.add_attachment(initiative, current_api_user(), upload.stream, upload.filename)
-    except REFUSALS as error:
-        raise _refusal(error)
+        raise wrong_field("file", _l("Gửi tệp trong trường “file” (multipart/form-data)."))
+    attachment = operations.add_attachment(initiative, current_api_user(), upload.stream, upload.filename)
     db.session.commit()
     response = jsonify({"id": attachment.id, "name": attachment.original_name,
                         "content_type": attachment.content_type, "size": attachment.size})
     response.status_code = 201
     return response
+
+
+@bp.post("/initiatives/<int:initiative_id>/coauthorship")
+@token_required
+def answer_coauthorship(initiative_id):
+    """The invited co-author accepts (true) or declines (false) being named on the initiative."""
+    initiative = _load(initiative_id)
+    data = json_body(required=("accept",))
+    if not isinstance(data["accept"], bool):
+        raise wrong_field("accept", _l("accept phải là true hoặc false."))
+    operations.answer_invitation(initiative, current_api_user(), data["accept"])
+    db.session.commit()
+    if not data["accept"]:
+        return jsonify({"id": initiative_id, "accepted": False})
+    return jsonify({"id": initiative_id, "accepted": True, **detail_of(_load(initiative_id))})
 
 
 # -- OpenAPI -------------------------------------------------------------------------------------
@@ -355,8 +354,12 @@ PATHS = {
             "tags": ["initiatives"],
             "parameters": [
                 {"name": "mine", "in": "query", "schema": {"type": "string", "enum": ["1"]},
-                 "description": "Only the caller's own; otherwise also every initiative past draft the caller "
-                                "may see (council, admin, emulation office, editors)"},
+                 "description": "Only those the caller is named on; otherwise every initiative the caller "
+                                "may see (their own; their council's year; those they were assigned; "
+                                "recognised ones for editors; decided ones for the emulation office)"},
+                {"name": "invited", "in": "query", "schema": {"type": "string", "enum": ["1"]},
+                 "description": "Only open invitations: initiatives naming the caller as co-author, "
+                                "not yet confirmed"},
                 {"name": "year", "in": "query", "schema": {"type": "integer"}},
                 {"name": "status", "in": "query", "schema": {"type": "string", "enum": [s.value for s in Status]}},
                 {"name": "page", "in": "query", "schema": {"type": "integer", "minimum": 1}},
@@ -384,7 +387,8 @@ PATHS = {
     "/initiatives/{initiative_id}/submit": {
         "post": {
             "summary": "Submit (or resubmit after a return): freezes a numbered version",
-            "description": "422 with `missing` (every item still to fill in) when the application is incomplete.",
+            "description": "422 `incomplete` with every item still to fill in under `fields.missing`; 409 "
+                           "`coauthors_unconfirmed` while an invited co-author has not confirmed.",
             "tags": ["initiatives"], "parameters": [ID_PARAM],
             "responses": {"200": _json({"type": "object", "properties": {
                 "id": {"type": "integer"}, "status": {"const": "submitted"}, "version": {"type": "integer"}}}),
@@ -400,6 +404,20 @@ PATHS = {
             "responses": {"200": _json({"type": "object", "properties": {
                 "id": {"type": "integer"}, "status": {"const": "withdrawn"}}}),
                 "401": ERROR, "403": ERROR, "404": ERROR, "409": ERROR, "422": ERROR},
+        },
+    },
+    "/initiatives/{initiative_id}/coauthorship": {
+        "post": {
+            "summary": "Answer an invitation to be a co-author: accept (confirm) or decline",
+            "description": "Only the invited staff account; declining removes them from the authors and "
+                           "tells the creator. Submitting answers 409 `coauthors_unconfirmed` with the names "
+                           "still awaited in `fields.authors` until every invited co-author has confirmed.",
+            "tags": ["initiatives"], "parameters": [ID_PARAM],
+            "requestBody": {"required": True, "content": {"application/json": {"schema": {
+                "type": "object", "required": ["accept"], "properties": {"accept": {"type": "boolean"}}}}}},
+            "responses": {"200": _json({"type": "object", "required": ["id", "accepted"], "properties": {
+                "id": {"type": "integer"}, "accepted": {"type": "boolean"}}}),
+                "400": ERROR, "401": ERROR, "403": ERROR, "404": ERROR, "409": ERROR, "422": ERROR},
         },
     },
     "/initiatives/{initiative_id}/attachments": {

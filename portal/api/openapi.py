@@ -3,13 +3,22 @@ from flask import jsonify
 
 from portal.api import bp
 
+# The one error shape of every endpoint (portal.core.errors.api_error renders every Refusal so).
 ERROR_SCHEMA = {
     "type": "object",
     "required": ["error"],
+    "additionalProperties": False,
     "properties": {"error": {
         "type": "object",
         "required": ["code", "message"],
-        "properties": {"code": {"type": "string"}, "message": {"type": "string"}},
+        "additionalProperties": False,
+        "properties": {
+            "code": {"type": "string", "description": "Machine code: not_found, forbidden, wrong_state, "
+                                                      "conflict, invalid, missing_fields, …"},
+            "message": {"type": "string", "description": "For people, in the request's language."},
+            "fields": {"type": "object", "description": "Messages per field of the request.",
+                       "additionalProperties": {"type": "array", "items": {"type": "string"}}},
+        },
     }},
 }
 
@@ -27,7 +36,7 @@ def document():
             "title": "Cổng Sáng kiến API",
             "version": "1.0.0",
             "description": "Initiative registry and review portal of a People's Procuracy. "
-                           "Errors are {\"error\": {\"code\", \"message\"}}.",
+                           "Errors are {\"error\": {\"code\", \"message\", \"fields\"}}.",
         },
         "servers": [{"url": "/api/v1"}],
         "security": [{"bearer": []}],

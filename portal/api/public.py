@@ -9,11 +9,15 @@ import hashlib
 import json
 
 from flask import Response, request, url_for
+from flask_babel import lazy_gettext as _l
+from sqlalchemy.orm import selectinload
 
 from portal.api import bp
-from portal.api.common import ApiError, current_api_user, json_body, require_api_roles
+from portal.api.common import current_api_user, json_body, require_api_roles, wrong_field
+from portal.core import refusal
 from portal.core.markup import plain_text, render_markdown
 from portal.extensions import db
+from portal.initiatives.access import get_initiative_or_404
 from portal.initiatives.models import Initiative
 from portal.initiatives.workflow import Level
 from portal.publishing import operations, queries
@@ -35,10 +39,11 @@ def _positive(name, default, maximum=None):
     try:
         value = int(raw)
     except ValueError:
-        raise ApiError(422, f"{name} phải là số nguyên dương.", "invalid", fields=[name]) from None
+        raise wrong_field(name, _l("%(name)s phải là số nguyên dương.", name=name)) from None
     if value < 1 or (maximum and value > maximum):
-        limit = f" từ 1 đến {maximum}" if maximum else " từ 1 trở lên"
-        raise ApiError(422, f"{name} phải là số nguyên{limit}.", "invalid", fields=[name])
+        if maximum:
+            raise wrong_field(name, _l("%(name)s phải là số nguyên từ 1 đến %(max)s.", name=name, max=maximum))
+        raise wrong_field(name, _l("%(name)s phải là số nguyên từ 1 trở lên.", name=name))
     return value
 
 
@@ -47,7 +52,7 @@ def _filters():
     year = request.args.get("year", "").strip()
     if year:
         if not (year.isdigit() and len(year) == 4):
-            raise ApiError(422, "year phải là năm có 4 chữ số.", "invalid", fields=["year"])
+            raise wrong_field("year", _l("year phải là năm có 4 chữ số."))
         filters["year"] = int(year)
     field = request.args.get("field", "").strip()
     if field:
@@ -55,13 +60,12 @@ def _filters():
     level = request.args.get("level", "").strip()
     if level:
         if level not in {lv.value for lv in Level}:
-            raise ApiError(422, "level phải là grassroots, sector hoặc national.", "invalid",
-                           fields=["level"])
+            raise wrong_field("level", _l("level phải là grassroots, sector hoặc national."))
         filters["level"] = level
     unit = request.args.get("unit", "").strip()
     if unit:
         if not unit.isdigit():
-            raise ApiError(422, "unit phải là mã số (id) của đơn vị.", "invalid", fields=["unit"])
+            raise wrong_field("unit", _l("unit phải là mã số (id) của đơn vị."))
         filters["unit"] = int(unit)
     return filters
 
@@ -115,8 +119,8 @@ def public_initiatives():
         engine_filters = {k: str(v) for k, v in filters.items()}
         found = service.search_public(q, engine_filters, page, per_page)
         if found.unavailable:
-            raise ApiError(503, "Chức năng tìm kiếm tạm thời chưa sẵn sàng; vui lòng thử lại sau.",
-                           "search_unavailable")
+            raise refusal.Refusal(503, _l("Chức năng tìm kiếm tạm thời chưa sẵn sàng; vui lòng thử lại sau."),
+                                  code="search_unavailable")
         publications = queries.publications_of([i for _hit, i in found.items])
         items = [_item(publications[i.id]) for _hit, i in found.items if i.id in publications]
         total = found.result.total
@@ -135,7 +139,7 @@ def public_initiatives():
 def public_initiative(initiative_id):
     publication = queries.live_publication(initiative_id)
     if publication is None:
-        raise ApiError(404, "Không có sáng kiến đã công bố với mã số này.", "not_found")
+        raise refusal.not_found(_l("Không có sáng kiến đã công bố với mã số này."))
     initiative = publication.initiative
     item = _item(publication)
     content = []
@@ -159,31 +163,28 @@ def public_initiative(initiative_id):
 
 # -- the editor's operations --------------------------------------------------------------
 
-def _recognized_or_404(initiative_id):
-    initiative = db.session.get(Initiative, initiative_id)
-    if initiative is None or not initiative.can_view(current_api_user()):
-        raise ApiError(404, "Không tìm thấy sáng kiến.", "not_found")
-    return initiative
+def _load(initiative_id):
+    return get_initiative_or_404(initiative_id, current_api_user(), options=[selectinload(Initiative.attachments)])
 
 
 @bp.post("/initiatives/<int:initiative_id>/publish")
 @require_api_roles("editor")
 def publish_initiative(initiative_id):
-    initiative = _recognized_or_404(initiative_id)
+    initiative = _load(initiative_id)
     data = request.get_json(silent=True) or {}
     if not isinstance(data, dict):
-        raise ApiError(400, "Nội dung yêu cầu phải là một đối tượng JSON.", "bad_request")
+        raise refusal.bad_request(_l("Nội dung yêu cầu phải là một đối tượng JSON."))
     summary = data.get("public_summary") or ""
     attachments = data.get("public_attachments")
     if not isinstance(summary, str) or (
             attachments is not None and not (isinstance(attachments, list)
                                              and all(isinstance(a, int) for a in attachments))):
-        raise ApiError(422, "public_summary là chuỗi; public_attachments là danh sách mã tệp.",
-                       "invalid")
+        raise refusal.invalid(_l("public_summary là chuỗi; public_attachments là danh sách mã tệp."),
+                              fields={"public_summary" if not isinstance(summary, str) else "public_attachments":
+                                      [_l("Sai kiểu.")]})
     known = {a.id for a in initiative.attachments}
     if attachments is not None and not set(attachments) <= known:
-        raise ApiError(422, "Có tệp đính kèm không thuộc sáng kiến này.", "invalid",
-                       fields=["public_attachments"])
+        raise wrong_field("public_attachments", _l("Có tệp đính kèm không thuộc sáng kiến này."))
     publication = operations.publish(initiative, current_api_user(), public_summary=summary,
                                      public_attachment_ids=attachments)
     db.session.commit()
@@ -195,12 +196,11 @@ def publish_initiative(initiative_id):
 @bp.post("/initiatives/<int:initiative_id>/unpublish")
 @require_api_roles("editor")
 def unpublish_initiative(initiative_id):
-    initiative = _recognized_or_404(initiative_id)
+    initiative = _load(initiative_id)
     data = json_body()
     reason = data.get("reason")
     if not isinstance(reason, str) or not reason.strip():
-        raise ApiError(422, "Vui lòng nêu lý do gỡ bài (reason).", "missing_fields",
-                       fields=["reason"])
+        raise wrong_field("reason", _l("Vui lòng nêu lý do gỡ bài (reason)."))
     operations.unpublish(initiative, current_api_user(), reason)
     db.session.commit()
     return {"id": initiative.id, "published": False}

@@ -1,16 +1,17 @@
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, PasswordField, StringField
 from wtforms.validators import DataRequired, EqualTo, Length
 
+from portal.core.forms import PortalForm
 
-class LoginForm(FlaskForm):
+
+class LoginForm(PortalForm):
     username = StringField(_l("Tên đăng nhập"), validators=[DataRequired(_l("Vui lòng nhập tên đăng nhập.")), Length(max=64)])
     password = PasswordField(_l("Mật khẩu"), validators=[DataRequired(_l("Vui lòng nhập mật khẩu.")), Length(max=256)])
     remember = BooleanField(_l("Ghi nhớ đăng nhập trên máy này"))
 
 
-class PasswordForm(FlaskForm):
+class PasswordForm(PortalForm):
     current = PasswordField(_l("Mật khẩu hiện tại"), validators=[DataRequired(_l("Vui lòng nhập mật khẩu hiện tại."))])
     new = PasswordField(_l("Mật khẩu mới"), validators=[DataRequired(_l("Vui lòng nhập mật khẩu mới.")), Length(max=256)])
     confirm = PasswordField(_l("Nhập lại mật khẩu mới"), validators=[
@@ -19,5 +20,5 @@ class PasswordForm(FlaskForm):
     ])
 
 
-class TokenForm(FlaskForm):
+class TokenForm(PortalForm):
     name = StringField(_l("Tên gợi nhớ của khóa"), validators=[DataRequired(_l("Vui lòng đặt tên cho khóa.")), Length(max=100)])

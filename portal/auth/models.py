@@ -120,27 +120,6 @@ class User(UserMixin, db.Model):
     def is_admin(self):
         return self.has_role(Role.admin)
 
-    def council_role(self, year):
-        """The council role held in `year` ('chair', 'vice_chair', 'secretary', 'member') or None."""
-        from portal.council.models import council_roles_of
-
-        return council_roles_of(self.id).get(year)
-
-    def council_years(self):
-        from portal.council.models import council_roles_of
-
-        return council_roles_of(self.id)
-
-    def is_council_member(self, year=None):
-        roles = self.council_years()
-        return bool(roles) if year is None else year in roles
-
-    def is_secretary(self, year):
-        return self.council_role(year) == "secretary"
-
-    def is_chair(self, year):
-        return self.council_role(year) == "chair"
-
     def __repr__(self):
         return f"<User {self.username}>"
 

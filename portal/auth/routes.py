@@ -1,6 +1,6 @@
 from urllib.parse import urlsplit
 
-from flask import abort, flash, redirect, render_template, request, session, url_for
+from flask import flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required, login_user, logout_user
@@ -9,9 +9,10 @@ from sqlalchemy import select
 from portal.auth import bp
 from portal.auth.forms import LoginForm, PasswordForm, TokenForm
 from portal.auth.models import ApiToken, User
-from portal.auth.services import AccountError, Throttled, authenticate, change_password, issue_token, revoke_token
+from portal.auth.services import authenticate, change_password, issue_token, revoke_token
 from portal.core.errors import render_error
 from portal.core.notifications import Notification, mark_all_read
+from portal.core.refusal import not_found
 from portal.extensions import db, login_manager
 
 login_manager.login_view = "auth.login"
@@ -53,13 +54,7 @@ def login():
         return redirect(url_for("initiatives.dashboard"))
     form = LoginForm()
     if form.validate_on_submit():
-        try:
-            user = authenticate(form.username.data, form.password.data, client_address())
-        except Throttled as throttled:
-            minutes = max(1, round(throttled.retry_after / 60))
-            message = _("Đăng nhập sai quá nhiều lần. Vui lòng thử lại sau khoảng %(minutes)s phút.", minutes=minutes)
-            response = render_template("auth/login.html", form=form, error=message)
-            return response, 429, {"Retry-After": str(throttled.retry_after)}
+        user = authenticate(form.username.data, form.password.data, client_address())
         if user is None:
             form.password.errors.append(_("Tên đăng nhập hoặc mật khẩu không đúng."))
             return render_template("auth/login.html", form=form), 200
@@ -94,15 +89,11 @@ def account():
     form = PasswordForm(prefix="pw")
     token_form = TokenForm(prefix="tk")
     if request.method == "POST" and "pw-new" in request.form and form.validate():
-        try:
-            change_password(current_user, form.current.data, form.new.data)
-        except AccountError as error:
-            form.new.errors.append(str(error))
-        else:
-            db.session.commit()
-            login_user(current_user._get_current_object())  # keep this session alive under the new session version
-            flash(_("Đã đổi mật khẩu."), "success")
-            return redirect(url_for("auth.account"))
+        change_password(current_user, form.current.data, form.new.data)
+        db.session.commit()
+        login_user(current_user._get_current_object())  # keep this session alive under the new session version
+        flash(_("Đã đổi mật khẩu."), "success")
+        return redirect(url_for("auth.account"))
     tokens = db.session.execute(
         select(ApiToken).where(ApiToken.user_id == current_user.id).order_by(ApiToken.id.desc())
     ).scalars().all()
@@ -128,7 +119,7 @@ def create_token():
 def revoke(token_id):
     row = db.session.get(ApiToken, token_id)
     if row is None or (row.user_id != current_user.id and not current_user.is_admin):
-        abort(404)
+        raise not_found()
     revoke_token(row, current_user)
     db.session.commit()
     flash(_("Đã thu hồi khóa API."), "success")

@@ -3,23 +3,22 @@ import secrets
 from datetime import timedelta
 
 from flask import current_app
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from portal.auth import throttle
 from portal.auth.models import ApiToken, Role, Unit, UnitKind, User, user_by_username
 from portal.core import audit
+from portal.core.refusal import Refusal, invalid
 from portal.core.timeutil import utcnow
 from portal.extensions import db
 
 
-class AccountError(ValueError):
-    """A refusal with a message for the person."""
-
-
-class Throttled(Exception):
-    def __init__(self, retry_after):
-        super().__init__(retry_after)
-        self.retry_after = retry_after
+def throttled(retry_after):
+    """429: too many failed sign-ins; the person (or client) may try again after `retry_after` s."""
+    minutes = max(1, round(retry_after / 60))
+    return Refusal(429, _l("Đăng nhập sai quá nhiều lần. Vui lòng thử lại sau khoảng %(minutes)s phút.",
+                           minutes=minutes), code="too_many_requests", headers={"Retry-After": str(retry_after)})
 
 
 def password_problem(password, username):
@@ -35,11 +34,11 @@ def password_problem(password, username):
 
 
 def authenticate(username, password, address):
-    """Return the user, None for wrong credentials; raise Throttled when too many failures."""
+    """Return the user, None for wrong credentials; a 429 Refusal when too many failures."""
     username = (username or "").strip().lower()
     wait = throttle.retry_after(username, address)
     if wait:
-        raise Throttled(wait)
+        raise throttled(wait)
     user = user_by_username(username) if username else None
     ok = bool(user and user.active and user.check_password(password or ""))
     throttle.record_attempt(username, address, ok)
@@ -51,10 +50,10 @@ def authenticate(username, password, address):
 
 def change_password(user, current, new, actor=None):
     if actor is None and not user.check_password(current or ""):
-        raise AccountError("Mật khẩu hiện tại không đúng.")
+        raise invalid("Mật khẩu hiện tại không đúng.", field="current")
     problem = password_problem(new, user.username)
     if problem:
-        raise AccountError(problem)
+        raise invalid(problem, field="new")
     user.set_password(new)
     audit.record("auth.password_changed" if actor is None else "admin.password_reset",
                  actor=actor or user, obj=user)
@@ -102,18 +101,18 @@ def get_or_create_unit(name, kind=UnitKind.city_department):
 
 def create_user(*, username, password, full_name, unit, roles=(), position="", is_leader=False,
                 email=None, actor=None, check_password=True):
-    """Create an account; raise AccountError with a clear message when refused."""
+    """Create an account; a 422 Refusal with a clear message when refused."""
     username = (username or "").strip().lower()
     if not username or len(username) > 64 or not all(c.isalnum() or c in "._-" for c in username):
-        raise AccountError("Tên đăng nhập chỉ gồm chữ không dấu, số và . _ - (tối đa 64 ký tự).")
+        raise invalid("Tên đăng nhập chỉ gồm chữ không dấu, số và . _ - (tối đa 64 ký tự).", field="username")
     if user_by_username(username):
-        raise AccountError(f"Tên đăng nhập “{username}” đã tồn tại.")
+        raise invalid(f"Tên đăng nhập “{username}” đã tồn tại.", field="username")
     if not (full_name or "").strip():
-        raise AccountError("Cần nhập họ và tên.")
+        raise invalid("Cần nhập họ và tên.", field="full_name")
     if check_password:
         problem = password_problem(password, username)
         if problem:
-            raise AccountError(problem)
+            raise invalid(problem, field="password")
     user = User(username=username, full_name=full_name.strip(), unit=unit, position=position or "",
                 is_leader=bool(is_leader), email=email or None)
     user.set_password(password)

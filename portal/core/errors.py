@@ -1,11 +1,16 @@
-"""One template per HTTP error for pages; one JSON shape for the API."""
+"""One template per HTTP error for pages; one JSON shape for the API; one handler per channel
+for a Refusal (portal.core.refusal)."""
 import errno
+from urllib.parse import urlsplit
 
-from flask import jsonify, render_template, request
+from flask import flash, jsonify, redirect, render_template, request
+from flask_babel import gettext
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import DataError
 from werkzeug.exceptions import HTTPException
 
+from portal.core import forms
+from portal.core.refusal import Refusal
 from portal.extensions import db
 
 MESSAGES = {
@@ -37,22 +42,63 @@ def wants_json():
     return request.path.startswith("/api/")
 
 
-def api_error(status, message=None, code=None, **extra):
+def api_error(status, message=None, code=None, fields=None):
+    """The API's one error shape: {"error": {"code", "message", "fields"?}}."""
     body = {"code": code or API_CODES.get(status, "error"),
-            "message": message or MESSAGES.get(status, MESSAGES[500])[1]}
-    body.update(extra)
+            "message": str(message or gettext(MESSAGES.get(status, MESSAGES[500])[1]))}
+    if fields:
+        body["fields"] = fields
     response = jsonify({"error": body})
     response.status_code = status
     return response
 
 
+def api_refusal(refusal):
+    response = api_error(refusal.status, refusal.message, refusal.code, refusal.field_messages())
+    response.headers.update(refusal.headers)
+    return response
+
+
+def _form_page():
+    """The same-origin page a POST came from (its form), or None."""
+    referrer = request.referrer
+    if not referrer:
+        return None
+    parts = urlsplit(referrer)
+    if parts.netloc and parts.netloc != request.host:
+        return None
+    if not parts.path.startswith("/") or parts.path.startswith("//"):
+        return None
+    return parts.path + (f"?{parts.query}" if parts.query else "")
+
+
+def page_refusal(refusal):
+    """A refused form goes back to its page with the input kept; anything else is an error page.
+
+    A 404 never goes back: whoever may not see a thing learns nothing more than that.
+    """
+    back = _form_page() if request.method == "POST" and refusal.status != 404 else None
+    if back is not None and back != request.full_path.rstrip("?"):
+        forms.keep(back, refusal)
+        flash(refusal.message, "error")
+        return redirect(back, 303)
+    body, status = render_error(refusal.status, refusal.message)
+    return body, status, refusal.headers
+
+
 def render_error(status, message=None):
+    """The error page; `message` is already in the reader's language (a Refusal's, say)."""
     title, default = MESSAGES.get(status, MESSAGES[500])
-    return render_template("errors/error.html", status=status, title=title,
-                           message=message or default), status
+    return render_template("errors/error.html", status=status, title=gettext(title),
+                           message=str(message) if message else gettext(default)), status
 
 
 def install(app):
+    @app.errorhandler(Refusal)
+    def refused(refusal):
+        db.session.rollback()
+        return api_refusal(refusal) if wants_json() else page_refusal(refusal)
+
     @app.errorhandler(CSRFError)
     def csrf_error(error):
         message = "Phiên làm việc đã hết hạn hoặc biểu mẫu không hợp lệ. Vui lòng tải lại trang và thử lại."

@@ -1,7 +1,7 @@
 """Language: Vietnamese by default, English on request (msgids are the Vietnamese text)."""
 from pathlib import Path
 
-from flask import current_app, request, session
+from flask import current_app, has_request_context, request, session
 from flask_login import current_user
 
 PORTAL = Path(__file__).resolve().parent.parent
@@ -14,6 +14,8 @@ def translation_directories():
 
 
 def select_locale():
+    if not has_request_context():
+        return current_app.config["BABEL_DEFAULT_LOCALE"]  # the command line and background work
     languages = current_app.config["LANGUAGES"]
     wanted = request.args.get("lang") or session.get("lang")
     if not wanted and getattr(current_user, "is_authenticated", False):

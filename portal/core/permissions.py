@@ -1,8 +1,14 @@
-"""Role checks for routes. Object checks live on the models (`Initiative.can_view`)."""
+"""The gate of pages that belong to a global role (editor's queue, emulation office, admin).
+
+What a person may see and do with an initiative or a year of the council's work is the
+policy's answer (portal.initiatives.policy), asked through `get_initiative_or_404`,
+`policy.check` and, in templates, `can(...)`.
+"""
 from functools import wraps
 
-from flask import abort
 from flask_login import current_user, login_required
+
+from portal.core.refusal import forbidden
 
 
 def require_roles(*roles):
@@ -12,21 +18,7 @@ def require_roles(*roles):
         @login_required
         def wrapped(*args, **kwargs):
             if not current_user.has_role(*roles):
-                abort(403)
-            return view(*args, **kwargs)
-        return wrapped
-    return decorator
-
-
-def require_council(*council_roles):
-    """Signed-in users holding a council role in any year (403 otherwise)."""
-    def decorator(view):
-        @wraps(view)
-        @login_required
-        def wrapped(*args, **kwargs):
-            held = set(current_user.council_years().values())
-            if not held or (council_roles and not held & set(council_roles)):
-                abort(403)
+                raise forbidden()
             return view(*args, **kwargs)
         return wrapped
     return decorator

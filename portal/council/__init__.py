@@ -25,4 +25,4 @@ def remind():
     click.echo(f"Đã gửi {len(sent)} lời nhắc.")
 
 
-from portal.council import routes  # noqa: E402,F401
+from portal.council import membership, pages  # noqa: E402,F401  (membership installs the policy's council facts)

@@ -259,14 +259,16 @@ def application_form(initiative, version=None):
     return document
 
 
-def scoring_sheet(review, rubric):
-    """Phiếu chấm điểm sáng kiến of one council member."""
+def scoring_sheet(review, rubric, reviewer_name=None):
+    """Phiếu chấm điểm sáng kiến of one council member; `reviewer_name` is what the reader may
+    know of who scored (the name, or "Thành viên 2")."""
+    reviewer_name = reviewer_name or review.reviewer.full_name
     initiative = review.assignment.initiative
     document = new_document()
     national_header(document, day=(review.submitted_at or review.updated_at).date())
     title(document, "Phiếu chấm điểm sáng kiến", f"Năm {initiative.year} – vòng thẩm định {review.round}")
     for label, value in (
-        ("Thành viên Hội đồng", review.reviewer.full_name),
+        ("Thành viên Hội đồng", reviewer_name),
         ("Tên sáng kiến", initiative.title),
         ("Tác giả", _authors_text(initiative)),
         ("Đơn vị", initiative.unit.name),
@@ -292,14 +294,15 @@ def scoring_sheet(review, rubric):
         paragraph = _para(document, align=WD_ALIGN_PARAGRAPH.JUSTIFY)
         _run(paragraph, "Nhận xét chung: ", bold=True)
         _run(paragraph, review.overall_comment)
-    signature(document, "Thành viên Hội đồng", review.reviewer.full_name)
+    signature(document, "Thành viên Hội đồng", reviewer_name)
     return document
 
 
-def meeting_minutes(year, council, appraisals, decision_no=None):
+def meeting_minutes(year, council, rubric, appraisals, decision_no=None):
     """Biên bản họp Hội đồng Sáng kiến with the aggregated scores of each initiative.
 
-    `appraisals` is a list of (initiative, services.Appraisal) for the round that counts.
+    `appraisals` is a list of (initiative, services.Appraisal or None) for the round that
+    counts; None where the reader may not see the scores (the row says so, nothing more).
     """
     document = new_document()
     national_header(document, day=date.today())
@@ -317,20 +320,25 @@ def meeting_minutes(year, council, appraisals, decision_no=None):
         _para(document, f"- {member.user.full_name}, {member.user.position or member.user.unit.name} – "
                         f"{COUNCIL_ROLE_LABELS[member.role]}", indent=True)
     _para(document, "II. Kết quả chấm điểm", bold=True)
-    criteria = appraisals[0][1].rubric.criteria if appraisals else []
+    criteria = rubric.criteria
     headers = ["TT", "Tên sáng kiến", "Tác giả", "Số phiếu",
                *[f"{c.name} (TB/{c.max_score})" for c in criteria], "Điểm TB", "Đề nghị đạt",
                "Đề xuất", "Kết quả"]
     rows = []
     for i, (initiative, appraisal) in enumerate(appraisals, start=1):
+        result = {"recognized": "Công nhận", "rejected": "Không công nhận"}.get(initiative.status.value,
+                                                                                "Đang thẩm định")
+        if appraisal is None:
+            rows.append([str(i), initiative.title, _authors_text(initiative), "–", *["–" for _c in criteria],
+                         "–", "–", "–", result])
+            continue
         ag = appraisal.aggregate
         rows.append([
             str(i), initiative.title, _authors_text(initiative), str(ag.count),
             *[score_text(c.mean) for c in ag.criteria], score_text(ag.mean_total),
             f"{ag.pass_count}/{ag.count}",
-            {"recognized": "Công nhận", "rejected": "Không công nhận"}.get(ag.suggested, "Chưa đủ phiếu"),
-            {"recognized": "Công nhận", "rejected": "Không công nhận"}.get(initiative.status.value,
-                                                                           "Đang thẩm định"),
+            {"recognized": "Công nhận", "rejected": "Không công nhận"}.get(appraisal.suggested, "Chưa đủ phiếu"),
+            result,
         ])
     grid(document, headers, rows, size=10)
     _para(document)

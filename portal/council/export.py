@@ -9,19 +9,23 @@ from sqlalchemy.orm import selectinload
 
 from portal.council.models import CouncilDecision, ReviewAssignment
 from portal.council.scoring import aggregate
-from portal.council.services import rubric_for, sheets_of
+from portal.council.services import rubric_for, scoring_complete, sheets_of
 from portal.extensions import db
+from portal.initiatives import policy
 from portal.initiatives.models import Initiative
+from portal.initiatives.policy import Act
 from portal.initiatives.workflow import LEVEL_LABELS, SECTOR_STATUS_LABELS, STATUS_LABELS, Status
 
 OUTCOME_TEXT = {"recognized": "Công nhận", "rejected": "Không công nhận", None: ""}
 
 
-def year_rows(year):
-    """(rubric, [(initiative, aggregate, decision)]) for every initiative of `year` past draft.
+def year_rows(year, viewer):
+    """(rubric, [(initiative, aggregate or None, decision, shown)]) for the initiatives of `year`
+    past draft that `viewer` may see.
 
-    Four queries whatever the number of initiatives: initiatives, assignments
-    with reviews and scores, decisions, rubric.
+    `shown` is what the viewer may see of the scores: "scores" (everything), "outcome" (the
+    decided means only) or None (nothing; the aggregate is None). Four queries whatever the
+    number of initiatives: initiatives, assignments with reviews and scores, decisions, rubric.
     """
     rubric = rubric_for(year)
     initiatives = db.session.execute(
@@ -41,17 +45,26 @@ def year_rows(year):
             decisions[d.initiative_id] = d
     rows = []
     for initiative in initiatives:
+        if not policy.can(viewer, Act.view, initiative):
+            continue
+        shown = ("scores" if policy.can(viewer, Act.see_scores, initiative)
+                 else "outcome" if policy.can(viewer, Act.see_outcome, initiative) else None)
         decision = decisions.get(initiative.id)
         counted = initiative.round
         if initiative.status in (Status.recognized, Status.rejected) and decision:
             counted = decision.round
-        sheets = sheets_of(assignments.get((initiative.id, counted), []))
-        rows.append((initiative, aggregate(rubric.specs(), sheets, rubric.thresholds()), decision))
+        ag = None
+        if shown:
+            counted_rows = assignments.get((initiative.id, counted), [])
+            ag = aggregate(rubric.specs(), sheets_of(counted_rows), rubric.thresholds())
+            if initiative.status == Status.in_review and not scoring_complete(counted_rows):
+                ag.suggested = None  # no suggestion before every assigned sheet is in
+        rows.append((initiative, ag, decision, shown))
     return rubric, rows
 
 
-def year_workbook(year):
-    rubric, rows = year_rows(year)
+def year_workbook(year, viewer):
+    rubric, rows = year_rows(year, viewer)
     book = Workbook()
     sheet = book.active
     sheet.title = f"Sáng kiến {year}"
@@ -69,15 +82,19 @@ def year_workbook(year):
     def rounded(value):
         return None if value is None else round(value, 2)
 
-    for n, (initiative, ag, _decision) in enumerate(rows, start=1):
+    for n, (initiative, ag, _decision, shown) in enumerate(rows, start=1):
+        scores = shown == "scores"
         sheet.append([
             n, initiative.id, initiative.title,
             "; ".join(f"{a.display_name} ({a.share})" for a in initiative.authors),
             initiative.unit.name, initiative.field.name if initiative.field else "", initiative.form_label,
-            STATUS_LABELS[initiative.status], initiative.round, ag.count,
-            *[rounded(c.mean) for c in ag.criteria],
-            rounded(ag.mean_total), ag.min_total, ag.max_total, rounded(ag.std_dev),
-            f"{ag.pass_count}/{ag.count}" if ag.count else "", OUTCOME_TEXT.get(ag.suggested, ""),
+            STATUS_LABELS[initiative.status], initiative.round, ag.count if ag else None,
+            *([rounded(c.mean) for c in ag.criteria] if ag else [None] * len(rubric.criteria)),
+            rounded(ag.mean_total) if ag else None,
+            ag.min_total if scores else None, ag.max_total if scores else None,
+            rounded(ag.std_dev) if scores else None,
+            f"{ag.pass_count}/{ag.count}" if scores and ag.count else "",
+            OUTCOME_TEXT.get(ag.suggested if scores else None, ""),
             initiative.decision_no or "", initiative.decision_date,
             LEVEL_LABELS[initiative.level] if initiative.level else "",
             SECTOR_STATUS_LABELS[initiative.sector_status] if initiative.sector_status else "",

@@ -1,6 +1,5 @@
 """Forms of the council's pages (Flask-WTF: CSRF on every one)."""
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     DateField,
@@ -17,21 +16,23 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
+from portal.core.forms import PortalForm
+
 REQUIRED = _l("Trường này là bắt buộc.")
 
 
-class AcceptForm(FlaskForm):
+class AcceptForm(PortalForm):
     submit = SubmitField(_l("Tiếp nhận vào thẩm định"))
 
 
-class ReturnForm(FlaskForm):
+class ReturnForm(PortalForm):
     note = TextAreaField(_l("Nội dung cần bổ sung, hoàn thiện"),
                          validators=[DataRequired(REQUIRED), Length(max=5000)],
                          description=_l("Tác giả sẽ nhận được nội dung này kèm thông báo."))
     submit = SubmitField(_l("Trả lại cho tác giả"))
 
 
-class AssignForm(FlaskForm):
+class AssignForm(PortalForm):
     reviewer = SelectField(_l("Thành viên Hội đồng"), coerce=int,
                            validators=[InputRequired(_l("Chọn một thành viên."))])
     due_on = DateField(_l("Hạn nộp phiếu chấm"), validators=[Optional()],
@@ -39,13 +40,13 @@ class AssignForm(FlaskForm):
     submit = SubmitField(_l("Phân công"))
 
 
-class RecuseForm(FlaskForm):
+class RecuseForm(PortalForm):
     reason = TextAreaField(_l("Lý do không tham gia chấm"),
                            validators=[DataRequired(REQUIRED), Length(max=2000)])
     submit = SubmitField(_l("Xin không tham gia chấm"))
 
 
-class ReopenForm(FlaskForm):
+class ReopenForm(PortalForm):
     reason = TextAreaField(_l("Lý do mở lại"), validators=[DataRequired(REQUIRED), Length(max=2000)])
     submit = SubmitField(_l("Mở lại phiếu chấm"))
 
@@ -67,7 +68,7 @@ def review_form_class(criteria):
     The range is also checked by the operation (server-side, one source of truth);
     the validators here only shape the messages next to each field.
     """
-    class ReviewForm(FlaskForm):
+    class ReviewForm(PortalForm):
         overall_comment = TextAreaField(_l("Nhận xét chung"), validators=[Optional(), Length(max=5000)])
         recommendation = RadioField(_l("Kiến nghị"), choices=[SelectChoice("pass", _l("Đạt")), SelectChoice("fail", _l("Không đạt"))],
                                     validators=[Optional()])
@@ -94,7 +95,7 @@ OUTCOME_CHOICES = [
 ]
 
 
-class DecisionForm(FlaskForm):
+class DecisionForm(PortalForm):
     outcome = RadioField(_l("Kết quả"), choices=OUTCOME_CHOICES, validators=[InputRequired(_l("Chọn kết quả."))])
     decision_no = StringField(_l("Số quyết định"), validators=[Optional(), Length(max=64)],
                               description=_l("Ví dụ: 45/QĐ-VKS. Bắt buộc khi công nhận hoặc không công nhận."))
@@ -105,14 +106,14 @@ class DecisionForm(FlaskForm):
     submit = SubmitField(_l("Ghi nhận quyết định"))
 
 
-class BatchDecisionForm(FlaskForm):
+class BatchDecisionForm(PortalForm):
     ids = SelectMultipleField(_l("Sáng kiến"), coerce=int, validate_choice=False)
     decision_no = StringField(_l("Số quyết định"), validators=[DataRequired(REQUIRED), Length(max=64)])
     decision_date = DateField(_l("Ngày quyết định"), validators=[DataRequired(REQUIRED)])
     submit = SubmitField(_l("Quyết định theo đề xuất cho các sáng kiến đã chọn"))
 
 
-class HigherLevelForm(FlaskForm):
+class HigherLevelForm(PortalForm):
     status = SelectField(_l("Kết quả"), choices=[
         SelectChoice("proposed", _l("Đề nghị")),
         SelectChoice("recognized", _l("Được công nhận")),
@@ -123,7 +124,7 @@ class HigherLevelForm(FlaskForm):
     submit = SubmitField(_l("Ghi nhận"))
 
 
-class CriterionForm(FlaskForm):
+class CriterionForm(PortalForm):
     class Meta:
         csrf = False  # part of RubricForm, which carries the token
 
@@ -134,7 +135,7 @@ class CriterionForm(FlaskForm):
     remove = BooleanField(_l("Xóa"))
 
 
-class RubricForm(FlaskForm):
+class RubricForm(PortalForm):
     recognition_threshold = IntegerField(_l("Ngưỡng công nhận cấp cơ sở (điểm trung bình)"),
                                          validators=[InputRequired(REQUIRED), NumberRange(1, 1000)])
     sector_threshold = IntegerField(_l("Ngưỡng đề nghị cấp Ngành (điểm trung bình)"),

@@ -4,13 +4,13 @@ import enum
 from datetime import date, datetime
 from fractions import Fraction
 
-from flask import g, has_request_context
 from sqlalchemy import Enum, ForeignKey, Index, String, Text, UniqueConstraint, select
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.core.timeutil import utcnow
 from portal.council.scoring import CriterionSpec, Thresholds
 from portal.extensions import db
+from portal.initiatives.workflow import Action
 
 
 class CouncilRole(enum.StrEnum):
@@ -57,19 +57,6 @@ class CouncilMember(db.Model):
     @property
     def role_label(self):
         return COUNCIL_ROLE_LABELS[self.role]
-
-
-def council_roles_of(user_id):
-    """{year: role} for one user, looked up once per request."""
-    cache = g.setdefault("_council_roles", {}) if has_request_context() else {}
-    if user_id not in cache:
-        rows = db.session.execute(
-            select(Council.year, CouncilMember.role)
-            .join(CouncilMember.council)
-            .where(CouncilMember.user_id == user_id)
-        ).all()
-        cache[user_id] = {year: str(role) for year, role in rows}
-    return cache[user_id]
 
 
 def council_for(year):
@@ -146,7 +133,8 @@ class Criterion(db.Model):
 
 class AssignmentStatus(enum.StrEnum):
     active = "active"
-    recused = "recused"  # the reviewer stepped aside, with a reason
+    recused = "recused"      # the reviewer stepped aside, with a reason
+    withdrawn = "withdrawn"  # taken back by the secretary, or when the reviewer left the council
 
 
 class ReviewAssignment(db.Model):
@@ -228,6 +216,10 @@ class Review(db.Model):
         return REVIEW_STATUS_LABELS[self.status]
 
     @property
+    def reopened(self):
+        return self.status == ReviewStatus.reopened
+
+    @property
     def recommendation_label(self):
         return RECOMMENDATION_LABELS.get(self.recommendation or "", "")
 
@@ -256,6 +248,12 @@ class ReviewScore(db.Model):
     __table_args__ = (UniqueConstraint("review_id", "criterion_id", name="uq_review_score_criterion"),)
 
 
+OUTCOMES = ("recognized", "rejected", "returned")
+OUTCOME_LABELS = {"recognized": "Công nhận sáng kiến cấp cơ sở", "rejected": "Không công nhận",
+                  "returned": "Trả lại để hoàn thiện (vòng thẩm định mới)"}
+OUTCOME_ACTIONS = {"recognized": Action.recognize, "rejected": Action.reject, "returned": Action.return_}
+
+
 class CouncilDecision(db.Model):
     """One decision of the council on an initiative in a round (kept for every round)."""
     __tablename__ = "council_decision"
@@ -276,3 +274,7 @@ class CouncilDecision(db.Model):
     @property
     def overruled(self):
         return self.outcome != self.suggested
+
+    @property
+    def outcome_label(self):
+        return OUTCOME_LABELS.get(self.outcome, self.outcome)

@@ -1,20 +1,24 @@
 """What the council does to an initiative. Each operation: check, change, flush, notify, audit.
 
-Web pages and the JSON API call these functions, so a rule lives in one place.
-A refusal raises before anything changes: `workflow.WrongState` (409) or
-`workflow.NotAllowed` (403) for the state machine's refusals, `Refused` for the
-council's own rules (409 conflict, 422 bad input, 403 wrong person).
+Web pages and the JSON API call these functions, so a rule lives in one place. Who may
+act is the policy's answer (portal.initiatives.policy); a refusal is a Refusal raised
+before anything changes (403 wrong person, 404 not visible, 409 wrong state or conflict,
+422 bad input).
 """
 from datetime import date, timedelta
 
-from flask import current_app
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from portal.core import audit
 from portal.core.notifications import notify
+from portal.core.refusal import Refusal, conflict, forbidden, invalid, wrong_state
 from portal.core.timeutil import today, utcnow
-from portal.council import scoring
+from portal.council import membership, scoring
 from portal.council.models import (
+    OUTCOME_ACTIONS,
+    OUTCOME_LABELS,
+    OUTCOMES,
     AssignmentStatus,
     CouncilDecision,
     Criterion,
@@ -27,42 +31,19 @@ from portal.council.services import (
     Appraisal,
     active_assignment,
     assignments_of,
+    decided_round,
     rubric_for,
     rubric_frozen,
     same_unit_warning,
 )
 from portal.extensions import db
-from portal.initiatives import workflow
-from portal.initiatives.models import InitiativeVersion
+from portal.initiatives import policy, workflow
+from portal.initiatives.models import Initiative, InitiativeVersion
 from portal.initiatives.operations import transition
-from portal.initiatives.workflow import (
-    CHAIR,
-    SECRETARY,
-    Action,
-    Level,
-    NotAllowed,
-    SectorStatus,
-    Status,
-    TransitionError,
-    WrongState,
-)
+from portal.initiatives.policy import Act
+from portal.initiatives.workflow import HIGHER_LEVEL_ACTIONS, Action, Level, SectorStatus, Status
 
-OUTCOMES = ("recognized", "rejected", "returned")
-OUTCOME_LABELS = {"recognized": "Công nhận", "rejected": "Không công nhận",
-                  "returned": "Trả lại để hoàn thiện (vòng thẩm định mới)"}
-OUTCOME_ACTIONS = {"recognized": Action.recognize, "rejected": Action.reject,
-                   "returned": Action.return_}
 DEFAULT_REVIEW_DAYS = 14
-
-
-class Refused(TransitionError):
-    """A council rule refused the action; nothing changed."""
-
-    def __init__(self, status, message, code="refused", errors=None):
-        super().__init__(message)
-        self.status = status
-        self.code = code
-        self.errors = errors or {}
 
 
 # -- links in notifications (paths; mail adds the site's base URL) --------------
@@ -80,18 +61,6 @@ def _authors(initiative):
     return [a.user for a in initiative.authors if a.user is not None]
 
 
-def _require(initiative, actor, role, message):
-    if role not in initiative.roles_of(actor):
-        raise NotAllowed(message)
-
-
-def _require_state(initiative, *states, message=None):
-    if initiative.status not in states:
-        raise WrongState(message or (
-            f"Sáng kiến đang ở trạng thái “{workflow.STATUS_LABELS[initiative.status]}”; "
-            "thao tác này không thực hiện được."))
-
-
 def _as_date(value, field_name):
     if value in (None, ""):
         return None
@@ -100,15 +69,15 @@ def _as_date(value, field_name):
     try:
         return date.fromisoformat(str(value))
     except ValueError:
-        raise Refused(422, f"Ngày không hợp lệ ({field_name}): dùng dạng YYYY-MM-DD.",
-                      "invalid", {field_name: "Ngày không hợp lệ."}) from None
+        raise invalid(_l("Ngày không hợp lệ (%(field)s): dùng dạng YYYY-MM-DD.", field=field_name),
+                      fields={field_name: [_l("Ngày không hợp lệ.")]}) from None
 
 
 # -- screening -------------------------------------------------------------------
 
 def accept(initiative, actor):
     """Tiếp nhận: the secretary accepts a submitted initiative into appraisal."""
-    workflow.check(initiative.status, Action.accept, initiative.roles_of(actor))
+    policy.check(actor, Action.accept, initiative)
     initiative.round = max(initiative.round or 0, 1)
     initiative.return_note = ""
     return transition(initiative, Action.accept, actor, data={"round": initiative.round},
@@ -117,11 +86,11 @@ def accept(initiative, actor):
 
 def return_to_authors(initiative, actor, note):
     """Trả lại: back to the authors with a note; from appraisal it opens a new round."""
-    workflow.check(initiative.status, Action.return_, initiative.roles_of(actor))
+    policy.check(actor, Action.return_, initiative)
     note = (note or "").strip()
     if not note:
-        raise Refused(422, "Vui lòng ghi rõ nội dung cần bổ sung, hoàn thiện để tác giả biết.",
-                      "missing_fields", {"note": "Cần nhập nội dung trả lại."})
+        raise invalid(_l("Vui lòng ghi rõ nội dung cần bổ sung, hoàn thiện để tác giả biết."),
+                      code="missing_fields", fields={"note": [_l("Cần nhập nội dung trả lại.")]})
     old_round = initiative.round
     if initiative.status == Status.in_review:
         initiative.round = (initiative.round or 1) + 1
@@ -151,30 +120,30 @@ def assign(initiative, actor, reviewer, due_on=None):
     An author or co-author is refused (409); a reviewer from the same unit is
     allowed with a warning (`assignment.same_unit`).
     """
-    _require_state(initiative, Status.in_review,
-                   message="Chỉ phân công chấm khi sáng kiến đang được thẩm định.")
-    _require(initiative, actor, SECRETARY, "Chỉ Thư ký Hội đồng của năm mới phân công người chấm.")
+    policy.check(actor, Act.assign, initiative)
     if reviewer is None:
-        raise Refused(422, "Không tìm thấy người được phân công.", "unknown_reviewer",
-                      {"reviewer": "Không tìm thấy tài khoản này."})
-    if initiative.is_author(reviewer):
-        raise Refused(409, f"{reviewer.full_name} là tác giả hoặc đồng tác giả của sáng kiến này "
-                           "nên không được chấm điểm. Vui lòng chọn thành viên khác.",
-                      "conflict_of_interest", {"reviewer": "Tác giả không được chấm sáng kiến của mình."})
-    if not reviewer.is_council_member(initiative.year):
-        raise Refused(422, f"{reviewer.full_name} không phải thành viên Hội đồng năm {initiative.year}.",
-                      "not_council_member", {"reviewer": "Chỉ phân công thành viên Hội đồng của năm."})
+        raise invalid(_l("Không tìm thấy người được phân công."), code="unknown_reviewer",
+                      fields={"reviewer": [_l("Không tìm thấy tài khoản này.")]})
+    if initiative.is_named(reviewer):
+        raise conflict(_l("%(name)s là tác giả hoặc đồng tác giả của sáng kiến này nên không được chấm điểm. "
+                          "Vui lòng chọn thành viên khác.", name=reviewer.full_name),
+                       code="conflict_of_interest",
+                       fields={"reviewer": [_l("Tác giả không được chấm sáng kiến của mình.")]})
+    if policy.year_role(reviewer, initiative.year) is None:
+        raise invalid(_l("%(name)s không phải thành viên Hội đồng năm %(year)s.", name=reviewer.full_name,
+                         year=initiative.year), code="not_council_member",
+                      fields={"reviewer": [_l("Chỉ phân công thành viên Hội đồng của năm.")]})
     earlier = [a for a in assignments_of(initiative) if a.reviewer_id == reviewer.id]
     if any(a.is_active for a in earlier):
-        raise Refused(409, f"{reviewer.full_name} đã được phân công chấm sáng kiến này.",
-                      "already_assigned", {"reviewer": "Đã được phân công."})
-    if earlier:
-        raise Refused(409, f"{reviewer.full_name} đã từ chối chấm sáng kiến này trong vòng thẩm định hiện tại.",
-                      "recused", {"reviewer": "Người này đã xin không tham gia chấm."})
+        raise conflict(_l("%(name)s đã được phân công chấm sáng kiến này.", name=reviewer.full_name),
+                       code="already_assigned", fields={"reviewer": [_l("Đã được phân công.")]})
+    if any(a.status == AssignmentStatus.recused for a in earlier):
+        raise conflict(_l("%(name)s đã từ chối chấm sáng kiến này trong vòng thẩm định hiện tại.",
+                          name=reviewer.full_name),
+                       code="recused", fields={"reviewer": [_l("Người này đã xin không tham gia chấm.")]})
     due = _as_date(due_on, "due_on") or today() + timedelta(days=DEFAULT_REVIEW_DAYS)
     if due < today():
-        raise Refused(422, "Hạn chấm không được trước ngày hôm nay.", "invalid",
-                      {"due_on": "Hạn chấm đã qua."})
+        raise invalid(_l("Hạn chấm không được trước ngày hôm nay."), fields={"due_on": [_l("Hạn chấm đã qua.")]})
     version = _latest_version(initiative)
     assignment = ReviewAssignment(
         initiative_id=initiative.id, reviewer_id=reviewer.id, round=initiative.round,
@@ -183,6 +152,7 @@ def assign(initiative, actor, reviewer, due_on=None):
     )
     db.session.add(assignment)
     db.session.flush()
+    membership.forget()
     notify([reviewer], f"Phân công chấm sáng kiến “{initiative.title}”",
            f"Bạn được phân công chấm điểm sáng kiến “{initiative.title}” (năm {initiative.year}). "
            f"Hạn nộp phiếu chấm: {due:%d/%m/%Y}.", review_link(initiative))
@@ -196,21 +166,20 @@ def assign(initiative, actor, reviewer, due_on=None):
 
 def recuse(initiative, actor, reason):
     """Xin không tham gia chấm: the reviewer steps aside with a reason."""
-    _require_state(initiative, Status.in_review)
     assignment = active_assignment(initiative, actor)
-    if assignment is None:
-        raise NotAllowed("Bạn không được phân công chấm sáng kiến này.")
-    if assignment.submitted:
-        raise Refused(409, "Bạn đã nộp phiếu chấm nên không thể xin rút.", "already_submitted")
+    if assignment is not None and assignment.submitted:
+        raise conflict(_l("Bạn đã nộp phiếu chấm nên không thể xin rút."), code="already_submitted")
+    policy.check(actor, Act.recuse, initiative)
     reason = (reason or "").strip()
     if not reason:
-        raise Refused(422, "Vui lòng nêu lý do không tham gia chấm.", "missing_fields",
-                      {"reason": "Cần nêu lý do."})
+        raise invalid(_l("Vui lòng nêu lý do không tham gia chấm."), code="missing_fields",
+                      fields={"reason": [_l("Cần nêu lý do.")]})
     assignment.status = AssignmentStatus.recused
     assignment.recusal_reason = reason
     assignment.recused_at = utcnow()
     db.session.flush()
-    notify(_council_officers(initiative.year, "secretary"),
+    membership.forget()
+    notify(acting_officers(initiative, "secretary"),
            f"{actor.full_name} xin không chấm sáng kiến “{initiative.title}”",
            f"Lý do: {reason}\nVui lòng phân công thành viên khác.",
            f"/council/initiatives/{initiative.id}/assignments")
@@ -220,12 +189,17 @@ def recuse(initiative, actor, reason):
     return assignment
 
 
-def _council_officers(year, *roles):
-    from portal.council.models import Council, CouncilMember
+def acting_officers(initiative, *roles):
+    """Who acts as each of `roles` ("secretary", "chair") for the initiative: the holder, or the
+    deputy when the holder is named on it (so a message never goes to an author instead)."""
+    from portal.auth.models import User
 
-    return [m.user for m in db.session.execute(
-        select(CouncilMember).join(Council).where(Council.year == year, CouncilMember.role.in_(roles))
-    ).scalars()]
+    ids = set()
+    for role in roles:
+        ids |= policy.acting(initiative, role)[0]
+    if not ids:
+        return []
+    return list(db.session.execute(select(User).where(User.id.in_(ids))).scalars())
 
 
 # -- scoring ---------------------------------------------------------------------
@@ -246,15 +220,14 @@ def _coerce_scores(raw):
 
 
 def _own_open_review(initiative, actor):
-    _require_state(initiative, Status.in_review,
-                   message="Sáng kiến không còn trong giai đoạn chấm điểm.")
+    """The actor's open sheet: only a current member of the year's council, assigned in this
+    round, whose sheet is not submitted, may save or submit it."""
     assignment = active_assignment(initiative, actor)
-    if assignment is None:
-        raise NotAllowed("Bạn không được phân công chấm sáng kiến này.")
-    review = assignment.review
-    if review is not None and review.status == ReviewStatus.submitted:
-        raise Refused(409, "Phiếu chấm đã nộp, không sửa được nữa. Nếu cần chấm lại, "
-                           "đề nghị Thư ký Hội đồng mở lại phiếu.", "already_submitted")
+    review = assignment.review if assignment is not None else None
+    if review is not None and review.status == ReviewStatus.submitted and initiative.status == Status.in_review:
+        raise conflict(_l("Phiếu chấm đã nộp, không sửa được nữa. Nếu cần chấm lại, "
+                          "đề nghị Thư ký Hội đồng mở lại phiếu."), code="already_submitted")
+    policy.check(actor, Act.score, initiative)
     return assignment, review
 
 
@@ -272,8 +245,8 @@ def save_review(initiative, actor, *, scores=None, comments=None, overall_commen
     for code in unknown_comments:
         errors[code] = f"Tiêu chí “{code}” không có trong bộ tiêu chí của năm."
     if errors:
-        raise Refused(422, "Phiếu chấm chưa hợp lệ: " + " ".join(errors.values()), "invalid_scores",
-                      errors)
+        raise invalid(_l("Phiếu chấm chưa hợp lệ: %(errors)s", errors=" ".join(errors.values())),
+                      code="invalid_scores", fields=errors)
     if review is None:
         review = Review(assignment=assignment, initiative_id=initiative.id, reviewer_id=actor.id,
                         round=assignment.round, version_id=assignment.version_id)
@@ -308,20 +281,21 @@ def submit_review(initiative, actor, **fields):
     else:
         _, review = _own_open_review(initiative, actor)
         if review is None:
-            raise Refused(422, "Chưa có điểm nào được chấm.", "invalid_scores")
+            raise invalid(_l("Chưa có điểm nào được chấm."), code="invalid_scores")
     rubric = rubric_for(initiative.year)
     errors = scoring.validate_scores(rubric.specs(), review.score_map(), complete=True)
     if review.recommendation not in (scoring.PASS, scoring.FAIL):
         errors["recommendation"] = "Vui lòng chọn kiến nghị “Đạt” hoặc “Không đạt”."
     if errors:
-        raise Refused(422, "Chưa nộp được phiếu chấm: " + " ".join(errors.values()),
-                      "incomplete_review", errors)
+        raise invalid(_l("Chưa nộp được phiếu chấm: %(errors)s", errors=" ".join(errors.values())),
+                      code="incomplete_review", fields=errors)
     review.status = ReviewStatus.submitted
     review.submitted_at = utcnow()
     db.session.flush()
+    membership.forget()
     appraisal = Appraisal(initiative)
     if appraisal.complete:
-        notify(_council_officers(initiative.year, "secretary", "chair"),
+        notify(acting_officers(initiative, "secretary", "chair"),
                f"Đã đủ phiếu chấm: “{initiative.title}”",
                "Các thành viên đã nộp đủ phiếu chấm; Hội đồng có thể xem kết quả và quyết định.",
                f"/council/initiatives/{initiative.id}/results")
@@ -337,18 +311,17 @@ def submit_review(initiative, actor, **fields):
 def reopen_review(review, actor, reason):
     """Mở lại phiếu chấm: the secretary lets a reviewer change a submitted sheet."""
     initiative = review.assignment.initiative
-    _require_state(initiative, Status.in_review)
-    _require(initiative, actor, SECRETARY, "Chỉ Thư ký Hội đồng mới mở lại phiếu chấm.")
+    policy.check(actor, Act.reopen_sheet, initiative)
     if review.status != ReviewStatus.submitted or review.round != initiative.round:
-        raise Refused(409, "Chỉ mở lại được phiếu chấm đã nộp của vòng thẩm định hiện tại.",
-                      "wrong_state")
+        raise wrong_state(_l("Chỉ mở lại được phiếu chấm đã nộp của vòng thẩm định hiện tại."))
     reason = (reason or "").strip()
     if not reason:
-        raise Refused(422, "Vui lòng nêu lý do mở lại phiếu chấm.", "missing_fields",
-                      {"reason": "Cần nêu lý do."})
+        raise invalid(_l("Vui lòng nêu lý do mở lại phiếu chấm."), code="missing_fields",
+                      fields={"reason": [_l("Cần nêu lý do.")]})
     review.status = ReviewStatus.reopened
     review.submitted_at = None
     db.session.flush()
+    membership.forget()
     notify([review.reviewer], f"Phiếu chấm sáng kiến “{initiative.title}” được mở lại",
            f"Thư ký Hội đồng mở lại phiếu chấm của bạn. Lý do: {reason}", review_link(initiative))
     audit.record("council.review_reopened", actor=actor, obj=review, initiative_id=initiative.id,
@@ -360,34 +333,39 @@ def reopen_review(review, actor, reason):
 
 # -- decisions -------------------------------------------------------------------
 
+def check_may_decide(initiative, actor):
+    """Refuse unless `actor` may record the council's decision on the initiative now."""
+    policy.check(actor, Action.recognize, initiative)
+
+
 def _check_decision(initiative, actor, outcome, decision_no, decision_date, reason):
     if outcome not in OUTCOMES:
-        raise Refused(422, "Kết quả phải là recognized, rejected hoặc returned.", "invalid",
-                      {"outcome": "Chọn một kết quả."})
-    workflow.check(initiative.status, OUTCOME_ACTIONS[outcome], initiative.roles_of(actor))
-    if CHAIR not in initiative.roles_of(actor):
-        raise NotAllowed("Chỉ Chủ tịch Hội đồng mới ghi nhận quyết định.")
+        raise invalid(_l("Kết quả phải là recognized, rejected hoặc returned."),
+                      fields={"outcome": [_l("Chọn một kết quả.")]})
+    # Deciding is the chair's (or the vice-chair's, when the chair is named on it); a return
+    # for revision at the decision is the chair's return in the state machine.
+    check_may_decide(initiative, actor)
+    policy.check(actor, OUTCOME_ACTIONS[outcome], initiative)
     appraisal = Appraisal(initiative)
     if outcome != "returned" and not appraisal.complete:
-        raise Refused(409, "Chưa đủ phiếu chấm đã nộp; chưa thể công nhận hay không công nhận.",
-                      "scoring_incomplete")
+        raise conflict(_l("Chưa đủ phiếu chấm đã nộp; chưa thể công nhận hay không công nhận."),
+                       code="scoring_incomplete")
     errors = {}
     decision_date = _as_date(decision_date, "decision_date")
     if outcome != "returned":
         if not (decision_no or "").strip():
-            errors["decision_no"] = "Cần nhập số quyết định."
+            errors["decision_no"] = [_l("Cần nhập số quyết định.")]
         if decision_date is None:
-            errors["decision_date"] = "Cần nhập ngày quyết định."
+            errors["decision_date"] = [_l("Cần nhập ngày quyết định.")]
     reason = (reason or "").strip()
     if outcome != appraisal.suggested and not reason:
         if outcome == "returned":
-            errors["reason"] = "Cần ghi rõ nội dung tác giả phải hoàn thiện."
+            errors["reason"] = [_l("Cần ghi rõ nội dung tác giả phải hoàn thiện.")]
         else:
-            errors["reason"] = ("Kết quả khác với đề xuất của hệ thống "
-                                f"({OUTCOME_LABELS.get(appraisal.suggested, 'chưa có')}): "
-                                "cần ghi rõ lý do.")
+            errors["reason"] = [_l("Kết quả khác với đề xuất của hệ thống (%(suggested)s): cần ghi rõ lý do.",
+                                   suggested=_l(OUTCOME_LABELS.get(appraisal.suggested, "chưa có")))]
     if errors:
-        raise Refused(422, " ".join(errors.values()), "invalid", errors)
+        raise invalid(fields=errors)
     return appraisal, decision_date, reason
 
 
@@ -423,7 +401,9 @@ def decide(initiative, actor, outcome, *, decision_no="", decision_date=None, re
                 else "")
         if outcome == "returned":
             body = f"Nội dung cần hoàn thiện:\n{reason}"
-        notify(_authors(init), subject, body + "\nXem kết quả chấm điểm trên Cổng Sáng kiến.",
+        if outcome != appraisal.suggested and outcome != "returned":
+            body += f"\nKết quả khác với đề xuất theo điểm chấm; lý do của Chủ tịch Hội đồng: {reason}"
+        notify(_authors(init), subject, body + "\nXem kết quả thẩm định trên Cổng Sáng kiến.",
                author_link(init))
 
     data = {"outcome": outcome, "suggested": appraisal.suggested, "overruled": outcome != appraisal.suggested,
@@ -447,16 +427,19 @@ def decide_batch(initiatives, actor, *, decision_no, decision_date):
     needs a reason and is done one by one.
     """
     if not initiatives:
-        raise Refused(422, "Chưa chọn sáng kiến nào.", "missing_fields", {"ids": "Chọn ít nhất một sáng kiến."})
+        raise invalid(_l("Chưa chọn sáng kiến nào."), code="missing_fields",
+                      fields={"ids": [_l("Chọn ít nhất một sáng kiến.")]})
     plans = []
     for initiative in initiatives:
-        _require_state(initiative, Status.in_review,
-                       message=f"“{initiative.title}” không ở trạng thái đang thẩm định.")
-        if CHAIR not in initiative.roles_of(actor):
-            raise NotAllowed(f"Bạn không phải Chủ tịch Hội đồng có quyền quyết định “{initiative.title}”.")
+        problem = policy.refusal_for(actor, Action.recognize, initiative)
+        if problem is not None:
+            if problem.status == 404:
+                raise problem  # what the chair may not see stays unseen, its title included
+            raise Refusal(problem.status, _l("“%(title)s”: %(why)s", title=initiative.title, why=problem.message),
+                          code=problem.code)
         appraisal = Appraisal(initiative)
         if not appraisal.complete:
-            raise Refused(409, f"“{initiative.title}” chưa đủ phiếu chấm.", "scoring_incomplete")
+            raise conflict(_l("“%(title)s” chưa đủ phiếu chấm.", title=initiative.title), code="scoring_incomplete")
         plans.append((initiative, appraisal.suggested))
     rows = [decide(initiative, actor, suggested, decision_no=decision_no,
                    decision_date=decision_date, batch=True)
@@ -470,75 +453,59 @@ def decide_batch(initiatives, actor, *, decision_no, decision_date):
 
 # -- sector (VKSND tối cao) and national recognition ----------------------------------
 
-def _record_higher_level(initiative, actor, status, decision_no, decision_date, *, prefix, level,
-                         label):
-    _require_state(initiative, Status.recognized,
-                   message="Chỉ sáng kiến đã được công nhận cấp cơ sở mới được đề nghị cấp cao hơn.")
-    _require(initiative, actor, SECRETARY, "Chỉ Thư ký Hội đồng mới ghi nhận kết quả đề nghị.")
+def _record_higher_level(initiative, actor, status, decision_no, decision_date, *, axis, level, label):
     try:
         status = SectorStatus(status)
     except ValueError:
-        raise Refused(422, "Trạng thái phải là proposed, recognized hoặc not_recognized.", "invalid",
-                      {"status": "Trạng thái không hợp lệ."}) from None
-    current = getattr(initiative, f"{prefix}_status")
-    allowed = {None: {SectorStatus.proposed}, SectorStatus.proposed: {SectorStatus.recognized,
-                                                                       SectorStatus.not_recognized}}
-    if status not in allowed.get(current, set()):
-        raise WrongState(f"Không thể chuyển kết quả {label} từ "
-                         f"“{current.value if current else 'chưa đề nghị'}” sang “{status.value}”.")
-    if prefix == "sector" and status == SectorStatus.proposed:
-        appraisal = Appraisal(initiative, assignments=assignments_of(
-            initiative, round=_decided_round(initiative)))
+        raise invalid(_l("Trạng thái phải là proposed, recognized hoặc not_recognized."),
+                      fields={"status": [_l("Trạng thái không hợp lệ.")]}) from None
+    action = HIGHER_LEVEL_ACTIONS[(axis, status)]
+    policy.check(actor, action, initiative)
+    if action == Action.propose_sector:
+        appraisal = Appraisal(initiative, assignments=assignments_of(initiative, round=decided_round(initiative)))
         threshold = appraisal.rubric.sector_threshold
         mean = appraisal.aggregate.mean_total
         if mean is None or mean < threshold:
-            raise Refused(409, f"Điểm trung bình chưa đạt ngưỡng đề nghị cấp Ngành ({threshold}).",
-                          "below_threshold")
+            raise conflict(_l("Điểm trung bình chưa đạt ngưỡng đề nghị cấp Ngành (%(t)s).", t=threshold),
+                           code="below_threshold")
     decision_date = _as_date(decision_date, "decision_date")
     decision_no = (decision_no or "").strip()
-    if status != SectorStatus.proposed and (not decision_no or decision_date is None):
+    if status != SectorStatus.proposed:
         errors = {}
         if not decision_no:
-            errors["decision_no"] = "Cần nhập số quyết định."
+            errors["decision_no"] = [_l("Cần nhập số quyết định.")]
         if decision_date is None:
-            errors["decision_date"] = "Cần nhập ngày quyết định."
-        raise Refused(422, " ".join(errors.values()), "missing_fields", errors)
-    setattr(initiative, f"{prefix}_status", status)
-    if status != SectorStatus.proposed:
-        setattr(initiative, f"{prefix}_decision_no", decision_no)
-        setattr(initiative, f"{prefix}_decision_date", decision_date)
+            errors["decision_date"] = [_l("Cần nhập ngày quyết định.")]
+        if errors:
+            raise invalid(code="missing_fields", fields=errors)
+        setattr(initiative, f"{axis}_decision_no", decision_no)
+        setattr(initiative, f"{axis}_decision_date", decision_date)
     if status == SectorStatus.recognized:
         initiative.level = level
-    db.session.flush()
-    if status != SectorStatus.proposed:
+
+    def tell_authors(init, old, new):
+        if status == SectorStatus.proposed:
+            return
         verdict = "được công nhận" if status == SectorStatus.recognized else "không được công nhận"
-        notify(_authors(initiative), f"Sáng kiến “{initiative.title}” {verdict} {label}",
-               f"Quyết định số {decision_no} ngày {decision_date:%d/%m/%Y}.", author_link(initiative))
-    audit.record(f"council.{prefix}", actor=actor, obj=initiative, initiative_id=initiative.id,
-                 data={"status": status.value, "from": current.value if current else None,
-                       "decision_no": decision_no, "decision_date": decision_date},
-                 summary=f"{label.capitalize()}: {status.value}"
-                         + (f" (số {decision_no})" if decision_no else ""))
+        notify(_authors(init), f"Sáng kiến “{init.title}” {verdict} {label}",
+               f"Quyết định số {decision_no} ngày {decision_date:%d/%m/%Y}.", author_link(init))
+
+    transition(initiative, action, actor, notify=tell_authors,
+               data={"level": axis, "decision_no": decision_no, "decision_date": decision_date},
+               summary=f"{label.capitalize()}: {status.value}" + (f" (số {decision_no})" if decision_no else ""))
     return initiative
-
-
-def _decided_round(initiative):
-    from portal.council.services import latest_decision
-
-    decision = latest_decision(initiative)
-    return decision.round if decision else initiative.round
 
 
 def record_sector(initiative, actor, status, decision_no="", decision_date=None):
     """Đề nghị / kết quả công nhận cấp Ngành (VKSND tối cao)."""
     return _record_higher_level(initiative, actor, status, decision_no, decision_date,
-                                prefix="sector", level=Level.sector, label="cấp Ngành")
+                                axis=workflow.SECTOR, level=Level.sector, label="cấp Ngành")
 
 
 def record_national(initiative, actor, status, decision_no="", decision_date=None):
     """Công nhận phạm vi toàn quốc, recorded the same way as sector level."""
     return _record_higher_level(initiative, actor, status, decision_no, decision_date,
-                                prefix="national", level=Level.national, label="phạm vi toàn quốc")
+                                axis=workflow.NATIONAL, level=Level.national, label="phạm vi toàn quốc")
 
 
 # -- rubric ----------------------------------------------------------------------
@@ -546,11 +513,11 @@ def record_national(initiative, actor, status, decision_no="", decision_date=Non
 def update_rubric(year, actor, *, recognition_threshold, sector_threshold, approval_numerator,
                   approval_denominator, novelty_zero_rule, criteria):
     """Admin edits the year's rubric until the first score is given; then it is frozen."""
-    if actor is None or not actor.is_admin:
-        raise NotAllowed("Chỉ quản trị viên mới sửa bộ tiêu chí chấm điểm.")
+    if not policy.can_year(actor, policy.YearAct.edit_rubric, year):
+        raise forbidden(_l("Chỉ quản trị viên mới sửa bộ tiêu chí chấm điểm."))
     if rubric_frozen(year):
-        raise Refused(409, f"Đã có điểm chấm cho sáng kiến năm {year}: bộ tiêu chí đã khóa, "
-                           "không sửa được nữa.", "rubric_frozen")
+        raise conflict(_l("Đã có điểm chấm cho sáng kiến năm %(year)s: bộ tiêu chí đã khóa, không sửa được nữa.",
+                          year=year), code="rubric_frozen")
     errors = {}
     codes = [c["code"] for c in criteria]
     if not criteria:
@@ -568,7 +535,7 @@ def update_rubric(year, actor, *, recognition_threshold, sector_threshold, appro
     if not 0 < approval_numerator <= approval_denominator:
         errors["approval"] = "Tỷ lệ tán thành phải lớn hơn 0 và không quá 1."
     if errors:
-        raise Refused(422, " ".join(errors.values()), "invalid", errors)
+        raise invalid(fields={key: [message] for key, message in errors.items()})
     rubric = rubric_for(year)
     before = {"recognition_threshold": rubric.recognition_threshold,
               "sector_threshold": rubric.sector_threshold,
@@ -604,7 +571,6 @@ def update_rubric(year, actor, *, recognition_threshold, sector_threshold, appro
 def reminders_due(on_day=None):
     """Active assignments of initiatives in appraisal whose sheet is due within 3 days or late."""
     from portal.council.deadlines import REVIEW_REMINDER_DAYS
-    from portal.initiatives.models import Initiative
 
     on_day = on_day or today()
     rows = db.session.execute(
@@ -638,5 +604,4 @@ def send_reminders(on_day=None):
     return sent
 
 
-def reviewers_per_initiative():
-    return current_app.config.get("REVIEWERS_PER_INITIATIVE", 3)
+

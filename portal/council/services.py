@@ -1,9 +1,16 @@
-"""Councils and their members (recorded by admin, used for every council permission)."""
+"""Councils and their members (recorded by admin, read by the policy), and the appraisal
+queries shared by pages, API, documents and the demo."""
+from flask import current_app
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
 from portal.core import audit
+from portal.core.notifications import notify
+from portal.core.refusal import invalid
+from portal.core.timeutil import utcnow
+from portal.council import membership
 from portal.council.models import (
     DEFAULT_CRITERIA,
     AssignmentStatus,
@@ -19,10 +26,10 @@ from portal.council.models import (
 )
 from portal.council.scoring import Sheet, aggregate
 from portal.extensions import db
-
-
-class CouncilError(ValueError):
-    pass
+from portal.initiatives import policy
+from portal.initiatives.models import Initiative
+from portal.initiatives.policy import Act
+from portal.initiatives.workflow import Status
 
 
 def get_or_create_council(year, actor=None, **fields):
@@ -40,26 +47,64 @@ def add_council_member(year, user, role, actor=None):
     role = CouncilRole(role)
     council = get_or_create_council(year, actor=actor)
     if any(m.user_id == user.id for m in council.members):
-        raise CouncilError(f"{user.full_name} đã là thành viên Hội đồng năm {year}.")
+        raise invalid(_l("%(name)s đã là thành viên Hội đồng năm %(year)s.", name=user.full_name, year=year),
+                      field="user")
     if role in (CouncilRole.chair, CouncilRole.secretary) and any(m.role == role for m in council.members):
-        raise CouncilError(f"Hội đồng năm {year} đã có {('Chủ tịch' if role == CouncilRole.chair else 'Thư ký')}.")
+        raise invalid(_l("Hội đồng năm %(year)s đã có Chủ tịch.", year=year) if role == CouncilRole.chair
+                      else _l("Hội đồng năm %(year)s đã có Thư ký.", year=year), field="role")
     member = CouncilMember(council=council, user_id=user.id, role=role)
     db.session.add(member)
     db.session.flush()
     audit.record("admin.council_member_added", actor=actor, obj=member,
                  data={"year": year, "user": user.username, "role": role.value})
-    from flask import g, has_request_context
-
-    if has_request_context():
-        g.pop("_council_roles", None)
+    membership.forget()
     return member
 
 
 def remove_council_member(member, actor):
-    data = {"year": member.council.year, "user_id": member.user_id, "role": member.role.value}
+    """Take someone off a year's council: their open assignments of that year are withdrawn.
+
+    Sheets they already submitted stay as they are; the secretary and the member are told
+    which assignments went, so that others can be assigned.
+    """
+    year, user = member.council.year, member.user
+    open_rows = db.session.execute(
+        select(ReviewAssignment).join(Initiative, Initiative.id == ReviewAssignment.initiative_id)
+        .where(ReviewAssignment.reviewer_id == user.id, Initiative.year == year,
+               ReviewAssignment.status == AssignmentStatus.active,
+               ReviewAssignment.round == Initiative.round,
+               Initiative.status == Status.in_review)
+        .options(selectinload(ReviewAssignment.review), selectinload(ReviewAssignment.initiative))
+    ).scalars().all()
+    withdrawn = [a for a in open_rows if not a.submitted]
+    for assignment in withdrawn:
+        assignment.status = AssignmentStatus.withdrawn
+        assignment.recused_at = utcnow()
+        assignment.recusal_reason = "Không còn là thành viên Hội đồng"
+    data = {"year": year, "user_id": user.id, "user": user.username, "role": member.role.value,
+            "withdrawn_assignments": [a.id for a in withdrawn]}
     db.session.delete(member)
+    db.session.flush()
+    membership.forget()
     audit.record("admin.council_member_removed", actor=actor, object_type="council_member",
-                 object_id=member.id, data=data)
+                 object_id=member.id, data=data,
+                 summary=f"Bỏ {user.full_name} khỏi Hội đồng năm {year}"
+                         + (f"; rút {len(withdrawn)} phân công chấm" if withdrawn else ""))
+    if withdrawn:
+        titles = "; ".join(f"“{a.initiative.title}”" for a in withdrawn)
+        notify([user], f"Bạn không còn là thành viên Hội đồng Sáng kiến năm {year}",
+               f"Các phân công chấm chưa nộp phiếu đã được rút: {titles}.", "/council/")
+        secretaries = [u for u in _officers(year, "secretary") if u.id != user.id]
+        notify(secretaries, f"Cần phân công lại: {user.full_name} không còn trong Hội đồng năm {year}",
+               f"Các phân công chấm đã rút: {titles}. Vui lòng phân công thành viên khác.",
+               f"/council/queue?year={year}")
+    return withdrawn
+
+
+def _officers(year, *roles):
+    return [m.user for m in db.session.execute(
+        select(CouncilMember).join(Council).where(Council.year == year, CouncilMember.role.in_(roles))
+    ).scalars()]
 
 
 def update_council(council, actor, *, name=None, decision_no=None, decision_date=None):
@@ -150,18 +195,23 @@ def sheets_of(assignments):
     ]
 
 
+def reviewers_per_initiative():
+    return current_app.config.get("REVIEWERS_PER_INITIATIVE", 3)
+
+
 def scoring_complete(assignments, required=None):
     """Every active assignment submitted, and at least `required` of them."""
-    from flask import current_app
-
-    if required is None:
-        required = current_app.config.get("REVIEWERS_PER_INITIATIVE", 3)
+    required = reviewers_per_initiative() if required is None else required
     active = [a for a in assignments if a.is_active]
     return len(active) >= max(1, required) and all(a.submitted for a in active)
 
 
 class Appraisal:
-    """Everything the council sees about one initiative's current round."""
+    """Everything derived from the sheets of one initiative's round.
+
+    Operations use it to decide; a page, an export or a document shows it only through
+    `visible_appraisal`, which asks the policy whether the reader may see scores.
+    """
 
     def __init__(self, initiative, assignments=None, rubric=None, required=None):
         self.initiative = initiative
@@ -171,39 +221,32 @@ class Appraisal:
         self.aggregate = aggregate(self.rubric.specs(), sheets_of(self.assignments),
                                    self.rubric.thresholds())
         self.complete = scoring_complete(self.assignments, required)
+        self.named = False  # may the reader see who gave which sheet (set by visible_appraisal)
 
     @property
     def suggested(self):
         return self.aggregate.suggested if self.complete else None
 
+    @property
+    def submitted_count(self):
+        return sum(1 for a in self.active if a.submitted)
+
     def number_of(self, assignment):
         """Anonymised label: "Thành viên 1, 2, …" in assignment order."""
         return self.assignments.index(assignment) + 1
 
+    def reviewer_label(self, assignment):
+        return assignment.reviewer.full_name if self.named else f"Thành viên {self.number_of(assignment)}"
 
-def council_role_in(user, year):
-    if not user or not getattr(user, "is_authenticated", False):
+
+def visible_appraisal(initiative, user, assignments=None, rubric=None):
+    """The appraisal as `user` may see it: None unless the policy lets them see its scores;
+    reviewers anonymised unless they may see who scored."""
+    if not policy.can(user, Act.see_scores, initiative):
         return None
-    return user.council_role(year)
-
-
-def can_oversee(user, year):
-    """Chair, vice-chair and secretary of the year follow the whole appraisal."""
-    return council_role_in(user, year) in ("chair", "vice_chair", "secretary")
-
-
-def can_see_scores(initiative, user):
-    """Who may see the scores of the current round, reviewer by reviewer.
-
-    Scoring is independent: whoever holds an active assignment sees nothing
-    until their own sheet is submitted. Authors never see individual scores.
-    """
-    if initiative.is_author(user):
-        return False
-    mine = active_assignment(initiative, user)
-    if mine is not None:
-        return mine.submitted
-    return can_oversee(user, initiative.year)
+    appraisal = Appraisal(initiative, assignments=assignments, rubric=rubric)
+    appraisal.named = policy.can(user, Act.see_identities, initiative)
+    return appraisal
 
 
 def latest_decision(initiative):
@@ -213,16 +256,24 @@ def latest_decision(initiative):
     ).scalar_one_or_none()
 
 
-def outcome_for_authors(initiative):
-    """What the authors learn after the council decided: the outcome, the mean per
-    criterion and the council's comments — never who gave which score.
+def decided_round(initiative):
+    """The round whose scores stand for the initiative: the decided one, or the current one."""
+    if initiative.status == Status.in_review:
+        return initiative.round
+    decision = latest_decision(initiative)
+    return decision.round if decision else initiative.round
 
-    None while there is no decision to show. Comments are grouped by criterion
-    and sorted, so they cannot be matched across criteria to one reviewer.
+
+def outcome_for(initiative, user):
+    """What `user` may learn of a decided round: the outcome, the mean per criterion and the
+    council's comments — never who gave which score. None when there is nothing to show or
+    the policy says no (authors see it after the decision; so do the year's officers and
+    the emulation office for decided initiatives).
+
+    Comments are grouped by criterion and sorted, so they cannot be matched across
+    criteria to one reviewer.
     """
-    from portal.initiatives.workflow import Status
-
-    if initiative.status not in (Status.recognized, Status.rejected, Status.returned):
+    if not policy.can(user, Act.see_outcome, initiative):
         return None
     decision = latest_decision(initiative)
     if decision is None:
@@ -239,6 +290,8 @@ def outcome_for_authors(initiative):
     overall = sorted(r.overall_comment.strip() for r in submitted if r.overall_comment.strip())
     return {
         "outcome": decision.outcome,
+        "label": {"recognized": "Được công nhận", "rejected": "Không công nhận"}.get(
+            decision.outcome, "Trả lại để hoàn thiện"),
         "decision_no": decision.decision_no,
         "decision_date": decision.decision_date,
         "round": decision.round,
@@ -251,6 +304,8 @@ def outcome_for_authors(initiative):
             for c in result.criteria
         ],
         "comments": overall,
+        "overruled": decision.overruled,
+        "reason": decision.reason if decision.overruled or decision.outcome == "returned" else "",
         "note": initiative.return_note if decision.outcome == "returned" else "",
     }
 

@@ -1,5 +1,4 @@
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import (
     BooleanField,
@@ -12,6 +11,7 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
+from portal.core.forms import PortalForm
 from portal.emulation import engine
 from portal.emulation.models import DISCIPLINE_LABELS, TITLE_LABELS
 
@@ -38,7 +38,7 @@ def _year():
     return IntegerField(_l("Năm"), validators=[InputRequired("Vui lòng nhập năm."), YEAR_RANGE])
 
 
-class FilterForm(FlaskForm):
+class FilterForm(PortalForm):
     """The officer's filters (GET, no CSRF: it changes nothing)."""
     class Meta:
         csrf = False
@@ -53,7 +53,7 @@ class FilterForm(FlaskForm):
         [("", "Tất cả"), ("yes", "Lãnh đạo"), ("no", "Không giữ chức danh lãnh đạo")]))
 
 
-class AwardForm(FlaskForm):
+class AwardForm(PortalForm):
     username = _username()
     year = _year()
     title = SelectField(_l("Danh hiệu"), choices=TITLE_CHOICES)
@@ -65,31 +65,31 @@ class AwardForm(FlaskForm):
                            description="Bắt buộc khi hệ thống xác định cán bộ chưa đủ điều kiện.")
 
 
-class DisciplineForm(FlaskForm):
+class DisciplineForm(PortalForm):
     username = _username()
     year = _year()
     level = SelectField(_l("Hình thức kỷ luật"), choices=DISCIPLINE_CHOICES)
     note = StringField(_l("Ghi chú (số quyết định, lý do)"), validators=[Optional(), Length(max=500)])
 
 
-class RegistrationForm(FlaskForm):
+class RegistrationForm(PortalForm):
     username = _username()
     year = _year()
     title = SelectField(_l("Danh hiệu đăng ký"), choices=TITLE_CHOICES)
 
 
-class ArticlesForm(FlaskForm):
+class ArticlesForm(PortalForm):
     username = _username()
     year = _year()
     count = IntegerField(_l("Số tin, bài"), validators=[
         InputRequired("Vui lòng nhập số tin, bài."), NumberRange(0, 10_000, "Số tin, bài từ 0 đến 10000.")])
 
 
-class MyRegistrationForm(FlaskForm):
+class MyRegistrationForm(PortalForm):
     title = SelectField(_l("Danh hiệu tôi đăng ký"), choices=TITLE_CHOICES)
 
 
-class DeleteForm(FlaskForm):
+class DeleteForm(PortalForm):
     """A bare CSRF-protected form for delete buttons."""
 
 
@@ -101,7 +101,7 @@ IMPORT_KINDS = options([
 ])
 
 
-class ImportForm(FlaskForm):
+class ImportForm(PortalForm):
     kind = SelectField(_l("Loại dữ liệu"), choices=IMPORT_KINDS)
     file = FileField(_l("Tệp XLSX hoặc CSV"))
 
@@ -117,7 +117,7 @@ def _whole(name, minimum, maximum):
         NumberRange(minimum, maximum, f"Giá trị là số nguyên từ {minimum} đến {maximum}.")])
 
 
-class SettingsForm(FlaskForm):
+class SettingsForm(PortalForm):
     min_author_share = _percent("min_author_share", 100)
     allow_previous_year = BooleanField(_l(engine.SETTING_LABELS["allow_previous_year"]))
     one_use_per_level = BooleanField(_l(engine.SETTING_LABELS["one_use_per_level"]))

@@ -9,11 +9,11 @@ import csv
 import io
 from dataclasses import dataclass, field
 
+from portal.core.refusal import Refusal
 from portal.core.tabular import cell, read_cells
 from portal.core.textfold import fold
 from portal.emulation import operations
 from portal.emulation.models import DISCIPLINE_LABELS, TITLE_LABELS, TITLE_SHORT_LABELS
-from portal.emulation.operations import EmulationError
 
 MAX_ROWS = 5000
 
@@ -134,7 +134,7 @@ def import_file(kind, filename, data, *, actor, default_year=None):
         username = values.get("username", "")
         try:
             message = _apply(kind, values, actor=actor, default_year=default_year)
-        except EmulationError as error:
+        except Refusal as error:
             report.rows.append(RowOutcome(number, username, False, error.message))
         else:
             report.rows.append(RowOutcome(number, username, True, message))
@@ -149,7 +149,7 @@ def _year(values, default_year):
 def _word(table, raw, what):
     code = table.get(fold(raw))
     if code is None:
-        raise EmulationError(422, f"{what} không hợp lệ: “{raw}”.", "invalid")
+        raise operations.refused(422, f"{what} không hợp lệ: “{raw}”.", "invalid")
     return code
 
 

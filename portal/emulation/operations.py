@@ -1,16 +1,17 @@
 """Recording emulation facts. Each operation: check, change, flush, notify, audit.
 
 Pages, the API and the import call these same functions; a refusal raises
-EmulationError with the HTTP status the API answers (403, 404, 409, 422) and a
+a Refusal with the HTTP status the API answers (403, 404, 409, 422) and a
 Vietnamese message, and changes nothing.
 """
 from sqlalchemy import select
 from sqlalchemy.orm import lazyload
 
-from portal.admin.models import Year
+from portal.years.models import Year
 from portal.auth.models import User
 from portal.core import audit
 from portal.core.notifications import notify
+from portal.core.refusal import Refusal
 from portal.core.timeutil import today
 from portal.emulation import engine
 from portal.emulation.models import (
@@ -34,10 +35,12 @@ MIN_YEAR, MAX_YEAR = 2000, 2100
 TITLE_LEVEL = engine.TITLE_DEFAULT_LEVEL
 
 
-class EmulationError(Exception):
-    def __init__(self, status, message, code=None, field=None, **extra):
-        super().__init__(message)
-        self.status, self.message, self.code, self.field, self.extra = status, message, code, field, extra
+def refused(status, message, code=None, field=None, conditions=None):
+    """The Refusal of an emulation rule: the message beside `field`, unmet conditions listed."""
+    fields = {field: [message]} if field else {}
+    if conditions:
+        fields["conditions"] = [f"{c['code']}: {c['detail']}" for c in conditions]
+    return Refusal(status, message, code=code, fields=fields)
 
 
 def is_officer(user):
@@ -46,7 +49,7 @@ def is_officer(user):
 
 def _require_officer(actor):
     if not is_officer(actor):
-        raise EmulationError(403, "Chỉ Thường trực Hội đồng Thi đua – Khen thưởng được ghi nhận việc này.",
+        raise refused(403, "Chỉ Thường trực Hội đồng Thi đua – Khen thưởng được ghi nhận việc này.",
                              "forbidden")
 
 
@@ -56,9 +59,9 @@ def parse_year(value, field="year"):
     try:
         year = int(str(value).strip())
     except (TypeError, ValueError):
-        raise EmulationError(422, "Năm phải là một số, ví dụ 2025.", "invalid", field) from None
+        raise refused(422, "Năm phải là một số, ví dụ 2025.", "invalid", field) from None
     if not MIN_YEAR <= year <= MAX_YEAR:
-        raise EmulationError(422, f"Năm phải trong khoảng {MIN_YEAR}–{MAX_YEAR}.", "invalid", field)
+        raise refused(422, f"Năm phải trong khoảng {MIN_YEAR}–{MAX_YEAR}.", "invalid", field)
     return year
 
 
@@ -67,7 +70,7 @@ def parse_title(value, field="title"):
         return Title(str(value).strip())
     except ValueError:
         names = ", ".join(t.value for t in Title)
-        raise EmulationError(422, f"Danh hiệu không hợp lệ; dùng một trong: {names}.", "invalid", field) from None
+        raise refused(422, f"Danh hiệu không hợp lệ; dùng một trong: {names}.", "invalid", field) from None
 
 
 def parse_discipline_level(value, field="level"):
@@ -75,19 +78,19 @@ def parse_discipline_level(value, field="level"):
         return DisciplineLevel(str(value).strip())
     except ValueError:
         names = ", ".join(d.value for d in DisciplineLevel)
-        raise EmulationError(422, f"Hình thức kỷ luật không hợp lệ; dùng một trong: {names}.",
+        raise refused(422, f"Hình thức kỷ luật không hợp lệ; dùng một trong: {names}.",
                              "invalid", field) from None
 
 
 def parse_count(value, field="count"):
     if isinstance(value, bool):
-        raise EmulationError(422, "Số tin, bài phải là số nguyên không âm.", "invalid", field)
+        raise refused(422, "Số tin, bài phải là số nguyên không âm.", "invalid", field)
     try:
         count = int(str(value).strip())
     except (TypeError, ValueError):
-        raise EmulationError(422, "Số tin, bài phải là số nguyên không âm.", "invalid", field) from None
+        raise refused(422, "Số tin, bài phải là số nguyên không âm.", "invalid", field) from None
     if count < 0 or count > 10_000:
-        raise EmulationError(422, "Số tin, bài phải là số nguyên từ 0 đến 10000.", "invalid", field)
+        raise refused(422, "Số tin, bài phải là số nguyên từ 0 đến 10000.", "invalid", field)
     return count
 
 
@@ -96,7 +99,7 @@ def user_by_username(username, field="username"):
     user = db.session.execute(
         select(User).options(lazyload(User.role_rows)).where(User.username == name)).scalar_one_or_none()
     if user is None:
-        raise EmulationError(422, f"Không có cán bộ có tên đăng nhập “{name}”.", "unknown_user", field)
+        raise refused(422, f"Không có cán bộ có tên đăng nhập “{name}”.", "unknown_user", field)
     return user
 
 
@@ -129,7 +132,7 @@ def record_award(user, year, title, *, actor, decision_no="", initiative_id=None
         select(TitleAward.id).where(TitleAward.user_id == user.id, TitleAward.year == year,
                                     TitleAward.title == title)).first()
     if existing:
-        raise EmulationError(409, f"{user.full_name} đã được ghi nhận danh hiệu {TITLE_LABELS[title]} "
+        raise refused(409, f"{user.full_name} đã được ghi nhận danh hiệu {TITLE_LABELS[title]} "
                                   f"năm {year}.", "duplicate")
 
     result, inputs = eligibility_of(user, year)
@@ -138,12 +141,12 @@ def record_award(user, year, title, *, actor, decision_no="", initiative_id=None
     auto_selected = False
     if title == Title.advanced_worker:
         if initiative_id:
-            raise EmulationError(422, "Danh hiệu Lao động tiên tiến không dựa trên sáng kiến; "
+            raise refused(422, "Danh hiệu Lao động tiên tiến không dựa trên sáng kiến; "
                                       "bỏ trống trường sáng kiến.", "invalid", "initiative_id")
     else:
         level = level_used or TITLE_LEVEL[title.value]
         if level not in engine.LEVELS:
-            raise EmulationError(422, "Cấp công nhận không hợp lệ.", "invalid", "level_used")
+            raise refused(422, "Cấp công nhận không hợp lệ.", "invalid", "level_used")
         if initiative_id in (None, ""):
             initiative_id = _usable_initiative(title_result, title)
             auto_selected = initiative_id is not None
@@ -154,7 +157,7 @@ def record_award(user, year, title, *, actor, decision_no="", initiative_id=None
             if not engine.can_use_recognition(user.id, initiative_id, level, inputs.awards,
                                               one_use_per_level=settings.one_use_per_level):
                 used = next(a for a in inputs.awards if a.used_recognition == (initiative_id, level))
-                raise EmulationError(
+                raise refused(
                     409, f"Sáng kiến #{initiative_id} ({engine.LEVEL_LABELS[level]}) đã được dùng cho danh hiệu "
                          f"{TITLE_LABELS[used.title]} năm {used.year} của {user.full_name}; mỗi lần công nhận "
                          "sáng kiến chỉ được sử dụng một lần.", "recognition_used", "initiative_id")
@@ -165,7 +168,7 @@ def record_award(user, year, title, *, actor, decision_no="", initiative_id=None
     unmet = [c for c in title_result.conditions if c.blocking] if title_result else []
     if title != Title.advanced_worker and not eligible and not reason:
         details = " ".join(c.detail for c in unmet)
-        raise EmulationError(
+        raise refused(
             422, f"{user.full_name} chưa đủ điều kiện danh hiệu {TITLE_LABELS[title]} năm {year}: {details} "
                  "Muốn vẫn ghi nhận, hãy nêu lý do.", "not_eligible", "reason",
             conditions=[{"code": c.code, "met": c.met, "detail": c.detail} for c in unmet])
@@ -216,15 +219,15 @@ def _check_recognition(user, initiative_id, level):
     try:
         initiative_id = int(initiative_id)
     except (TypeError, ValueError):
-        raise EmulationError(422, "Mã sáng kiến phải là một số.", "invalid", "initiative_id") from None
+        raise refused(422, "Mã sáng kiến phải là một số.", "invalid", "initiative_id") from None
     if db.session.get(Initiative, initiative_id) is None:
-        raise EmulationError(422, f"Không có sáng kiến #{initiative_id}.", "unknown_initiative", "initiative_id")
+        raise refused(422, f"Không có sáng kiến #{initiative_id}.", "unknown_initiative", "initiative_id")
     found = [r for r in load_recognitions(initiative_ids=[initiative_id]) if r.level == level]
     if not found:
-        raise EmulationError(422, f"Sáng kiến #{initiative_id} chưa được công nhận "
+        raise refused(422, f"Sáng kiến #{initiative_id} chưa được công nhận "
                                   f"{engine.LEVEL_LABELS[level]}.", "not_recognized", "initiative_id")
     if user.id not in found[0].authors:
-        raise EmulationError(422, f"{user.full_name} không là tác giả sáng kiến #{initiative_id}.",
+        raise refused(422, f"{user.full_name} không là tác giả sáng kiến #{initiative_id}.",
                              "not_author", "initiative_id")
     return initiative_id
 
@@ -265,11 +268,11 @@ def register(user, year, title, *, actor):
     officer = is_officer(actor)
     if not officer:
         if actor is None or actor.id != user.id:
-            raise EmulationError(403, "Bạn chỉ được đăng ký danh hiệu cho chính mình.", "forbidden")
+            raise refused(403, "Bạn chỉ được đăng ký danh hiệu cho chính mình.", "forbidden")
         is_open, deadline = registration_open(year)
         if not is_open:
             when = f" (hạn {deadline:%d/%m/%Y})" if deadline else ""
-            raise EmulationError(409, f"Đã hết hạn đăng ký danh hiệu thi đua năm {year}{when}. "
+            raise refused(409, f"Đã hết hạn đăng ký danh hiệu thi đua năm {year}{when}. "
                                       "Vui lòng liên hệ Thường trực Hội đồng Thi đua – Khen thưởng.",
                                  "deadline_passed")
     row = db.session.execute(
@@ -348,7 +351,7 @@ def save_settings(year, values, *, actor):
     try:
         new = engine.Settings.from_dict(values)
     except (TypeError, ValueError) as error:
-        raise EmulationError(422, f"Thiết lập không hợp lệ: {error}.", "invalid") from None
+        raise refused(422, f"Thiết lập không hợp lệ: {error}.", "invalid") from None
     old = settings_for(year)
     row = db.session.get(EmulationSettings, year)
     created = row is None

@@ -1,17 +1,19 @@
 """Pages of the emulation office (Thường trực Hội đồng Thi đua – Khen thưởng) and of each staff member."""
 from io import BytesIO
 
-from flask import abort, flash, redirect, render_template, request, send_file, url_for
+from flask import flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
 from sqlalchemy.orm import lazyload, selectinload
 from wtforms.fields.choices import SelectChoice
 
-from portal.admin.models import current_year, known_years
+from portal.years.models import current_year, known_years
 from portal.auth.models import Unit, User
 from portal.core.layout import register_nav
 from portal.core.permissions import require_roles
+from portal.core.refusal import bad_request, found, not_found
 from portal.emulation import bp, engine, operations, services
 from portal.emulation.export import workbook_bytes
 from portal.emulation.forms import (
@@ -38,7 +40,6 @@ from portal.emulation.models import (
     Registration,
     TitleAward,
 )
-from portal.emulation.operations import EmulationError
 from portal.extensions import db
 
 OFFICER = "emulation_officer"
@@ -82,7 +83,7 @@ def emulation_labels():
 
 def _year_or_404(year):
     if not 2000 <= year <= 2100:
-        abort(404)
+        raise not_found()
     return year
 
 
@@ -175,18 +176,13 @@ def settings(year):
         form = SettingsForm()
     status = 200
     if form.validate_on_submit():
-        try:
-            _row, changes = operations.save_settings(year, form.values(), actor=current_user)
-        except EmulationError as error:
-            db.session.rollback()
-            flash(error.message, "error")
-            status = error.status
-        else:
-            db.session.commit()
-            flash(f"Đã lưu thiết lập xét thi đua năm {year}"
-                  + (f" ({len(changes)} thay đổi)." if changes else " (không có thay đổi)."), "success")
-            return redirect(url_for("emulation.settings", year=year))
-    elif form.is_submitted():
+        _row, changes = operations.save_settings(year, form.values(), actor=current_user)
+        db.session.commit()
+        flash(_("Đã lưu thiết lập xét thi đua năm %(year)s (%(n)s thay đổi).", year=year, n=len(changes))
+              if changes else _("Đã lưu thiết lập xét thi đua năm %(year)s (không có thay đổi).", year=year),
+              "success")
+        return redirect(url_for("emulation.settings", year=year))
+    if form.is_submitted():
         status = 422
     history = _settings_history(year)
     return render_template("emulation/settings.html", year=year, form=form, row=row, history=history,
@@ -219,7 +215,7 @@ def _record_forms(year, bound=None):
         if bound and bound[0] == kind:
             forms[kind] = bound[1]
         else:
-            forms[kind] = cls(formdata=None, data={"year": year})
+            forms[kind] = cls(data={"year": year})
     return forms
 
 
@@ -262,32 +258,27 @@ def record(year, kind):
     form = FORMS[kind]()
     if not form.validate_on_submit():
         return _render_records(year, (kind, form), 422)
-    try:
-        user = operations.user_by_username(form.username.data)
-        if kind == "titles":
-            row = operations.record_award(
-                user, form.year.data, form.title.data, actor=current_user,
-                decision_no=form.decision_no.data, initiative_id=form.initiative_id.data,
-                level_used=form.level_used.data or None, reason=form.reason.data)
-            message = f"Đã ghi nhận danh hiệu {TITLE_LABELS[row.title]} năm {row.year} cho {user.full_name}."
-        elif kind == "disciplines":
-            row = operations.record_discipline(user, form.year.data, form.level.data, actor=current_user,
-                                               note=form.note.data)
-            message = f"Đã ghi nhận kỷ luật {DISCIPLINE_LABELS[row.level].lower()} năm {row.year} của {user.full_name}."
-        elif kind == "registrations":
-            row = operations.register(user, form.year.data, form.title.data, actor=current_user)
-            message = f"Đã đăng ký danh hiệu {TITLE_LABELS[row.title]} năm {row.year} cho {user.full_name}."
-        else:
-            row = operations.record_articles(user, form.year.data, form.count.data, actor=current_user)
-            message = f"Đã ghi nhận {row.count} tin, bài năm {row.year} của {user.full_name}."
-    except EmulationError as error:
-        db.session.rollback()
-        target = form[error.field] if error.field in form else None
-        if target is not None:
-            target.errors = list(target.errors) + [error.message]
-        else:
-            form.username.errors = list(form.username.errors) + [error.message]
-        return _render_records(year, (kind, form), error.status)
+    user = operations.user_by_username(form.username.data)
+    if kind == "titles":
+        row = operations.record_award(
+            user, form.year.data, form.title.data, actor=current_user,
+            decision_no=form.decision_no.data, initiative_id=form.initiative_id.data,
+            level_used=form.level_used.data or None, reason=form.reason.data)
+        message = _("Đã ghi nhận danh hiệu %(title)s năm %(year)s cho %(name)s.",
+                    title=_(TITLE_LABELS[row.title]), year=row.year, name=user.full_name)
+    elif kind == "disciplines":
+        row = operations.record_discipline(user, form.year.data, form.level.data, actor=current_user,
+                                           note=form.note.data)
+        message = _("Đã ghi nhận kỷ luật %(level)s năm %(year)s của %(name)s.",
+                    level=_(DISCIPLINE_LABELS[row.level]).lower(), year=row.year, name=user.full_name)
+    elif kind == "registrations":
+        row = operations.register(user, form.year.data, form.title.data, actor=current_user)
+        message = _("Đã đăng ký danh hiệu %(title)s năm %(year)s cho %(name)s.",
+                    title=_(TITLE_LABELS[row.title]), year=row.year, name=user.full_name)
+    else:
+        row = operations.record_articles(user, form.year.data, form.count.data, actor=current_user)
+        message = _("Đã ghi nhận %(n)s tin, bài năm %(year)s của %(name)s.", n=row.count, year=row.year,
+                    name=user.full_name)
     db.session.commit()
     flash(message, "success")
     return redirect(url_for("emulation.records", year=year) + f"#{kind}")
@@ -295,9 +286,9 @@ def record(year, kind):
 
 def _delete_record(model, record_id, delete, message, anchor):
     """The officer deletes one recorded row of a year, then sees that year's records."""
-    row = db.session.get(model, record_id) or abort(404)
+    row = found(db.session.get(model, record_id))
     if not DeleteForm().validate_on_submit():
-        abort(400)
+        raise bad_request()
     year = row.year
     delete(row, actor=current_user)
     db.session.commit()
@@ -366,17 +357,12 @@ def mine():
     form = MyRegistrationForm()
     status = 200
     if form.validate_on_submit():
-        try:
-            operations.register(user, year, form.title.data, actor=user)
-        except EmulationError as error:
-            db.session.rollback()
-            form.title.errors = [error.message]
-            status = error.status
-        else:
-            db.session.commit()
-            flash(f"Đã đăng ký danh hiệu {TITLE_LABELS[form.title.data]} năm {year}.", "success")
-            return redirect(url_for("emulation.mine"))
-    elif form.is_submitted():
+        operations.register(user, year, form.title.data, actor=user)
+        db.session.commit()
+        flash(_("Đã đăng ký danh hiệu %(title)s năm %(year)s.", title=_(TITLE_LABELS[form.title.data]), year=year),
+              "success")
+        return redirect(url_for("emulation.mine"))
+    if form.is_submitted():
         status = 422
     awards, registrations, recognitions = services.person_history(user)
     inputs = services.load_year(year, user_ids=[user.id])

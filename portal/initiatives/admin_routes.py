@@ -7,6 +7,7 @@ from sqlalchemy import func, select
 from portal.core import audit
 from portal.core.layout import register_nav
 from portal.core.permissions import require_roles
+from portal.core.refusal import not_found
 from portal.core.textfold import slugify
 from portal.extensions import db
 from portal.initiatives import bp
@@ -78,9 +79,8 @@ def admin_fields():
 def admin_field_update(field_id):
     field = db.session.get(Field, field_id)
     if field is None:
-        from flask import abort
 
-        abort(404)
+        raise not_found()
     form = FieldOfWorkForm(prefix=f"f{field.id}")
     if form.validate() and _apply(form, field):
         db.session.commit()

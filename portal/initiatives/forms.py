@@ -1,6 +1,5 @@
 """Forms laid out like the official application (đơn đề nghị công nhận sáng kiến)."""
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import (
     BooleanField,
@@ -15,6 +14,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Length, Optional, Regexp
 
+from portal.core.forms import PortalForm
 from portal.initiatives import rules
 from portal.initiatives.models import FORM_LABELS
 from portal.initiatives.workflow import LEVEL_LABELS, Level
@@ -60,7 +60,7 @@ class AuthorRowForm(Form):
         return author
 
 
-class InitiativeForm(FlaskForm):
+class InitiativeForm(PortalForm):
     title = StringField(_l("Tên sáng kiến"), validators=[
         DataRequired(_l("Vui lòng nhập tên sáng kiến.")),
         Length(max=rules.TITLE_MAX, message=_l("Tên sáng kiến tối đa 300 ký tự."))])
@@ -103,31 +103,26 @@ class InitiativeForm(FlaskForm):
     def author_values(self):
         return [row.form.as_author() for row in self.authors if not row.form.is_blank()]
 
-    def show_errors(self, errors):
-        """Put an operation's refusal messages on the fields they concern."""
-        for key, messages in errors.items():
-            target = {"form": "form_kind"}.get(key, key)
-            if target == "authors":
-                self.author_errors = list(messages)
-                continue
-            field = getattr(self, target, None)
-            if field is None:
-                self.form_errors.extend(messages)
-            else:
-                field.errors = list(field.errors) + list(messages)
+    aliases = {"form": "form_kind"}
+
+    def place_errors(self, fields, message=""):
+        """The author list's messages go above its table; the others beside their fields."""
+        fields = dict(fields or {})
+        self.author_errors = list(fields.pop("authors", []))
+        super().place_errors(fields, "" if self.author_errors else message)
 
     author_errors = ()
 
 
-class AttachmentForm(FlaskForm):
+class AttachmentForm(PortalForm):
     file = FileField(_l("Tệp đính kèm"), validators=[DataRequired(_l("Vui lòng chọn tệp."))])
 
 
-class ReasonForm(FlaskForm):
+class ReasonForm(PortalForm):
     reason = TextAreaField(_l("Lý do"), validators=[Optional(), Length(max=rules.RETURN_NOTE_MAX)])
 
 
-class FieldOfWorkForm(FlaskForm):
+class FieldOfWorkForm(PortalForm):
     """Lĩnh vực (admin). Several on one page under prefixes: CSRFProtect checks the one token."""
     class Meta:
         csrf = False

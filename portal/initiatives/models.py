@@ -7,18 +7,15 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.core.timeutil import utcnow
 from portal.extensions import db
+from portal.initiatives import policy
 from portal.initiatives.workflow import (
-    AUTHOR,
-    CHAIR,
     LEVEL_LABELS,
-    PAST_DRAFT,
-    SECRETARY,
+    NATIONAL_STATUS_LABELS,
+    SECTOR_STATUS_LABELS,
     STATUS_LABELS,
-    Action,
     Level,
     SectorStatus,
     Status,
-    can,
     waiting_for,
 )
 
@@ -135,6 +132,14 @@ class Initiative(db.Model):
         return LEVEL_LABELS[self.level] if self.level else ""
 
     @property
+    def sector_status_label(self):
+        return SECTOR_STATUS_LABELS[self.sector_status] if self.sector_status else ""
+
+    @property
+    def national_status_label(self):
+        return NATIONAL_STATUS_LABELS[self.national_status] if self.national_status else ""
+
+    @property
     def requested_level_label(self):
         return LEVEL_LABELS[self.requested_level]
 
@@ -147,10 +152,6 @@ class Initiative(db.Model):
     def path(self):
         """Where a person follows this initiative (used in notifications, which have no request)."""
         return f"/my/initiatives/{self.id}"
-
-    @property
-    def latest_version(self):
-        return self.versions[-1] if self.versions else None
 
     def sections(self):
         """The long sections of the application, in the order of the official form."""
@@ -186,55 +187,16 @@ class Initiative(db.Model):
         return [a.display_name for a in self.authors]
 
     def author_user_ids(self):
-        return {a.user_id for a in self.authors if a.user_id}
+        """Staff accounts named on the initiative, whether or not they have confirmed yet."""
+        return policy.named_ids(self)
 
-    # -- permissions (used by routes and templates alike) ------------------------
-    def is_author(self, user):
+    def is_named(self, user):
+        """Named as an author (confirmed or invited): a conflict of interest for the council."""
         return bool(user and getattr(user, "id", None) in self.author_user_ids())
 
-    def roles_of(self, user):
-        """Who `user` is for this initiative, in the state machine's terms."""
-        roles = set()
-        if not user or not getattr(user, "is_authenticated", False):
-            return roles
-        if self.is_author(user):
-            roles.add(AUTHOR)
-        council_role = user.council_role(self.year)
-        # A council member never acts on an initiative they (co-)authored.
-        if council_role and AUTHOR not in roles:
-            if council_role == "secretary":
-                roles.add(SECRETARY)
-            if council_role == "chair":
-                roles.add(CHAIR)
-        return roles
-
-    def can_view(self, user):
-        """Drafts: authors only. Past draft: authors, council members, admin, emulation office."""
-        if not user or not getattr(user, "is_authenticated", False):
-            return False
-        if self.is_author(user):
-            return True
-        if self.status not in PAST_DRAFT:
-            return False
-        return (
-            user.is_council_member()
-            or user.has_role("admin", "emulation_officer", "editor")
-        )
-
-    def can_edit(self, user):
-        from portal.initiatives.workflow import can_edit
-
-        return can_edit(self.status, self.roles_of(user))
-
-    def can_submit(self, user):
-        return can(self.status, Action.submit, self.roles_of(user))
-
-    def can_withdraw(self, user):
-        return can(self.status, Action.withdraw, self.roles_of(user))
-
-    def can_delete(self, user):
-        """A draft that was never submitted may be thrown away by its authors."""
-        return self.status == Status.draft and self.is_author(user) and not self.versions
+    def can(self, act, user):
+        """May `user` do `act` (a policy.Act or workflow.Action) now? The policy decides."""
+        return policy.can(user, act, self)
 
     def __repr__(self):
         return f"<Initiative {self.id} {self.status}>"
@@ -251,11 +213,19 @@ class InitiativeAuthor(db.Model):
     external_workplace: Mapped[str] = mapped_column(String(300), default="")
     share: Mapped[int] = mapped_column(default=100)  # tỷ lệ đóng góp, %
     position: Mapped[int] = mapped_column(default=0)
+    # A staff co-author named by someone else confirms before the initiative can be submitted;
+    # None while the invitation waits. Outside co-authors (no account) need no confirmation.
+    confirmed_at: Mapped[datetime | None] = mapped_column(default=utcnow)
+    invited_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
 
     initiative = relationship("Initiative", back_populates="authors")
-    user = relationship("User", lazy="joined")
+    user = relationship("User", lazy="joined", foreign_keys=[user_id])
 
     __table_args__ = (UniqueConstraint("initiative_id", "user_id", name="uq_initiative_author_user"),)
+
+    @property
+    def pending(self):
+        return self.user_id is not None and self.confirmed_at is None
 
     @property
     def display_name(self):

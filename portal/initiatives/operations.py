@@ -1,15 +1,18 @@
 """What happens to an initiative: drafts, authors, attachments, transitions.
 
-Every change goes: check, change, flush, notify, log. This area's pages and its
-API call the same functions, and every state change goes through `transition`.
+Every change goes: check (the policy), change, flush, notify, log. This area's pages and
+its API call the same functions, and every state change goes through `transition`.
+A refusal is a portal.core.refusal.Refusal, raised before anything changes.
 """
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
-from portal.core import audit
+from portal.core import audit, refusal
 from portal.core.notifications import notify
 from portal.core.timeutil import today, utcnow
 from portal.extensions import db
-from portal.initiatives import rules, storage, workflow
+from portal.initiatives import policy, rules, storage, workflow
+from portal.initiatives.policy import Act
 from portal.initiatives.workflow import Action, Status
 
 _TIMESTAMPS = {
@@ -21,17 +24,19 @@ _TIMESTAMPS = {
 
 
 def transition(initiative, action, actor, *, data=None, summary="", notify=None):
-    """Move `initiative` by `action` on behalf of `actor`.
+    """Move `initiative` by `action` on behalf of `actor` (its status, or a higher level).
 
-    Raises workflow.WrongState (409) or workflow.NotAllowed (403) and changes
-    nothing when the table refuses. `notify` is called after the flush with
-    (initiative, old_state, new_state) so that notifications see the new state.
+    The policy refuses (404, 403 or 409) and nothing changes when `actor` may not.
+    `notify` is called after the flush with (initiative, old_state, new_state) so that
+    notifications see the new state.
     """
     action = Action(action)
-    old = initiative.status
-    new = workflow.check(old, action, initiative.roles_of(actor))
-    initiative.status = new
-    stamp = _TIMESTAMPS.get(new)
+    step = policy.transition(actor, action, initiative)
+    column = "status" if step.axis == workflow.STATUS else workflow.HIGHER_AXES[step.axis]
+    old = getattr(initiative, column)
+    new = step.target
+    setattr(initiative, column, new)
+    stamp = _TIMESTAMPS.get(new) if step.axis == workflow.STATUS else None
     if stamp:
         setattr(initiative, stamp, utcnow())
     db.session.flush()
@@ -42,39 +47,22 @@ def transition(initiative, action, actor, *, data=None, summary="", notify=None)
         actor=actor,
         obj=initiative,
         initiative_id=initiative.id,
-        data={"from": old.value, "to": new.value, **(data or {})},
-        summary=summary or f"{workflow.STATUS_LABELS[old]} → {workflow.STATUS_LABELS[new]}",
+        data={"from": old.value if old else None, "to": new.value, **(data or {})},
+        summary=summary or (f"{workflow.STATUS_LABELS[old]} → {workflow.STATUS_LABELS[new]}"
+                            if step.axis == workflow.STATUS else action.value),
     )
     return new
 
 
 # -- drafts: create, edit, delete -------------------------------------------------
 
-class InvalidInitiative(Exception):
-    """Refused values: `errors` maps a field (model attribute, or "authors") to messages."""
-    status = 422
-
-    def __init__(self, errors):
-        self.errors = errors
-        self.message = " ".join(m for messages in errors.values() for m in messages)
-        super().__init__(self.message)
+def invalid(errors):
+    """Refused values (422): `errors` maps a field (model attribute, or "authors") to messages."""
+    return refusal.invalid(fields=errors)
 
 
-class Incomplete(Exception):
-    """Submission refused: `missing` lists every item still to fill in, in Vietnamese."""
-    status = 422
-
-    def __init__(self, missing):
-        self.missing = missing
-        self.message = "Hồ sơ chưa đủ để nộp: " + " ".join(missing)
-        super().__init__(self.message)
-
-
-class EditConflict(Exception):
-    """Someone (a co-author) saved the draft after this form was opened."""
-    status = 409
-    message = ("Một đồng tác giả vừa lưu sáng kiến này sau khi bạn mở biểu mẫu. "
-               "Vui lòng tải lại trang để xem bản mới nhất rồi sửa tiếp.")
+EDIT_CONFLICT = _l("Một đồng tác giả vừa lưu sáng kiến này sau khi bạn mở biểu mẫu. "
+                   "Vui lòng tải lại trang để xem bản mới nhất rồi sửa tiếp.")
 
 
 CONTENT_FIELDS = ("title", "field_id", "form", "year", "unit_id", "requested_level",
@@ -82,8 +70,8 @@ CONTENT_FIELDS = ("title", "field_id", "form", "year", "unit_id", "requested_lev
 
 
 def _checked_values(values, initiative=None):
-    """Validate the given content values (all optional but title on creation); raise InvalidInitiative."""
-    from portal.admin.models import current_year
+    """Validate the given content values (all optional but title on creation); a 422 Refusal otherwise."""
+    from portal.years.models import current_year
     from portal.auth.models import Unit
     from portal.initiatives.models import Field, Form
 
@@ -118,12 +106,12 @@ def _checked_values(values, initiative=None):
             if values[key] not in allowed:
                 errors[key] = [f"{rules.LABELS[key]} không hợp lệ."]
     if errors:
-        raise InvalidInitiative(errors)
+        raise invalid(errors)
     return values
 
 
 def _author_rows(initiative, actor, authors):
-    """Match the wanted authors to existing rows or new ones; raise InvalidInitiative."""
+    """Match the wanted authors to existing rows or new ones; a 422 Refusal otherwise."""
     from portal.auth.models import User
 
     problems = rules.author_errors(authors)
@@ -140,7 +128,7 @@ def _author_rows(initiative, actor, authors):
     if actor.username.lower() not in usernames:
         problems.append("Bạn phải là một trong các tác giả của sáng kiến.")
     if problems:
-        raise InvalidInitiative({"authors": problems})
+        raise invalid({"authors": problems})
 
     # A plan, applied only once everything else is valid: (existing row or None, values).
     existing = list(initiative.authors) if initiative is not None else []
@@ -160,12 +148,18 @@ def _author_rows(initiative, actor, authors):
     return plan
 
 
-def _apply_author_plan(plan):
+def _apply_author_plan(plan, actor, creator_id):
+    """The author rows of `plan`; a staff account newly named by someone else is invited."""
     from portal.initiatives.models import InitiativeAuthor
 
     rows = []
     for row, attrs in plan:
-        row = row or InitiativeAuthor()
+        if row is None:
+            row = InitiativeAuthor()
+            user = attrs.get("user")
+            if user is not None and user.id not in (actor.id, creator_id):
+                row.confirmed_at = None
+                row.invited_by_id = actor.id
         for key, value in attrs.items():
             setattr(row, key, value)
         rows.append(row)
@@ -183,30 +177,48 @@ def _describe_authors(rows):
     return [row.as_dict() for row in rows]
 
 
+def _staff(rows):
+    return [row.user for row in rows if row.user is not None]
+
+
+def _invite(initiative, actor, rows):
+    """Tell each newly invited co-author what they are asked to confirm."""
+    for row in rows:
+        if row.pending and row.invited_by_id == actor.id:
+            notify([row.user], f"Lời mời làm đồng tác giả: “{initiative.title}”",
+                   f"{actor.full_name} ghi tên bạn là đồng tác giả (tỷ lệ đóng góp {row.share}%) của sáng kiến "
+                   f"“{initiative.title}”. Vui lòng xác nhận hoặc từ chối; sáng kiến chỉ nộp được khi mọi "
+                   "đồng tác giả đã xác nhận.", initiative.path)
+
+
 def create_initiative(actor, values, authors=None):
-    """A new draft; the caller is an author (alone with 100% unless `authors` says otherwise)."""
-    from portal.admin.models import current_year
+    """A new draft; the caller is an author (alone with 100% unless `authors` says otherwise).
+
+    Staff co-authors named here are invited: they confirm before the draft can be submitted.
+    """
+    from portal.years.models import current_year
     from portal.initiatives.models import Initiative
 
     values = {"year": current_year(), "unit_id": actor.unit_id, **values}
     errors = {}
     try:
         values = _checked_values(values)
-    except InvalidInitiative as invalid:
-        errors.update(invalid.errors)
+    except refusal.Refusal as refused:
+        errors.update(refused.fields)
     if "title" not in values and "title" not in errors:
-        errors["title"] = ["Vui lòng nhập tên sáng kiến."]
+        errors["title"] = [_l("Vui lòng nhập tên sáng kiến.")]
     wanted = authors if authors is not None else [{"username": actor.username, "share": 100}]
     try:
         plan = _author_rows(None, actor, wanted)
-    except InvalidInitiative as invalid:
-        errors.update(invalid.errors)
+    except refusal.Refusal as refused:
+        errors.update(refused.fields)
     if errors:
-        raise InvalidInitiative(errors)
-    rows = _apply_author_plan(plan)
+        raise invalid(errors)
+    rows = _apply_author_plan(plan, actor, actor.id)
     initiative = Initiative(status=Status.draft, created_by_id=actor.id, authors=rows, **values)
     db.session.add(initiative)
     db.session.flush()
+    _invite(initiative, actor, rows)
     audit.record("initiative.created", actor=actor, obj=initiative, initiative_id=initiative.id,
                  data={"title": initiative.title, "authors": _describe_authors(rows)},
                  summary="Tạo bản nháp")
@@ -221,49 +233,94 @@ def edit_stamp(initiative):
 def update_initiative(initiative, actor, values, authors=None, expected_stamp=None):
     """Change the content and/or authors of an editable initiative.
 
-    Raises NotAllowed (403) / WrongState (409) when `actor` may not edit it now,
-    EditConflict (409) when it changed since `expected_stamp`, InvalidInitiative
-    (422) for bad values. Nothing is changed when anything is refused.
+    Refuses (the policy's 404/403/409) when `actor` may not edit it now, 409 when it changed
+    since `expected_stamp`, 422 for bad values, 403 when someone but the creator leaves the
+    creator out. Nothing is changed when anything is refused. Every change of the author
+    list is told to everyone on the list, before and after, and kept in the history.
     """
-    workflow.check_edit(initiative.status, initiative.roles_of(actor))
+    policy.check(actor, Act.edit, initiative)
     if expected_stamp is not None and expected_stamp != edit_stamp(initiative):
-        raise EditConflict()
+        raise refusal.conflict(EDIT_CONFLICT, code="edit_conflict")
     errors = {}
     try:
         values = _checked_values(values, initiative)
-    except InvalidInitiative as invalid:
-        errors.update(invalid.errors)
+    except refusal.Refusal as refused:
+        errors.update(refused.fields)
     plan = None
     if authors is not None:
         try:
             plan = _author_rows(initiative, actor, authors)
-        except InvalidInitiative as invalid:
-            errors.update(invalid.errors)
+        except refusal.Refusal as refused:
+            errors.update(refused.fields)
     if errors:
-        raise InvalidInitiative(errors)
+        raise invalid(errors)
+    if plan is not None and actor.id != initiative.created_by_id:
+        kept = {attrs["user"].id for _row, attrs in plan if "user" in attrs}
+        if initiative.created_by_id not in kept:
+            raise refusal.forbidden(_l("Chỉ người tạo sáng kiến mới được bỏ tên mình khỏi danh sách tác giả."))
 
     changed = sorted(key for key, value in values.items() if getattr(initiative, key) != value)
     for key in changed:
         setattr(initiative, key, values[key])
-    if plan is not None and _plan_description(plan) != _describe_authors(initiative.authors):
-        initiative.authors = _apply_author_plan(plan)
+    before = _describe_authors(initiative.authors)
+    told = _staff(initiative.authors)
+    if plan is not None and _plan_description(plan) != before:
+        initiative.authors = _apply_author_plan(plan, actor, initiative.created_by_id)
         changed.append("authors")
     if not changed:
         return []
     initiative.updated_at = utcnow()
     db.session.flush()
+    if "authors" in changed:
+        _authors_changed(initiative, actor, before, told)
     audit.record("initiative.updated", actor=actor, obj=initiative, initiative_id=initiative.id,
                  data={"fields": changed}, summary="Sửa nội dung: " + ", ".join(
                      rules.LABELS.get(key.removesuffix("_id"), key) for key in changed))
     return changed
 
 
+def _authors_changed(initiative, actor, before, told):
+    after = _describe_authors(initiative.authors)
+    _invite(initiative, actor, initiative.authors)
+    names = ", ".join(f"{a['name']} ({a['share']}%)" for a in after)
+    notify([u for u in {*told, *_staff(initiative.authors)} if u.id != actor.id],
+           f"Danh sách tác giả của “{initiative.title}” đã thay đổi",
+           f"{actor.full_name} đã sửa danh sách tác giả. Nay gồm: {names}.", initiative.path)
+    audit.record("initiative.authors_changed", actor=actor, obj=initiative, initiative_id=initiative.id,
+                 data={"before": before, "after": after},
+                 summary="Thay đổi danh sách tác giả: " + names)
+
+
+def answer_invitation(initiative, actor, accept):
+    """The invited co-author confirms (accept) or declines being an author.
+
+    Declining removes them from the list and tells the creator; the shares then need
+    setting again before the initiative can be submitted.
+    """
+    policy.check(actor, Act.answer_invitation, initiative)
+    row = next(a for a in initiative.authors if a.user_id == actor.id)
+    others = [u for u in _staff(initiative.authors) if u.id != actor.id]
+    if accept:
+        row.confirmed_at = utcnow()
+        verb, summary = "đã xác nhận tham gia", "Đồng tác giả xác nhận tham gia"
+    else:
+        initiative.authors.remove(row)
+        verb, summary = "đã từ chối làm đồng tác giả", "Đồng tác giả từ chối tham gia"
+    initiative.updated_at = utcnow()
+    db.session.flush()
+    notify(others, f"{actor.full_name} {verb} “{initiative.title}”",
+           f"{actor.full_name} {verb} sáng kiến “{initiative.title}”."
+           + ("" if accept else " Vui lòng điều chỉnh tỷ lệ đóng góp của các tác giả trước khi nộp."),
+           initiative.path)
+    audit.record("initiative.coauthorship", actor=actor, obj=initiative, initiative_id=initiative.id,
+                 data={"accept": bool(accept), "user": actor.username, "share": row.share},
+                 summary=f"{summary}: {actor.full_name}")
+    return row
+
+
 def delete_draft(initiative, actor):
-    """Throw away a draft that was never submitted, with its files."""
-    if not initiative.can_delete(actor):
-        if not initiative.is_author(actor):
-            raise workflow.NotAllowed("Chỉ tác giả mới được xóa bản nháp này.")
-        raise workflow.WrongState("Chỉ xóa được bản nháp chưa nộp lần nào.")
+    """Throw away a draft that was never submitted, with its files (its creator only)."""
+    policy.check(actor, Act.delete, initiative)
     for attachment in initiative.attachments:
         storage.remove_after_commit(attachment.stored_name)
     audit.record("initiative.deleted", actor=actor, obj=initiative, initiative_id=initiative.id,
@@ -274,31 +331,35 @@ def delete_draft(initiative, actor):
 
 # -- submit and withdraw ------------------------------------------------------------
 
-def secretaries_of(year):
-    """The council secretary (Thư ký Hội đồng) of `year`, as a list (empty without a council)."""
+def secretaries_of(initiative):
+    """Who screens the initiative: the year's secretary, or the deputy when the secretary is named on it."""
     from portal.auth.models import User
-    from portal.council.models import Council, CouncilMember, CouncilRole
 
-    return list(db.session.execute(
-        select(User).join(CouncilMember, CouncilMember.user_id == User.id)
-        .join(Council, Council.id == CouncilMember.council_id)
-        .where(Council.year == year, CouncilMember.role == CouncilRole.secretary)
-    ).scalars())
+    ids, _deputy = policy.acting(initiative, "secretary")
+    if not ids:
+        return []
+    return list(db.session.execute(select(User).where(User.id.in_(ids))).scalars())
+
+
+def missing_items(initiative, snapshot=None):
+    """What the application still lacks before it can be submitted (the checklist)."""
+    snapshot = snapshot or initiative.snapshot()
+    return rules.missing_items({**snapshot, "field": initiative.field_id, "unit": initiative.unit_id,
+                                "first_applied_on": initiative.first_applied_on})
 
 
 def submit(initiative, actor):
     """Submit (or resubmit after a return): freeze version N and tell the secretary.
 
-    Raises WrongState/NotAllowed from the state machine, then Incomplete with
-    every missing item; nothing is frozen when refused.
+    Refuses (the policy: 404/403/409, 409 while a co-author has not confirmed), then 422
+    with every missing item; nothing is frozen when refused.
     """
-    workflow.check(initiative.status, Action.submit, initiative.roles_of(actor))
+    policy.check(actor, Action.submit, initiative)
     snapshot = initiative.snapshot()
-    missing = rules.missing_items({
-        **snapshot, "field": initiative.field_id, "unit": initiative.unit_id,
-        "first_applied_on": initiative.first_applied_on})
+    missing = missing_items(initiative, snapshot)
     if missing:
-        raise Incomplete(missing)
+        raise refusal.invalid(_l("Hồ sơ chưa đủ để nộp: %(items)s", items=" ".join(missing)),
+                              code="incomplete", fields={"missing": missing})
     from portal.initiatives.models import InitiativeVersion
 
     number = max((v.number for v in initiative.versions), default=0) + 1
@@ -308,11 +369,11 @@ def submit(initiative, actor):
 
     def tell_secretary(initiative, old, new):
         verb = "nộp lại" if resubmission else "nộp"
-        notify(secretaries_of(initiative.year),
+        notify(secretaries_of(initiative),
                f"Sáng kiến {verb}: {initiative.title}",
                f"{', '.join(initiative.author_names)} ({initiative.unit.name}) đã {verb} sáng kiến "
                f"“{initiative.title}” (phiên bản {number}). Hồ sơ chờ Thư ký Hội đồng sơ duyệt.",
-               initiative.path)
+               f"/council/initiatives/{initiative.id}/screening")
 
     transition(initiative, Action.submit, actor, data={"version": number}, notify=tell_secretary,
                summary=f"{'Nộp lại' if resubmission else 'Nộp'} sáng kiến, phiên bản {number}")
@@ -324,9 +385,9 @@ def withdraw(initiative, actor, reason=""):
     reason = (reason or "").strip()[: rules.RETURN_NOTE_MAX]
 
     def tell_secretary(initiative, old, new):
-        notify(secretaries_of(initiative.year), f"Sáng kiến đã rút: {initiative.title}",
+        notify(secretaries_of(initiative), f"Sáng kiến đã rút: {initiative.title}",
                f"{actor.full_name} đã rút sáng kiến “{initiative.title}”."
-               + (f" Lý do: {reason}" if reason else ""), initiative.path)
+               + (f" Lý do: {reason}" if reason else ""), f"/council/initiatives/{initiative.id}/screening")
 
     return transition(initiative, Action.withdraw, actor, data={"reason": reason} if reason else None,
                       notify=tell_secretary, summary="Rút sáng kiến" + (f": {reason}" if reason else ""))
@@ -340,15 +401,16 @@ MAX_ATTACHMENTS = 20
 def add_attachment(initiative, actor, stream, filename):
     """Store an uploaded file for an editable initiative.
 
-    Raises NotAllowed/WrongState, storage.UploadRefused (413 too large, 422 not
-    an allowed kind); the file is removed again if the transaction rolls back.
+    Refuses as the policy says for editing, 413 too large, 422 not an allowed kind; the
+    file is removed again if the transaction rolls back.
     """
     from portal.initiatives.models import Attachment
 
-    workflow.check_edit(initiative.status, initiative.roles_of(actor))
+    policy.check(actor, Act.edit, initiative)
     name = safe_original_name(filename)
     if len(initiative.attachments) >= MAX_ATTACHMENTS:
-        raise storage.UploadRefused(422, f"Mỗi sáng kiến có tối đa {MAX_ATTACHMENTS} tệp đính kèm.")
+        raise refusal.invalid(_l("Mỗi sáng kiến có tối đa %(n)s tệp đính kèm.", n=MAX_ATTACHMENTS),
+                              fields={"file": [_l("Đã đủ số tệp tối đa.")]})
     stored = storage.store(stream, name)
     attachment = Attachment(original_name=name, stored_name=stored.stored_name,
                             content_type=stored.content_type, size=stored.size, sha256=stored.sha256,
@@ -364,7 +426,7 @@ def add_attachment(initiative, actor, stream, filename):
 
 def remove_attachment(initiative, attachment, actor):
     """Remove an attachment; its file goes too unless a submitted version lists it."""
-    workflow.check_edit(initiative.status, initiative.roles_of(actor))
+    policy.check(actor, Act.edit, initiative)
     frozen = {a.get("stored_name") for v in initiative.versions for a in v.snapshot.get("attachments", [])}
     if attachment.stored_name not in frozen:
         storage.remove_after_commit(attachment.stored_name)

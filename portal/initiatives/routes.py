@@ -1,8 +1,9 @@
 """Pages of "Sáng kiến của tôi": the dashboard, the application form, detail, attachments.
 
-Routes are thin: load through `get_initiative_or_404`, validate the form, call
-one operation, commit, redirect. Refusals come back as the form with messages
-(422), or as the error page with the status (403/404/409/413).
+Routes are thin: load through `get_initiative_or_404` (which asks the policy), validate
+the form, call one operation, commit, redirect. A refusal (portal.core.refusal) is
+answered by the one page handler: back to the form with the input kept and the messages
+beside the fields, or the error page.
 """
 from flask import flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -10,24 +11,29 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from portal.admin.models import current_year, known_years
+from portal.years.models import current_year, known_years
 from portal.auth.models import Unit, User
+from portal.core import refusal
 from portal.core.audit import AuditEvent
-from portal.core.errors import abort_with
+from portal.core.errors import api_error
 from portal.core.files import send_stored_file
 from portal.core.layout import register_nav
 from portal.core.markup import render_markdown
+from portal.core.numbers import number as format_number
 from portal.extensions import db
-from portal.initiatives import bp, operations, rules, storage
+from portal.initiatives import bp, operations, policy, rules, storage
 from portal.initiatives.access import get_attachment_or_404, get_initiative_or_404, get_version_or_404
 from portal.initiatives.forms import AUTHOR_ROWS_MIN, AttachmentForm, InitiativeForm, ReasonForm
 from portal.initiatives.models import Initiative, InitiativeAuthor, InitiativeVersion, fields_in_order
-from portal.initiatives.workflow import DASHBOARD_ORDER, STATUS_LABELS, Action, TransitionError
+from portal.initiatives.policy import Act
+from portal.initiatives.workflow import DASHBOARD_ORDER, STATUS_LABELS, Action
 
 register_nav("Sáng kiến của tôi", "initiatives.dashboard",
              lambda user: user.is_authenticated, order=10)
 
-TRANSITION_ACTIONS = tuple(f"initiative.{action.value}" for action in Action)
+# What the history on the authors' page shows: state changes and changes of the author list.
+HISTORY_ACTIONS = (*(f"initiative.{action.value}" for action in Action), "initiative.authors_changed",
+                   "initiative.coauthorship")
 
 
 @bp.route("/my")
@@ -41,6 +47,8 @@ def dashboard():
         .options(selectinload(Initiative.authors).joinedload(InitiativeAuthor.user))
         .order_by(Initiative.year.desc(), Initiative.updated_at.desc())
     ).scalars().unique().all()
+    invitations = [i for i in initiatives if i.can(Act.answer_invitation, current_user)]
+    initiatives = [i for i in initiatives if i not in invitations]
     status = request.args.get("status")
     counts = {}
     for initiative in initiatives:
@@ -52,7 +60,18 @@ def dashboard():
         years.setdefault(initiative.year, []).append(initiative)
     return render_template("initiatives/dashboard.html", years=years, counts=counts,
                            states=[s for s in DASHBOARD_ORDER if s in counts], status=status,
-                           status_labels=STATUS_LABELS, total=len(initiatives))
+                           status_labels=STATUS_LABELS, total=len(initiatives), invitations=invitations)
+
+
+@bp.app_template_global("can")
+def can_in_template(act, initiative):
+    """Templates ask the policy what to show: {% if can('edit', initiative) %}."""
+    return policy.can(current_user, act, initiative)
+
+
+@bp.app_template_global("can_year")
+def can_year_in_template(act, year):
+    return policy.can_year(current_user, act, year)
 
 
 # -- the application form ---------------------------------------------------------------
@@ -125,68 +144,37 @@ def _max_upload_mb():
 def create():
     form = InitiativeForm()
     _fill_choices(form)
-    if request.method == "GET":
+    if request.method == "GET" and not form.restored:
         form.year.data = str(current_year())
         form.unit_id.data = str(current_user.unit_id)
         form.authors[0].form.username.data = current_user.username
         form.authors[0].form.share.data = "100"
-    if form.validate_on_submit():
-        try:
-            initiative = operations.create_initiative(current_user, form.content_values(), form.author_values())
-        except operations.InvalidInitiative as invalid:
-            db.session.rollback()
-            form.show_errors(invalid.errors)
-        else:
-            db.session.commit()
-            flash(_("Đã lưu bản nháp. Bạn có thể đính kèm tệp, rồi nộp khi hồ sơ đã đủ."), "success")
-            return redirect(url_for("initiatives.edit", initiative_id=initiative.id))
-    if request.method == "POST":
-        return _render_form(form, status=422)
-    return _render_form(form)
+    if not form.validate_on_submit():
+        return _render_form(form, status=422 if request.method == "POST" else 200)
+    initiative = operations.create_initiative(current_user, form.content_values(), form.author_values())
+    db.session.commit()
+    flash(_("Đã lưu bản nháp. Bạn có thể đính kèm tệp, rồi nộp khi hồ sơ đã đủ."), "success")
+    if any(a.pending for a in initiative.authors):
+        flash(_("Đã gửi lời mời tới các đồng tác giả; sáng kiến nộp được khi mọi người đã xác nhận."), "info")
+    return redirect(url_for("initiatives.edit", initiative_id=initiative.id))
 
 
 @bp.route("/my/initiatives/<int:initiative_id>/edit", methods=["GET", "POST"])
 @login_required
 def edit(initiative_id):
-    initiative = get_initiative_or_404(initiative_id, current_user)
-    if not initiative.can_edit(current_user):
-        _refuse_edit(initiative)
+    initiative = get_initiative_or_404(initiative_id, current_user, Act.edit)
     form = InitiativeForm()
     _fill_choices(form, initiative)
-    if request.method == "GET":
+    if request.method == "GET" and not form.restored:
         _prefill(form, initiative)
-    elif form.validate_on_submit():
-        try:
-            changed = operations.update_initiative(
-                initiative, current_user, form.content_values(), form.author_values(),
-                expected_stamp=form.stamp.data or None)
-        except operations.InvalidInitiative as invalid:
-            db.session.rollback()
-            initiative = get_initiative_or_404(initiative_id, current_user)
-            form.show_errors(invalid.errors)
-        except operations.EditConflict as conflict:
-            db.session.rollback()
-            initiative = get_initiative_or_404(initiative_id, current_user)
-            form.form_errors.append(conflict.message)
-            return _render_form(form, initiative, status=409)
-        except TransitionError as error:
-            abort_with(error.status, error.message)
-        else:
-            db.session.commit()
-            flash(_("Đã lưu thay đổi.") if changed else _("Không có thay đổi nào."), "success")
-            return redirect(url_for("initiatives.edit", initiative_id=initiative.id))
-    if request.method == "POST":
-        return _render_form(form, initiative, status=422)
-    return _render_form(form, initiative)
-
-
-def _refuse_edit(initiative):
-    from portal.initiatives.workflow import check_edit
-
-    try:
-        check_edit(initiative.status, initiative.roles_of(current_user))
-    except TransitionError as error:
-        abort_with(error.status, error.message)
+    if not form.validate_on_submit():
+        return _render_form(form, initiative, status=422 if request.method == "POST" else 200)
+    changed = operations.update_initiative(
+        initiative, current_user, form.content_values(), form.author_values(),
+        expected_stamp=form.stamp.data or None)
+    db.session.commit()
+    flash(_("Đã lưu thay đổi.") if changed else _("Không có thay đổi nào."), "success")
+    return redirect(url_for("initiatives.edit", initiative_id=initiative.id))
 
 
 @bp.route("/my/preview", methods=["POST"])
@@ -196,10 +184,9 @@ def preview():
     data = request.get_json(silent=True)
     text = data.get("text") if isinstance(data, dict) else request.form.get("text")
     if not isinstance(text, str):
-        return jsonify({"error": {"code": "bad_request", "message": "Thiếu nội dung cần xem trước."}}), 400
+        return api_error(400, _("Thiếu nội dung cần xem trước."))
     if len(text) > rules.LONG_MAX:
-        return jsonify({"error": {"code": "too_long", "message":
-                                  f"Nội dung vượt quá {rules.LONG_MAX:,} ký tự.".replace(",", ".")}}), 422
+        return api_error(422, _("Nội dung vượt quá %(n)s ký tự.", n=format_number(rules.LONG_MAX)), "too_long")
     return jsonify({"html": str(render_markdown(text))})
 
 
@@ -208,7 +195,7 @@ def preview():
 def _state_history(initiative_id):
     return db.session.execute(
         select(AuditEvent)
-        .where(AuditEvent.initiative_id == initiative_id, AuditEvent.action.in_(TRANSITION_ACTIONS))
+        .where(AuditEvent.initiative_id == initiative_id, AuditEvent.action.in_(HISTORY_ACTIONS))
         .order_by(AuditEvent.seq)
     ).scalars().all()
 
@@ -219,7 +206,7 @@ def detail(initiative_id):
     return _render_detail(initiative_id)
 
 
-def _render_detail(initiative_id, missing=None, status=200):
+def _render_detail(initiative_id):
     initiative = get_initiative_or_404(initiative_id, current_user, options=[
         selectinload(Initiative.versions).joinedload(InitiativeVersion.submitted_by),
         selectinload(Initiative.attachments)])
@@ -227,9 +214,13 @@ def _render_detail(initiative_id, missing=None, status=200):
     changes = {}
     for before, after in zip(versions, versions[1:], strict=False):
         changes[after.number] = rules.diff_snapshots(before.snapshot, after.snapshot)
+    missing = None
+    if initiative.can(Act.edit, current_user):
+        missing = operations.missing_items(initiative)
     return render_template("initiatives/detail.html", initiative=initiative, versions=versions,
                            changes=changes, history=_state_history(initiative.id),
-                           reason_form=ReasonForm(), missing=missing), status
+                           reason_form=ReasonForm(), missing=missing,
+                           waiting=[a for a in initiative.authors if a.pending])
 
 
 @bp.route("/my/initiatives/<int:initiative_id>/versions/<int:number>")
@@ -256,13 +247,7 @@ def _after_transition(initiative_id, message):
 @login_required
 def submit(initiative_id):
     initiative = get_initiative_or_404(initiative_id, current_user)
-    try:
-        version = operations.submit(initiative, current_user)
-    except TransitionError as error:
-        abort_with(error.status, error.message)
-    except operations.Incomplete as incomplete:
-        db.session.rollback()
-        return _render_detail(initiative_id, missing=incomplete.missing, status=422)
+    version = operations.submit(initiative, current_user)
     return _after_transition(initiative_id, _("Đã nộp sáng kiến (phiên bản %(n)s). "
                                               "Thư ký Hội đồng sẽ sơ duyệt hồ sơ.", n=version.number))
 
@@ -273,22 +258,32 @@ def withdraw(initiative_id):
     initiative = get_initiative_or_404(initiative_id, current_user)
     form = ReasonForm()
     if not form.validate():
-        abort_with(422, "Lý do rút quá dài.")
-    try:
-        operations.withdraw(initiative, current_user, form.reason.data)
-    except TransitionError as error:
-        abort_with(error.status, error.message)
+        raise refusal.invalid(_("Lý do rút quá dài."), fields=form.errors)
+    operations.withdraw(initiative, current_user, form.reason.data)
     return _after_transition(initiative_id, _("Đã rút sáng kiến."))
+
+
+@bp.route("/my/initiatives/<int:initiative_id>/coauthorship", methods=["POST"])
+@login_required
+def coauthorship(initiative_id):
+    """The invited co-author's answer: accept=1 confirms, accept=0 declines."""
+    initiative = get_initiative_or_404(initiative_id, current_user)
+    ReasonForm().validate()  # CSRF is checked by the extension; nothing else is asked
+    accept = request.form.get("accept") == "1"
+    operations.answer_invitation(initiative, current_user, accept)
+    db.session.commit()
+    if accept:
+        flash(_("Bạn đã xác nhận là đồng tác giả của sáng kiến này."), "success")
+        return redirect(url_for("initiatives.detail", initiative_id=initiative_id))
+    flash(_("Bạn đã từ chối làm đồng tác giả; người tạo sáng kiến đã được báo."), "info")
+    return redirect(url_for("initiatives.dashboard"))
 
 
 @bp.route("/my/initiatives/<int:initiative_id>/delete", methods=["POST"])
 @login_required
 def delete(initiative_id):
     initiative = get_initiative_or_404(initiative_id, current_user)
-    try:
-        operations.delete_draft(initiative, current_user)
-    except TransitionError as error:
-        abort_with(error.status, error.message)
+    operations.delete_draft(initiative, current_user)
     db.session.commit()
     flash(_("Đã xóa bản nháp."), "success")
     return redirect(url_for("initiatives.dashboard"))
@@ -303,16 +298,11 @@ def upload(initiative_id):
     form = AttachmentForm()
     if not form.validate_on_submit() or not getattr(form.file.data, "filename", ""):
         if form.csrf_token.errors:
-            abort_with(400, "Phiên làm việc đã hết hạn hoặc biểu mẫu không hợp lệ. Vui lòng tải lại trang.")
-        abort_with(422, "Vui lòng chọn tệp cần đính kèm.")
+            raise refusal.bad_request(_("Phiên làm việc đã hết hạn hoặc biểu mẫu không hợp lệ. "
+                                        "Vui lòng tải lại trang."))
+        raise refusal.invalid(_("Vui lòng chọn tệp cần đính kèm."), fields={"file": [_("Chưa chọn tệp.")]})
     upload = form.file.data
-    try:
-        attachment = operations.add_attachment(initiative, current_user, upload.stream, upload.filename)
-    except TransitionError as error:
-        abort_with(error.status, error.message)
-    except storage.UploadRefused as refused:
-        db.session.rollback()
-        abort_with(refused.status, refused.message)
+    attachment = operations.add_attachment(initiative, current_user, upload.stream, upload.filename)
     db.session.commit()
     flash(_("Đã đính kèm tệp “%(name)s”.", name=attachment.original_name), "success")
     return redirect(url_for("initiatives.edit", initiative_id=initiative_id) + "#attachments")
@@ -321,7 +311,7 @@ def upload(initiative_id):
 @bp.route("/my/initiatives/<int:initiative_id>/attachments/<int:attachment_id>")
 @login_required
 def download(initiative_id, attachment_id):
-    initiative = get_initiative_or_404(initiative_id, current_user)
+    initiative = get_initiative_or_404(initiative_id, current_user, Act.download)
     attachment = get_attachment_or_404(initiative, attachment_id)
     return _send(attachment.stored_name, attachment.original_name, attachment.content_type)
 
@@ -330,12 +320,12 @@ def download(initiative_id, attachment_id):
 @login_required
 def version_download(initiative_id, number, index):
     """A file as listed in a frozen version (it stays even if removed from a later one)."""
-    initiative = get_initiative_or_404(initiative_id, current_user,
+    initiative = get_initiative_or_404(initiative_id, current_user, Act.download,
                                        options=[selectinload(Initiative.versions)])
     frozen = get_version_or_404(initiative, number)
     listed = frozen.snapshot.get("attachments") or []
     if not 0 <= index < len(listed) or not listed[index].get("stored_name"):
-        abort_with(404, "Tệp không có trong phiên bản này.")
+        raise refusal.not_found(_("Tệp không có trong phiên bản này."))
     item = listed[index]
     return _send(item["stored_name"], item.get("name") or "tep-dinh-kem", item.get("content_type"))
 
@@ -343,15 +333,12 @@ def version_download(initiative_id, number, index):
 def _send(stored_name, name, content_type):
     try:
         path = storage.path_of(stored_name)
-    except FileNotFoundError:
-        abort_with(404, "Không tìm thấy tệp.")
-    if not path.is_file():
-        abort_with(404, "Tệp không còn trên máy chủ. Vui lòng báo quản trị.")
-    # Private: never stored by a cache. Behind nginx the proxy streams the file.
-    try:
+        if not path.is_file():
+            raise refusal.not_found(_("Tệp không còn trên máy chủ. Vui lòng báo quản trị."))
+        # Private: never stored by a cache. Behind nginx the proxy streams the file.
         return send_stored_file(path, name, content_type or "application/octet-stream")
     except FileNotFoundError:
-        abort_with(404, "Không tìm thấy tệp.")
+        raise refusal.not_found(_("Không tìm thấy tệp.")) from None
 
 
 @bp.route("/my/initiatives/<int:initiative_id>/attachments/<int:attachment_id>/delete", methods=["POST"])
@@ -359,10 +346,7 @@ def _send(stored_name, name, content_type):
 def remove_attachment(initiative_id, attachment_id):
     initiative = get_initiative_or_404(initiative_id, current_user)
     attachment = get_attachment_or_404(initiative, attachment_id)
-    try:
-        operations.remove_attachment(initiative, attachment, current_user)
-    except TransitionError as error:
-        abort_with(error.status, error.message)
+    operations.remove_attachment(initiative, attachment, current_user)
     db.session.commit()
     flash(_("Đã xóa tệp “%(name)s”.", name=attachment.original_name), "success")
     return redirect(url_for("initiatives.edit", initiative_id=initiative_id) + "#attachments")

@@ -7,6 +7,8 @@ import difflib
 import re
 from datetime import date
 
+from portal.core.numbers import number as format_number
+
 TITLE_MAX = 300
 SUMMARY_MAX = 3_000
 LONG_MAX = 50_000
@@ -65,7 +67,7 @@ def text_errors(values):
             continue
         if value and len(value) > limit:
             errors.setdefault(key, []).append(
-                f"{LABELS[key]} dài {len(value):,} ký tự, vượt quá giới hạn {limit:,} ký tự.".replace(",", "."))
+                f"{LABELS[key]} dài {format_number(len(value))} ký tự, vượt quá giới hạn {format_number(limit)} ký tự.")
     if "title" in values and "title" not in errors and not (values["title"] or "").strip():
         errors.setdefault("title", []).append("Vui lòng nhập tên sáng kiến.")
     return errors
@@ -201,7 +203,7 @@ def _author_line(author):
 
 
 def _attachment_line(attachment):
-    return f"{attachment.get('name', '')} ({attachment.get('size', 0):,} byte)".replace(",", ".")
+    return f"{attachment.get('name', '')} ({format_number(attachment.get('size', 0))} byte)"
 
 
 def _as_lines(key, value):

@@ -17,6 +17,7 @@ from sqlalchemy import event
 from sqlalchemy.orm import Session
 
 from portal.config import MB
+from portal.core.refusal import Refusal
 from portal.extensions import db
 from portal.initiatives.sniffing import ALLOWED_LABEL, sniff
 
@@ -25,12 +26,9 @@ _DOOMED = "portal_doomed_files"
 CHUNK = 64 * 1024
 
 
-class UploadRefused(Exception):
-    """A refused file; `status` is 413 (too large) or 422 (not an allowed kind)."""
-
-    def __init__(self, status, message):
-        super().__init__(message)
-        self.status, self.message = status, message
+def _refused(status, message):
+    """A refused file: 413 (too large) or 422 (not an allowed kind), the message beside the file field."""
+    return Refusal(status, message, code="payload_too_large" if status == 413 else "invalid_file", field="file")
 
 
 @dataclass(frozen=True)
@@ -59,7 +57,7 @@ def max_bytes():
 
 
 def store(stream, original_name):
-    """Write an uploaded stream safely; return a StoredFile or raise UploadRefused.
+    """Write an uploaded stream safely; return a StoredFile, or a 413/422 Refusal.
 
     The file must be at most MAX_UPLOAD_MB and one of the allowed kinds, judged
     from its bytes. It is removed again if the current transaction rolls back.
@@ -77,7 +75,7 @@ def store(stream, original_name):
                     break
                 size += len(chunk)
                 if size > limit:
-                    raise UploadRefused(
+                    raise _refused(
                         413, f"Tệp “{original_name}” vượt quá dung lượng cho phép "
                              f"({current_app.config['MAX_UPLOAD_MB']} MB). Vui lòng nén hoặc tách tệp.")
                 digest.update(chunk)
@@ -85,11 +83,11 @@ def store(stream, original_name):
             out.flush()
             os.fsync(out.fileno())
         if size == 0:
-            raise UploadRefused(422, f"Tệp “{original_name}” rỗng.")
+            raise _refused(422, f"Tệp “{original_name}” rỗng.")
         with open(temp, "rb") as written:
             kind = sniff(written)
         if kind is None:
-            raise UploadRefused(
+            raise _refused(
                 422, f"Tệp “{original_name}” không phải là tệp {ALLOWED_LABEL} hợp lệ "
                      "(định dạng được xác định theo nội dung tệp, không theo tên tệp).")
         stored_name = uuid.uuid4().hex + kind.extension

@@ -1,9 +1,12 @@
 """The state machine of an initiative, as plain data and functions (no Flask, no database).
 
-This table is the only place that knows which transition is allowed, from which
-state, and who may make it. Pages and the API both go through `check`.
+`TRANSITIONS` is the only place that knows which state change is allowed, from which
+state, and who may make it: the status, and the sector and national levels of a
+recognised initiative. The policy (portal.initiatives.policy) builds every permission
+on it; pages, the API and documents ask the policy.
 """
 import enum
+from typing import NamedTuple
 
 
 class Status(enum.StrEnum):
@@ -50,8 +53,11 @@ SECTOR_STATUS_LABELS = {
     SectorStatus.not_recognized: "Không được công nhận cấp Ngành",
 }
 
-# Who an actor is with respect to one initiative.
-AUTHOR, SECRETARY, CHAIR = "author", "secretary", "chair"
+NATIONAL_STATUS_LABELS = {
+    SectorStatus.proposed: "Đã đề nghị công nhận phạm vi toàn quốc",
+    SectorStatus.recognized: "Được công nhận phạm vi toàn quốc",
+    SectorStatus.not_recognized: "Không được công nhận phạm vi toàn quốc",
+}
 
 
 class Action(enum.StrEnum):
@@ -61,6 +67,14 @@ class Action(enum.StrEnum):
     return_ = "return"         # secretary (screening or review) or chair (decision): -> returned
     recognize = "recognize"    # chair: in_review -> recognized
     reject = "reject"          # chair: in_review -> rejected
+    # A recognised initiative's higher levels, each its own axis of state (sector_status,
+    # national_status): proposed, then recognised or not by the higher body.
+    propose_sector = "propose_sector"
+    sector_recognized = "sector_recognized"
+    sector_not_recognized = "sector_not_recognized"
+    propose_national = "propose_national"
+    national_recognized = "national_recognized"
+    national_not_recognized = "national_not_recognized"
 
 
 ACTION_LABELS = {
@@ -70,18 +84,59 @@ ACTION_LABELS = {
     Action.return_: "trả lại",
     Action.recognize: "công nhận",
     Action.reject: "không công nhận",
+    Action.propose_sector: "đề nghị công nhận cấp Ngành",
+    Action.sector_recognized: "ghi nhận công nhận cấp Ngành",
+    Action.sector_not_recognized: "ghi nhận không công nhận cấp Ngành",
+    Action.propose_national: "đề nghị công nhận phạm vi toàn quốc",
+    Action.national_recognized: "ghi nhận công nhận phạm vi toàn quốc",
+    Action.national_not_recognized: "ghi nhận không công nhận phạm vi toàn quốc",
 }
 
-# (state, action) -> (new state, who may do it)
+# Who may make a transition, as the policy (portal.initiatives.policy) names people.
+AUTHOR, SECRETARY, CHAIR = "author", "secretary", "chair"
+
+STATUS, SECTOR, NATIONAL = "status", "sector", "national"
+
+
+class Transition(NamedTuple):
+    axis: str          # which state changes: the status, or the sector / national status
+    source: object     # Status, or SectorStatus / None on the higher-level axes
+    target: object
+    who: frozenset
+
+
+def _t(axis, source, target, *who):
+    return Transition(axis, source, target, frozenset(who))
+
+
+# The one table of state changes: action -> the transitions it may make.
 TRANSITIONS = {
-    (Status.draft, Action.submit): (Status.submitted, {AUTHOR}),
-    (Status.returned, Action.submit): (Status.submitted, {AUTHOR}),
-    (Status.submitted, Action.withdraw): (Status.withdrawn, {AUTHOR}),
-    (Status.submitted, Action.accept): (Status.in_review, {SECRETARY}),
-    (Status.submitted, Action.return_): (Status.returned, {SECRETARY}),
-    (Status.in_review, Action.return_): (Status.returned, {SECRETARY, CHAIR}),
-    (Status.in_review, Action.recognize): (Status.recognized, {CHAIR}),
-    (Status.in_review, Action.reject): (Status.rejected, {CHAIR}),
+    Action.submit: [_t(STATUS, Status.draft, Status.submitted, AUTHOR),
+                    _t(STATUS, Status.returned, Status.submitted, AUTHOR)],
+    Action.withdraw: [_t(STATUS, Status.submitted, Status.withdrawn, AUTHOR)],
+    Action.accept: [_t(STATUS, Status.submitted, Status.in_review, SECRETARY)],
+    Action.return_: [_t(STATUS, Status.submitted, Status.returned, SECRETARY),
+                     _t(STATUS, Status.in_review, Status.returned, SECRETARY, CHAIR)],
+    Action.recognize: [_t(STATUS, Status.in_review, Status.recognized, CHAIR)],
+    Action.reject: [_t(STATUS, Status.in_review, Status.rejected, CHAIR)],
+    Action.propose_sector: [_t(SECTOR, None, SectorStatus.proposed, SECRETARY)],
+    Action.sector_recognized: [_t(SECTOR, SectorStatus.proposed, SectorStatus.recognized, SECRETARY)],
+    Action.sector_not_recognized: [_t(SECTOR, SectorStatus.proposed, SectorStatus.not_recognized, SECRETARY)],
+    Action.propose_national: [_t(NATIONAL, None, SectorStatus.proposed, SECRETARY)],
+    Action.national_recognized: [_t(NATIONAL, SectorStatus.proposed, SectorStatus.recognized, SECRETARY)],
+    Action.national_not_recognized: [_t(NATIONAL, SectorStatus.proposed, SectorStatus.not_recognized,
+                                        SECRETARY)],
+}
+
+# The higher levels move only once the initiative is recognised at grassroots level.
+HIGHER_AXES = {SECTOR: "sector_status", NATIONAL: "national_status"}
+HIGHER_LEVEL_ACTIONS = {
+    (SECTOR, SectorStatus.proposed): Action.propose_sector,
+    (SECTOR, SectorStatus.recognized): Action.sector_recognized,
+    (SECTOR, SectorStatus.not_recognized): Action.sector_not_recognized,
+    (NATIONAL, SectorStatus.proposed): Action.propose_national,
+    (NATIONAL, SectorStatus.recognized): Action.national_recognized,
+    (NATIONAL, SectorStatus.not_recognized): Action.national_not_recognized,
 }
 
 # Authors edit only here.
@@ -91,68 +146,33 @@ PAST_DRAFT = frozenset(Status) - {Status.draft}
 DECIDED = frozenset({Status.recognized, Status.rejected})
 
 
-class TransitionError(Exception):
-    """A refused transition; `status` is the HTTP status that says why."""
-    status = 400
-
-    def __init__(self, message):
-        super().__init__(message)
-        self.message = message
-
-
-class WrongState(TransitionError):
-    status = 409
+def state_on(axis, status, sector_status=None, national_status=None):
+    """The state an action of `axis` moves from; None on a higher axis unless recognised."""
+    if axis == STATUS:
+        return Status(status)
+    if Status(status) != Status.recognized:
+        return _NOT_YET
+    return sector_status if axis == SECTOR else national_status
 
 
-class NotAllowed(TransitionError):
-    status = 403
+_NOT_YET = object()  # a higher level of an initiative not (yet) recognised: no transition starts here
 
 
-def allowed_actions(state):
-    return [action for (s, action) in TRANSITIONS if s == state]
+def transition_for(action, status, sector_status=None, national_status=None):
+    """The transition `action` makes from this state, or None (a wrong state)."""
+    for candidate in TRANSITIONS[Action(action)]:
+        if candidate.source == state_on(candidate.axis, status, sector_status, national_status):
+            return candidate
+    return None
 
 
-def check(state, action, actor_roles):
-    """Return the new state, or raise WrongState (409) / NotAllowed (403)."""
-    state, action = Status(state), Action(action)
-    entry = TRANSITIONS.get((state, action))
-    if entry is None:
-        raise WrongState(
-            f"Không thể {ACTION_LABELS[action]} sáng kiến đang ở trạng thái "
-            f"“{STATUS_LABELS[state]}”."
-        )
-    new_state, who = entry
-    if not who & set(actor_roles):
-        raise NotAllowed(f"Bạn không có quyền {ACTION_LABELS[action]} sáng kiến này.")
-    return new_state
+def who_may(action):
+    """Everyone who may make `action` in some state (a person outside it is the wrong person)."""
+    return frozenset().union(*(t.who for t in TRANSITIONS[Action(action)]))
 
 
-def can(state, action, actor_roles):
-    try:
-        check(state, action, actor_roles)
-    except TransitionError:
-        return False
-    return True
-
-
-def can_edit(state, actor_roles):
-    return AUTHOR in actor_roles and Status(state) in EDITABLE
-
-
-def check_edit(state, actor_roles):
-    """Editing the content: authors, in draft or returned only.
-
-    Raises NotAllowed (403) for anyone but an author and WrongState (409) for an
-    author once the initiative has left their hands.
-    """
-    state = Status(state)
-    if AUTHOR not in actor_roles:
-        raise NotAllowed("Chỉ tác giả mới được sửa sáng kiến này.")
-    if state not in EDITABLE:
-        raise WrongState(
-            f"Sáng kiến đang ở trạng thái “{STATUS_LABELS[state]}”, không thể sửa. "
-            "Tác giả chỉ sửa được bản nháp hoặc khi Hội đồng trả lại để bổ sung."
-        )
+def allowed_actions(status, sector_status=None, national_status=None):
+    return [action for action in Action if transition_for(action, status, sector_status, national_status)]
 
 
 # What an initiative in each state is waiting for, as its authors see it.

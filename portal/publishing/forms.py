@@ -1,8 +1,9 @@
 """Forms of the editor's work."""
-from flask_wtf import FlaskForm
 from wtforms import SelectMultipleField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
+
+from portal.core.forms import PortalForm
 
 
 class MultiCheckboxField(SelectMultipleField):
@@ -10,7 +11,7 @@ class MultiCheckboxField(SelectMultipleField):
     option_widget = CheckboxInput()
 
 
-class PublishForm(FlaskForm):
+class PublishForm(PortalForm):
     public_summary = TextAreaField(
         "Tóm tắt công bố",
         validators=[Optional(), Length(max=3000, message="Tóm tắt tối đa 3.000 ký tự.")],
@@ -22,7 +23,7 @@ class PublishForm(FlaskForm):
     )
 
 
-class UnpublishForm(FlaskForm):
+class UnpublishForm(PortalForm):
     reason = TextAreaField(
         "Lý do gỡ bài",
         validators=[DataRequired(message="Vui lòng nêu lý do gỡ bài."),

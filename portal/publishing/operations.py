@@ -2,26 +2,25 @@
 from datetime import date
 
 from flask import current_app, has_request_context, url_for
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import event, inspect, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, contains_eager
 
 from portal.core import audit
 from portal.core.notifications import notify
+from portal.core.refusal import invalid, wrong_state
 from portal.core.textfold import slugify
 from portal.core.timeutil import utcnow
 from portal.extensions import db
+from portal.initiatives import policy
 from portal.initiatives.models import Initiative
-from portal.initiatives.workflow import NotAllowed, Status, TransitionError, WrongState
+from portal.initiatives.policy import Act
+from portal.initiatives.workflow import Status
 from portal.publishing.models import Publication, PublicationSlug
 
 DEFAULT_SLUG = "sang-kien"
 PUBLISH_DUE_DAYS = 7  # the seed requires publication; after this a waiting article is overdue
-
-
-class MissingReason(TransitionError):
-    """An unpublish without a reason (422)."""
-    status = 422
 
 
 def can_publish(user):
@@ -55,11 +54,6 @@ def article_path(publication):
                  initiative_id=publication.initiative_id, slug=publication.slug)
 
 
-def _check_editor(actor):
-    if not can_publish(actor):
-        raise NotAllowed("Chỉ biên tập viên mới được công bố hoặc gỡ bài sáng kiến.")
-
-
 def publish(initiative, actor, *, public_summary="", public_attachment_ids=None):
     """Publish a recognised initiative as an article.
 
@@ -67,15 +61,13 @@ def publish(initiative, actor, *, public_summary="", public_attachment_ids=None)
     the current choice). Raises NotAllowed (403) for anyone but an editor and
     WrongState (409) unless the initiative is recognised and not yet online.
     """
-    _check_editor(actor)
-    if initiative.status != Status.recognized:
-        raise WrongState("Chỉ sáng kiến đã được Hội đồng công nhận mới được công bố.")
+    policy.check(actor, Act.publish, initiative)
     publication = initiative.publication
     if publication is not None:
         # Two editors at once: the second waits here (PostgreSQL) and sees the first's work.
         db.session.refresh(publication, with_for_update=True)
     if publication is not None and publication.is_published:
-        raise WrongState("Sáng kiến này đã được công bố.")
+        raise wrong_state(_l("Sáng kiến này đã được công bố."))
     now = utcnow()
     if publication is None:
         publication = Publication(initiative=initiative, slug="")
@@ -99,7 +91,7 @@ def publish(initiative, actor, *, public_summary="", public_attachment_ids=None)
     except IntegrityError:
         # Another editor's first publication of the same initiative committed first.
         db.session.rollback()
-        raise WrongState("Sáng kiến này vừa được công bố.") from None
+        raise wrong_state(_l("Sáng kiến này vừa được công bố.")) from None
     notify([a.user for a in initiative.authors if a.user],
            f"Sáng kiến “{initiative.title}” đã được công bố",
            "Sáng kiến của bạn đã được đăng trên Trang thông tin điện tử để cán bộ, công chức "
@@ -115,15 +107,15 @@ def publish(initiative, actor, *, public_summary="", public_attachment_ids=None)
 
 def unpublish(initiative, actor, reason):
     """Take an article offline; the reason is required and kept in the log."""
-    _check_editor(actor)
+    policy.check(actor, Act.unpublish, initiative)
     publication = initiative.publication
     if publication is not None:
         db.session.refresh(publication, with_for_update=True)
     if publication is None or not publication.is_published:
-        raise WrongState("Sáng kiến này chưa được công bố nên không thể gỡ bài.")
+        raise wrong_state(_l("Sáng kiến này chưa được công bố nên không thể gỡ bài."))
     reason = (reason or "").strip()
     if not reason:
-        raise MissingReason("Vui lòng nêu lý do gỡ bài.")
+        raise invalid(_l("Vui lòng nêu lý do gỡ bài."), field="reason")
     publication.is_published = False
     publication.unpublished_at = utcnow()
     publication.unpublished_by_id = actor.id

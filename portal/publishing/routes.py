@@ -1,7 +1,6 @@
 from pathlib import Path
 
 from flask import (
-    abort,
     current_app,
     flash,
     make_response,
@@ -10,17 +9,19 @@ from flask import (
     request,
     url_for,
 )
+from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import update
 
-from portal.core.errors import abort_with
 from portal.core.files import send_stored_file
 from portal.core.layout import register_nav
 from portal.core.permissions import require_roles
+from portal.core.refusal import not_found, wrong_state
 from portal.extensions import db
 from portal.initiatives.access import get_initiative_or_404
 from portal.initiatives.models import Attachment
-from portal.initiatives.workflow import LEVEL_LABELS, Status, TransitionError
+from portal.initiatives.policy import Act
+from portal.initiatives.workflow import LEVEL_LABELS
 from portal.publishing import bp, operations, queries
 from portal.publishing.forms import PublishForm, UnpublishForm
 from portal.publishing.models import Publication
@@ -71,7 +72,7 @@ def initiatives():
 def _live_or_404(initiative_id):
     publication = queries.live_publication(initiative_id)
     if publication is None:
-        abort(404)
+        raise not_found()
     return publication
 
 
@@ -87,7 +88,7 @@ def article(initiative_id, slug):
     if slug != publication.slug:
         if slug in {s.slug for s in publication.old_slugs}:
             return redirect(article_url(publication), 301)
-        abort(404)
+        raise not_found()
     initiative = publication.initiative
     related = search.related_articles(initiative, 5)
     related_pubs = queries.publications_of(related)
@@ -122,13 +123,13 @@ def download(initiative_id, attachment_id):
     _live_or_404(initiative_id)
     attachment = db.session.get(Attachment, attachment_id)
     if attachment is None or attachment.initiative_id != initiative_id or not attachment.is_public:
-        abort(404)
+        raise not_found()
     folder = Path(current_app.config["UPLOAD_FOLDER"])
     try:
         response = send_stored_file(folder / attachment.stored_name, attachment.original_name,
                                     attachment.content_type, max_age=3600)
     except FileNotFoundError:
-        abort(404)
+        raise not_found()
     response.headers["X-Content-Type-Options"] = "nosniff"
     return response
 
@@ -145,7 +146,7 @@ def feed():
 def field_feed(code):
     field = queries.field_by_code(code)
     if field is None:
-        abort(404)
+        raise not_found()
     return _feed(field)
 
 
@@ -179,62 +180,43 @@ def queue():
             "PUBLISH_DUE_DAYS", operations.PUBLISH_DUE_DAYS))
 
 
-def _refused(error):
-    db.session.rollback()
-    abort_with(error.status, error.message)
-
-
 @bp.route("/editor/<int:initiative_id>/publish", methods=["GET", "POST"])
 @require_roles("editor")
 def publish(initiative_id):
-    initiative = get_initiative_or_404(initiative_id, current_user)
+    initiative = get_initiative_or_404(initiative_id, current_user, Act.publish)
+    if initiative.publication is not None and initiative.publication.is_published:
+        raise wrong_state(_("Sáng kiến này đã được công bố."))
     form = PublishForm()
     form.attachments.choices = [(a.id, a.original_name) for a in initiative.attachments]
-    if request.method == "GET":
+    if request.method == "GET" and not form.restored:
         form.attachments.data = [a.id for a in initiative.attachments if a.is_public]
         if initiative.publication is not None:
             form.public_summary.data = initiative.publication.public_summary
-    status = 200
-    if form.validate_on_submit():
-        try:
-            publication = operations.publish(
-                initiative, current_user, public_summary=form.public_summary.data or "",
-                public_attachment_ids=form.attachments.data or [])
-        except TransitionError as error:
-            _refused(error)
-        db.session.commit()
-        flash("Đã công bố sáng kiến trên Trang thông tin điện tử.", "success")
-        return redirect(article_url(publication))
-    if request.method == "POST":
-        status = 422
-    elif initiative.status != Status.recognized:
-        abort_with(409, "Chỉ sáng kiến đã được Hội đồng công nhận mới được công bố.")
-    elif initiative.publication is not None and initiative.publication.is_published:
-        abort_with(409, "Sáng kiến này đã được công bố.")
-    return render_template("publishing/publish.html", form=form, initiative=initiative), status
+    if not form.validate_on_submit():
+        return render_template("publishing/publish.html", form=form, initiative=initiative), \
+            422 if request.method == "POST" else 200
+    publication = operations.publish(initiative, current_user, public_summary=form.public_summary.data or "",
+                                     public_attachment_ids=form.attachments.data or [])
+    db.session.commit()
+    flash(_("Đã công bố sáng kiến trên Trang thông tin điện tử."), "success")
+    return redirect(article_url(publication))
 
 
 @bp.route("/editor/<int:initiative_id>/unpublish", methods=["GET", "POST"])
 @require_roles("editor")
 def unpublish(initiative_id):
-    initiative = get_initiative_or_404(initiative_id, current_user)
+    initiative = get_initiative_or_404(initiative_id, current_user, Act.unpublish)
     publication = initiative.publication
     if publication is None or not publication.is_published:
-        abort_with(409, "Sáng kiến này chưa được công bố nên không thể gỡ bài.")
+        raise wrong_state(_("Sáng kiến này chưa được công bố nên không thể gỡ bài."))
     form = UnpublishForm()
-    status = 200
-    if form.validate_on_submit():
-        try:
-            operations.unpublish(initiative, current_user, form.reason.data)
-        except TransitionError as error:
-            _refused(error)
-        db.session.commit()
-        flash("Đã gỡ bài khỏi Trang thông tin điện tử. Các tác giả đã được thông báo.", "success")
-        return redirect(url_for("publishing.queue"))
-    if request.method == "POST":
-        status = 422
-    return render_template("publishing/unpublish.html", form=form, initiative=initiative,
-                           publication=publication), status
+    if not form.validate_on_submit():
+        return render_template("publishing/unpublish.html", form=form, initiative=initiative,
+                               publication=publication), 422 if request.method == "POST" else 200
+    operations.unpublish(initiative, current_user, form.reason.data)
+    db.session.commit()
+    flash(_("Đã gỡ bài khỏi Trang thông tin điện tử. Các tác giả đã được thông báo."), "success")
+    return redirect(url_for("publishing.queue"))
 
 
 @bp.app_template_filter("plain")

@@ -1,9 +1,10 @@
-from flask import abort, render_template, request
+from flask import render_template, request
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
 from portal.auth.models import Unit
 from portal.core.layout import register_nav
+from portal.core.refusal import forbidden
 from portal.extensions import db
 from portal.initiatives.models import Field
 from portal.initiatives.workflow import LEVEL_LABELS, STATUS_LABELS, Level
@@ -83,7 +84,7 @@ def search():
 def internal():
     """Every initiative past draft, any year, for the council (what the user may see)."""
     if not service.may_search_internal(current_user):
-        abort(403)
+        raise forbidden()
     q = _clean_query()
     filters = _filters()
     if not q.strip() and not filters:

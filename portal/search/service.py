@@ -33,7 +33,9 @@ from sqlalchemy.orm import Session, selectinload
 from portal.auth.models import User
 from portal.core.timeutil import utcnow
 from portal.extensions import db
+from portal.initiatives import policy
 from portal.initiatives.models import Field, Initiative, InitiativeAuthor
+from portal.initiatives.policy import Act
 from portal.initiatives.workflow import Status
 from portal.publishing.models import Publication, live_condition
 from portal.search.engine import FACETS, SearchIndex, SearchResult
@@ -512,9 +514,8 @@ def search_public(q, filters=None, page=1, per_page=10):
 
 
 def may_search_internal(user):
-    """Council members and secretaries of any year, and the admin."""
-    return bool(getattr(user, "is_authenticated", False)) and (
-        user.is_council_member() or user.has_role("admin"))
+    """Whoever reads initiatives beyond their own (the policy says which; results are filtered by it)."""
+    return policy.may_search_internal(user)
 
 
 def _visible_ids(user):
@@ -523,7 +524,7 @@ def _visible_ids(user):
             select(Initiative).where(Initiative.id.in_(list(ids)), Initiative.status != Status.draft)
             .options(selectinload(Initiative.authors))
         ).scalars()
-        return {i.id for i in rows if i.can_view(user)}
+        return {i.id for i in rows if policy.can(user, Act.view, i)}
     return allowed
 
 

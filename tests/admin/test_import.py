@@ -6,8 +6,9 @@ import pytest
 from openpyxl import Workbook
 from sqlalchemy import func, select
 
-from portal.admin.importing import ImportFileError, check_row, parse_flag, read_table
+from portal.admin.importing import check_row, parse_flag, read_table
 from portal.auth.models import Role, UnitKind, User, user_by_username
+from portal.core.refusal import Refusal
 from portal.extensions import db
 
 HEADER = ["username", "full_name", "unit", "position", "leader", "email", "roles", "password"]
@@ -149,7 +150,7 @@ def test_template_is_a_file_that_imports(admin_client, units):
 def test_reading_skips_blank_lines_and_accepts_vietnamese_headings():
     data = "Tên đăng nhập;Họ và tên;Đơn vị\n\nan;Ấn;P9\n;;\n".encode()
     assert read_table("a.csv", data) == [(3, {"username": "an", "full_name": "Ấn", "unit": "P9"})]
-    with pytest.raises(ImportFileError):
+    with pytest.raises(Refusal):
         read_table("a.csv", b"")
 
 

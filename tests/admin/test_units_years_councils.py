@@ -4,10 +4,10 @@ from datetime import date
 import pytest
 from sqlalchemy import func, select
 
-from portal.admin.models import Year
 from portal.auth.models import Unit, UnitKind
 from portal.council.models import Council, CouncilMember, CouncilRole, council_for
 from portal.extensions import db
+from portal.years.models import Year
 
 YEAR = date.today().year
 

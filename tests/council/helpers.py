@@ -26,12 +26,12 @@ def actions(initiative_id):
     ).scalars())
 
 
-def events(initiative_id, action):
+def events(initiative_id, action=None):
     db.session.expire_all()
-    return list(db.session.execute(
-        select(AuditEvent).where(AuditEvent.initiative_id == initiative_id, AuditEvent.action == action)
-        .order_by(AuditEvent.seq)
-    ).scalars())
+    query = select(AuditEvent).where(AuditEvent.initiative_id == initiative_id)
+    if action is not None:
+        query = query.where(AuditEvent.action == action)
+    return list(db.session.execute(query.order_by(AuditEvent.seq)).scalars())
 
 
 def notified(user):

@@ -5,7 +5,7 @@ from datetime import date
 
 from portal.council import operations
 from portal.council.models import ReviewStatus
-from portal.council.services import outcome_for_authors
+from portal.council.services import outcome_for
 from portal.extensions import db
 from tests.council.helpers import actions, events, notified, review_form, text, visible_text
 
@@ -20,7 +20,7 @@ EXPECTED_AUDIT = [
     "council.review_saved", "council.review_submitted",
     "council.review_saved", "council.review_submitted",
     "council.review_saved", "council.review_submitted",
-    "initiative.recognize", "council.decision", "council.sector", "council.sector",
+    "initiative.recognize", "council.decision", "initiative.propose_sector", "initiative.sector_recognized",
 ]
 
 
@@ -96,7 +96,7 @@ def test_walkthrough_through_the_pages(client, council, make_initiative):
     # the authors see nothing of the scoring while it runs
     client.login(author)
     assert client.get(f"{base}/results").status_code == 403
-    assert outcome_for_authors(fresh(initiative)) is None
+    assert outcome_for(fresh(initiative), author) is None
 
     client.login(chair)
     results = text(client.get(f"{base}/results"))
@@ -110,7 +110,7 @@ def test_walkthrough_through_the_pages(client, council, make_initiative):
     assert any("được công nhận" in s for s in notified(author))
 
     client.login(author)
-    outcome = outcome_for_authors(initiative)
+    outcome = outcome_for(initiative, author)
     assert outcome["outcome"] == "recognized" and round(outcome["mean_total"], 2) == 83.67
     assert client.get(f"{base}/results").status_code == 403
     detail = text(client.get(f"/my/initiatives/{initiative.id}"))
@@ -216,7 +216,7 @@ def test_walkthrough_through_the_api(client, council, make_initiative, api_heade
     assert body["sector_status"] == "recognized" and body["level"] == "sector"
     assert body["sector_decision_date"] == "2026-12-10"
 
-    outcome = outcome_for_authors(fresh(initiative))
+    outcome = outcome_for(fresh(initiative), author)
     assert outcome["outcome"] == "recognized" and outcome["comments"] == ["Có giá trị thực tiễn."] * 3
     assert actions(initiative.id) == EXPECTED_AUDIT
     assert {r.status for r in [a.review for a in operations.assignments_of(initiative) if a.review]} == {

@@ -69,7 +69,8 @@ def test_not_eligible_without_reason_is_refused_with_422_and_with_reason_recorde
 
     assert refused.status_code == 422
     assert refused.json["error"]["code"] == "not_eligible"
-    assert {c["code"] for c in refused.json["error"]["conditions"]} == {"advanced_worker", "initiative"}
+    assert {c.split(":")[0] for c in refused.json["error"]["fields"]["conditions"]} == {"advanced_worker",
+                                                                                       "initiative"}
     assert db.session.query(TitleAward).count() == 0
 
     accepted = client.post("/api/v1/emulation/titles", headers=api_headers(officer),
@@ -147,8 +148,8 @@ def test_disciplines_and_articles(client, officer, api_headers, hung):
 
 
 def test_registration_staff_before_deadline_and_officer_any_time(client, officer, api_headers, hung, make_user):
-    from portal.admin.models import Year
     from portal.emulation.models import Registration
+    from portal.years.models import Year
 
     this_year = date.today().year
     db.session.add(Year(year=this_year, registration_deadline=date.today() + timedelta(days=1)))

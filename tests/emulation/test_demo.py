@@ -1,7 +1,7 @@
 """The demo shows, at first run, people eligible and not eligible for each title, for distinct reasons."""
-from portal.admin.models import current_year
 from portal.emulation import engine
 from portal.emulation.services import year_report
+from portal.years.models import current_year
 
 
 def test_demo_gives_the_officer_a_page_worth_looking_at(app, client):

@@ -100,7 +100,7 @@ def test_get_for_those_who_may_see_it(api, people, make_initiative):
     body = api("GET", f"/initiatives/{draft.id}").get_json()
     assert body["status"] == "draft" and body["title"] == draft.title
     assert body["authors"][1] == {"username": "ksv.mai", "name": "Nguyễn Thị Mai",
-                                  "workplace": people.coauthor.unit.name, "share": 40}
+                                  "workplace": people.coauthor.unit.name, "share": 40, "confirmed": True}
     assert "## Nội dung giải pháp đề nghị công nhận là sáng kiến" in body["content"]
     assert api("GET", f"/initiatives/{draft.id}", people.coauthor).status_code == 200
     for outsider in (people.stranger, people.secretary, people.admin):
@@ -159,7 +159,7 @@ def test_submit_incomplete_lists_what_is_missing(api, people, make_initiative):
     assert response.status_code == 422
     error = error_of(response)
     assert error["code"] == "incomplete"
-    assert error["missing"] == ["Chưa nhập tóm tắt sáng kiến.", "Chưa nhập nội dung giải pháp."]
+    assert error["fields"]["missing"] == ["Chưa nhập tóm tắt sáng kiến.", "Chưa nhập nội dung giải pháp."]
     assert fingerprint() == before
 
 

@@ -31,7 +31,7 @@ def test_submit_freezes_version_one_and_tells_the_secretary(client, people, make
     assert snap["field_label"] == "Hình sự" and snap["attachments"] == []
     notes = db.session.execute(select(Notification).where(Notification.user_id == people.secretary.id)).scalars().all()
     assert len(notes) == 1 and initiative.title in notes[0].subject
-    assert notes[0].link == f"/my/initiatives/{initiative.id}"
+    assert notes[0].link == f"/council/initiatives/{initiative.id}/screening"
     event = db.session.execute(select(AuditEvent).where(AuditEvent.action == "initiative.submit")).scalar_one()
     assert event.initiative_id == initiative.id and event.data == {"from": "draft", "to": "submitted", "version": 1}
     assert verify() == []

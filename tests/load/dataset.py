@@ -64,7 +64,6 @@ def _sections(body):
 
 def build(app, n_docs, seed=2021, log=print):
     """Fill the (migrated, empty) database of `app`; returns the plan for the load generator."""
-    from portal.admin.models import Year
     from portal.auth.models import Role, Unit, UnitKind, User, UserRole
     from portal.core.audit import ensure_head
     from portal.council import operations as council_ops
@@ -79,6 +78,7 @@ def build(app, n_docs, seed=2021, log=print):
     from portal.publishing.models import Publication
     from portal.publishing.operations import slug_for
     from portal.search import service as search
+    from portal.years.models import Year
     from tests.benchmarks import corpus
 
     rng = random.Random(seed)

@@ -131,7 +131,7 @@ def build_world(make_user, make_initiative, make_unit):
     discipline = Discipline(user_id=other.id, year=YEAR - 1, level="reprimand")
     db.session.add_all([award, discipline])
     db.session.commit()
-    from portal.admin.models import Year
+    from portal.years.models import Year
 
     if db.session.get(Year, YEAR) is None:
         db.session.add(Year(year=YEAR))

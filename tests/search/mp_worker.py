@@ -15,7 +15,8 @@ def main(db_url, instance, index_dir, seed, operations):
     from portal.auth.models import user_by_username
     from portal.extensions import db
     from portal.initiatives.models import Initiative
-    from portal.initiatives.workflow import Status, TransitionError
+    from portal.core.refusal import Refusal
+    from portal.initiatives.workflow import Status
     from portal.publishing import operations as publishing
     from portal.search import service
 
@@ -40,7 +41,7 @@ def main(db_url, instance, index_dir, seed, operations):
                         publishing.publish(initiative, editor)
                         done["published"] += 1
                     db.session.commit()
-                except TransitionError:
+                except Refusal:
                     db.session.rollback()  # another worker got there first
                     done["refused"] += 1
             else:

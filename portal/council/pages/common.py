@@ -1,0 +1,46 @@
+"""What every council page about one initiative shares: loading it and its header."""
+from flask import request
+from flask_login import current_user
+from sqlalchemy.orm import selectinload
+
+from portal.years.models import current_year
+from portal.core.timeutil import today
+from portal.council import deadlines
+from portal.council.services import active_assignment
+from portal.initiatives.access import get_initiative_or_404
+from portal.initiatives.models import Initiative
+from portal.initiatives.policy import Act
+from portal.initiatives.rules import SECTIONS
+from portal.initiatives.workflow import Status
+
+VERSION_SECTIONS = [("summary", "Tóm tắt"), *SECTIONS.items()]
+
+
+def year_arg():
+    return request.args.get("year", type=int) or current_year()
+
+
+def load(initiative_id, act=Act.follow):
+    """The initiative if the current user may `act` on it (404 when they may not even see it)."""
+    return get_initiative_or_404(initiative_id, current_user, act, options=[selectinload(Initiative.versions)])
+
+
+def latest_version(initiative):
+    return initiative.versions[-1] if initiative.versions else None
+
+
+def context(initiative, **extra):
+    """What every council page about one initiative shows in its header."""
+    filed_on = initiative.submitted_at or (initiative.versions[-1].submitted_at if initiative.versions else None)
+    return {
+        "initiative": initiative,
+        "version": latest_version(initiative),
+        "sections": VERSION_SECTIONS,
+        "filed_late": deadlines.filed_late(initiative.first_applied_on, filed_on),
+        "filed_on": filed_on,
+        "deadline": deadlines.decision_deadline(initiative.accepted_at, today())
+        if initiative.status == Status.in_review else None,
+        "my_assignment": active_assignment(initiative, current_user),
+        "awaiting_screening": initiative.status == Status.submitted,
+        **extra,
+    }

@@ -1,0 +1,81 @@
+"""The council's overview of a year and the officers' queue."""
+from flask import redirect, render_template, url_for
+from flask_login import current_user, login_required
+
+from portal.years.models import known_years
+from portal.core.layout import register_nav
+from portal.core.timeutil import today
+from portal.council import bp, deadlines, queries
+from portal.council.forms import BatchDecisionForm
+from portal.council.models import OUTCOME_LABELS
+from portal.council.pages.common import load, year_arg
+from portal.council.services import active_assignment, reviewers_per_initiative, rubric_for, visible_appraisal
+from portal.initiatives import policy
+from portal.initiatives.policy import Act, YearAct
+from portal.initiatives.workflow import DECIDED, Action, Status
+
+register_nav("Hội đồng Sáng kiến", "council.index", policy.on_any_council, order=30)
+
+
+@bp.route("/")
+@login_required
+def index():
+    year = year_arg()
+    policy.check_year(current_user, YearAct.follow, year)
+    return render_template(
+        "council/index.html", year=year, years=known_years(), assignments=queries.my_assignments(current_user, year),
+        counts=queries.status_counts(year), council=queries.council_of(year, with_members=True),
+        oversee=policy.can_year(current_user, YearAct.oversee, year),
+        role=policy.year_role(current_user, year), today=today())
+
+
+@bp.route("/queue")
+@login_required
+def queue():
+    """The officers' queue: submitted ones to screen, those in appraisal, decided ones.
+
+    Each row shows what the reader may see of it: scores only where the policy lets them
+    (never on an initiative they are named on, or assigned to with their sheet still open).
+    """
+    year = year_arg()
+    policy.check_year(current_user, YearAct.oversee, year)
+    initiatives, assignments = queries.queue(year)
+    rubric = rubric_for(year)
+    today_ = today()
+    rows = []
+    for initiative in initiatives:
+        filed_on = initiative.submitted_at
+        rows.append({
+            "initiative": initiative,
+            "age": deadlines.age_in_days(filed_on, today_),
+            "filed_late": deadlines.filed_late(initiative.first_applied_on, filed_on),
+            "deadline": deadlines.decision_deadline(initiative.accepted_at, today_),
+            "follow": initiative.can(Act.follow, current_user),
+            "assigned": [a for a in assignments.get(initiative.id, []) if a.is_active],
+            "appraisal": visible_appraisal(initiative, current_user, assignments=assignments.get(initiative.id, []),
+                                           rubric=rubric) if initiative.status == Status.in_review else None,
+            "batch": initiative.can(Action.recognize, current_user),
+        })
+    groups = {
+        "submitted": [r for r in rows if r["initiative"].status == Status.submitted],
+        "in_review": [r for r in rows if r["initiative"].status == Status.in_review],
+        "decided": [r for r in rows if r["initiative"].status in DECIDED],
+        "returned": [r for r in rows if r["initiative"].status == Status.returned],
+    }
+    return render_template(
+        "council/queue.html", year=year, years=known_years(), groups=groups, batch_form=BatchDecisionForm(),
+        can_batch=any(r["batch"] for r in groups["in_review"]), required=reviewers_per_initiative(),
+        outcome_labels=OUTCOME_LABELS)
+
+
+@bp.route("/initiatives/<int:initiative_id>")
+@login_required
+def initiative(initiative_id):
+    """Send each person to the page of the appraisal they have work on."""
+    initiative = load(initiative_id, Act.view)
+    if initiative.can(Act.score, current_user) or active_assignment(initiative, current_user):
+        return redirect(url_for(".review", initiative_id=initiative.id))
+    policy.check(current_user, Act.follow, initiative)
+    if initiative.status == Status.submitted:
+        return redirect(url_for(".screening", initiative_id=initiative.id))
+    return redirect(url_for(".results", initiative_id=initiative.id))

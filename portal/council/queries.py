@@ -1,0 +1,124 @@
+"""The council's reads: each page's rows in a fixed number of queries, whatever the year holds."""
+from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
+
+from portal.council.models import Council, CouncilDecision, CouncilMember, Review, ReviewAssignment
+from portal.extensions import db
+from portal.initiatives.models import Initiative
+from portal.initiatives.workflow import DECIDED, Status
+
+QUEUE_STATES = (Status.submitted, Status.in_review, Status.recognized, Status.rejected, Status.returned)
+
+
+def council_of(year, *, with_members=False):
+    query = select(Council).where(Council.year == year)
+    if with_members:
+        query = query.options(selectinload(Council.members).selectinload(CouncilMember.user))
+    return db.session.execute(query).scalar_one_or_none()
+
+
+def members_of(year):
+    """Members of the year's council, in the order they were added."""
+    return db.session.execute(
+        select(CouncilMember).join(Council).where(Council.year == year)
+        .options(selectinload(CouncilMember.user)).order_by(CouncilMember.id)
+    ).scalars().all()
+
+
+def my_assignments(user, year):
+    """The person's assignments in the current round of the year's initiatives (active or not)."""
+    return db.session.execute(
+        select(ReviewAssignment)
+        .join(Initiative, Initiative.id == ReviewAssignment.initiative_id)
+        .where(ReviewAssignment.reviewer_id == user.id, ReviewAssignment.round == Initiative.round,
+               Initiative.year == year)
+        .options(selectinload(ReviewAssignment.initiative), selectinload(ReviewAssignment.review))
+        .order_by(ReviewAssignment.due_on, ReviewAssignment.id)
+    ).scalars().all()
+
+
+def status_counts(year):
+    return dict(db.session.execute(
+        select(Initiative.status, func.count(Initiative.id))
+        .where(Initiative.year == year, Initiative.status != Status.draft)
+        .group_by(Initiative.status)
+    ).all())
+
+
+def queue(year):
+    """(initiatives of the year in the council's hands, {initiative id: current-round assignments})."""
+    initiatives = db.session.execute(
+        select(Initiative)
+        .where(Initiative.year == year, Initiative.status.in_(QUEUE_STATES))
+        .options(selectinload(Initiative.authors), selectinload(Initiative.versions))
+        .order_by(Initiative.submitted_at, Initiative.id)
+    ).scalars().all()
+    return initiatives, current_assignments([i.id for i in initiatives if i.status == Status.in_review])
+
+
+def current_assignments(initiative_ids):
+    by_initiative = {}
+    if initiative_ids:
+        rows = db.session.execute(
+            select(ReviewAssignment)
+            .join(Initiative, Initiative.id == ReviewAssignment.initiative_id)
+            .where(ReviewAssignment.initiative_id.in_(initiative_ids), ReviewAssignment.round == Initiative.round)
+            .options(selectinload(ReviewAssignment.review))
+            .order_by(ReviewAssignment.id)
+        ).scalars().all()
+        for row in rows:
+            by_initiative.setdefault(row.initiative_id, []).append(row)
+    return by_initiative
+
+
+def decisions_of(initiative):
+    return db.session.execute(
+        select(CouncilDecision).where(CouncilDecision.initiative_id == initiative.id)
+        .options(selectinload(CouncilDecision.decided_by))
+        .order_by(CouncilDecision.id)
+    ).scalars().all()
+
+
+def recognized_in(year):
+    return db.session.execute(
+        select(Initiative)
+        .where(Initiative.year == year, Initiative.status == Status.recognized)
+        .options(selectinload(Initiative.authors))
+        .order_by(Initiative.decision_date, Initiative.id)
+    ).scalars().all()
+
+
+def decided_means(initiative_ids):
+    """The mean total recorded with the latest decision of each initiative."""
+    if not initiative_ids:
+        return {}
+    rows = db.session.execute(
+        select(CouncilDecision.initiative_id, CouncilDecision.mean_total)
+        .where(CouncilDecision.initiative_id.in_(initiative_ids))
+        .order_by(CouncilDecision.id)
+    ).all()
+    return {initiative_id: mean for initiative_id, mean in rows}
+
+
+def review(review_id):
+    return db.session.get(Review, review_id)
+
+
+def for_minutes(year, decision_no=None):
+    """The initiatives a meeting's minutes speak of: decided ones and those in appraisal."""
+    query = (select(Initiative)
+             .where(Initiative.year == year, Initiative.status.in_([*DECIDED, Status.in_review]))
+             .options(selectinload(Initiative.authors))
+             .order_by(Initiative.id))
+    if decision_no:
+        query = query.where(Initiative.decision_no == decision_no)
+    return db.session.execute(query).scalars().all()
+
+
+def recognized_by(year, decision_no=None):
+    query = (select(Initiative)
+             .where(Initiative.year == year, Initiative.status == Status.recognized)
+             .options(selectinload(Initiative.authors)).order_by(Initiative.id))
+    if decision_no:
+        query = query.where(Initiative.decision_no == decision_no)
+    return db.session.execute(query).scalars().all()
