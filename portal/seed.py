@@ -7,13 +7,13 @@ order of AREAS, so that later areas build on what earlier ones made.
 import importlib
 from datetime import date
 
-from portal.years.models import Year, current_year
 from portal.auth.models import Role, UnitKind
 from portal.auth.services import create_user, get_or_create_unit
 from portal.core.audit import ensure_head
 from portal.council.services import add_council_member, get_or_create_council
 from portal.extensions import db
 from portal.initiatives.models import DEFAULT_FIELDS, Field
+from portal.years.models import Year, current_year
 
 DEMO_PASSWORD = "sangkien2026"
 AREAS = ("initiatives", "council", "publishing", "emulation")

@@ -10,13 +10,13 @@ from dataclasses import dataclass, field
 from sqlalchemy import select
 
 from portal.admin import importing
-from portal.years.models import Year
 from portal.auth.models import ApiToken, Role, Unit, User, user_by_username
 from portal.auth.services import create_user, password_problem
 from portal.core import audit
 from portal.core.refusal import invalid
 from portal.core.timeutil import utcnow
 from portal.extensions import db
+from portal.years.models import Year
 
 
 def generate_password(length=14):

@@ -17,7 +17,6 @@ from portal.admin.forms import (
     YearForm,
 )
 from portal.admin.importing import template_csv
-from portal.years.models import Year
 from portal.auth.models import ROLE_LABELS, ApiToken, Role, Unit, UnitKind, User, UserRole
 from portal.core.layout import register_nav
 from portal.core.refusal import forbidden, found, not_found
@@ -29,6 +28,7 @@ from portal.council.services import (
     update_council,
 )
 from portal.extensions import db, login_manager
+from portal.years.models import Year
 
 PER_PAGE = 25
 

@@ -7,7 +7,6 @@ Vietnamese message, and changes nothing.
 from sqlalchemy import select
 from sqlalchemy.orm import lazyload
 
-from portal.years.models import Year
 from portal.auth.models import User
 from portal.core import audit
 from portal.core.notifications import notify
@@ -29,6 +28,7 @@ from portal.emulation.models import (
 from portal.emulation.services import load_recognitions, load_year, settings_for
 from portal.extensions import db
 from portal.initiatives.models import Initiative
+from portal.years.models import Year
 
 MIN_YEAR, MAX_YEAR = 2000, 2100
 # The title an award needs an initiative for, and the recognition level it uses by default.

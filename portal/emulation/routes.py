@@ -9,7 +9,6 @@ from sqlalchemy import select
 from sqlalchemy.orm import lazyload, selectinload
 from wtforms.fields.choices import SelectChoice
 
-from portal.years.models import current_year, known_years
 from portal.auth.models import Unit, User
 from portal.core.layout import register_nav
 from portal.core.permissions import require_roles
@@ -41,6 +40,7 @@ from portal.emulation.models import (
     TitleAward,
 )
 from portal.extensions import db
+from portal.years.models import current_year, known_years
 
 OFFICER = "emulation_officer"
 

@@ -71,9 +71,9 @@ CONTENT_FIELDS = ("title", "field_id", "form", "year", "unit_id", "requested_lev
 
 def _checked_values(values, initiative=None):
     """Validate the given content values (all optional but title on creation); a 422 Refusal otherwise."""
-    from portal.years.models import current_year
     from portal.auth.models import Unit
     from portal.initiatives.models import Field, Form
+    from portal.years.models import current_year
 
     unknown = set(values) - set(CONTENT_FIELDS)
     if unknown:
@@ -196,8 +196,8 @@ def create_initiative(actor, values, authors=None):
 
     Staff co-authors named here are invited: they confirm before the draft can be submitted.
     """
-    from portal.years.models import current_year
     from portal.initiatives.models import Initiative
+    from portal.years.models import current_year
 
     values = {"year": current_year(), "unit_id": actor.unit_id, **values}
     errors = {}

@@ -11,7 +11,6 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from portal.years.models import current_year, known_years
 from portal.auth.models import Unit, User
 from portal.core import refusal
 from portal.core.audit import AuditEvent
@@ -27,6 +26,7 @@ from portal.initiatives.forms import AUTHOR_ROWS_MIN, AttachmentForm, Initiative
 from portal.initiatives.models import Initiative, InitiativeAuthor, InitiativeVersion, fields_in_order
 from portal.initiatives.policy import Act
 from portal.initiatives.workflow import DASHBOARD_ORDER, STATUS_LABELS, Action
+from portal.years.models import current_year, known_years
 
 register_nav("Sáng kiến của tôi", "initiatives.dashboard",
              lambda user: user.is_authenticated, order=10)

@@ -13,9 +13,9 @@ def main(db_url, instance, index_dir, seed, operations):
 
     from portal import create_app
     from portal.auth.models import user_by_username
+    from portal.core.refusal import Refusal
     from portal.extensions import db
     from portal.initiatives.models import Initiative
-    from portal.core.refusal import Refusal
     from portal.initiatives.workflow import Status
     from portal.publishing import operations as publishing
     from portal.search import service

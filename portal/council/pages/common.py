@@ -3,7 +3,6 @@ from flask import request
 from flask_login import current_user
 from sqlalchemy.orm import selectinload
 
-from portal.years.models import current_year
 from portal.core.timeutil import today
 from portal.council import deadlines
 from portal.council.services import active_assignment
@@ -12,6 +11,7 @@ from portal.initiatives.models import Initiative
 from portal.initiatives.policy import Act
 from portal.initiatives.rules import SECTIONS
 from portal.initiatives.workflow import Status
+from portal.years.models import current_year
 
 VERSION_SECTIONS = [("summary", "Tóm tắt"), *SECTIONS.items()]
 

@@ -2,7 +2,6 @@
 from flask import redirect, render_template, url_for
 from flask_login import current_user, login_required
 
-from portal.years.models import known_years
 from portal.core.layout import register_nav
 from portal.core.timeutil import today
 from portal.council import bp, deadlines, queries
@@ -13,6 +12,7 @@ from portal.council.services import active_assignment, reviewers_per_initiative,
 from portal.initiatives import policy
 from portal.initiatives.policy import Act, YearAct
 from portal.initiatives.workflow import DECIDED, Action, Status
+from portal.years.models import known_years
 
 register_nav("Hội đồng Sáng kiến", "council.index", policy.on_any_council, order=30)
 

@@ -3,7 +3,6 @@ from flask import flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from portal.years.models import known_years
 from portal.core.refusal import invalid
 from portal.council import bp, operations, queries
 from portal.council.forms import HigherLevelForm
@@ -13,6 +12,7 @@ from portal.extensions import db
 from portal.initiatives import policy
 from portal.initiatives.policy import Act, YearAct
 from portal.initiatives.workflow import HIGHER_LEVEL_ACTIONS, NATIONAL, SECTOR, SectorStatus
+from portal.years.models import known_years
 
 
 def _next_steps(initiative, axis):
