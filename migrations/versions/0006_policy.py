@@ -14,12 +14,15 @@ depends_on = None
 
 def upgrade():
     with op.batch_alter_table("initiative_author") as batch:
+        batch.add_column(sa.Column("confirmed", sa.Boolean(), nullable=False, server_default=sa.true()))
         batch.add_column(sa.Column("confirmed_at", sa.DateTime(), nullable=True))
         batch.add_column(sa.Column("invited_by_id", sa.Integer(), nullable=True))
         batch.create_foreign_key(op.f("fk_initiative_author_invited_by_id_user"), "user", ["invited_by_id"], ["id"])
     # Authors recorded before invitations existed were named by consent of the time: confirmed.
     op.execute("UPDATE initiative_author SET confirmed_at = "
                "(SELECT created_at FROM initiative WHERE initiative.id = initiative_author.initiative_id)")
+    with op.batch_alter_table("initiative_author") as batch:
+        batch.alter_column("confirmed", server_default=None)
     op.create_table(
         "kept_input",
         sa.Column("token", sa.String(length=64), nullable=False),
@@ -42,3 +45,4 @@ def downgrade():
         batch.drop_constraint(op.f("fk_initiative_author_invited_by_id_user"), type_="foreignkey")
         batch.drop_column("invited_by_id")
         batch.drop_column("confirmed_at")
+        batch.drop_column("confirmed")

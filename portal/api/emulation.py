@@ -110,12 +110,9 @@ def api_record_articles():
 @require_api_roles(OFFICER)
 def api_eligibility():
     raw_year = request.args.get("year")
-    if not raw_year:
-        raise refusal.bad_request(_l("Thiếu tham số year."))
-    try:
-        year = operations.parse_year(raw_year)
-    except refusal.Refusal as error:
-        raise refusal.bad_request(error.message) from None
+    if not raw_year or not raw_year.strip().isdigit():
+        raise refusal.bad_request(_l("Thiếu tham số year, hoặc year không phải là một số (ví dụ 2025)."))
+    year = operations.parse_year(raw_year)
     unit_id = None
     unit_arg = request.args.get("unit")
     if unit_arg:

@@ -180,7 +180,7 @@ def list_initiatives():
     if invited:
         query = query.where(Initiative.id.in_(
             select(InitiativeAuthor.initiative_id)
-            .where(InitiativeAuthor.user_id == user.id, InitiativeAuthor.confirmed_at.is_(None))))
+            .where(InitiativeAuthor.user_id == user.id, InitiativeAuthor.confirmed.is_(False))))
     elif mine:
         query = query.where(Initiative.id.in_(
             select(InitiativeAuthor.initiative_id).where(InitiativeAuthor.user_id == user.id)))

@@ -78,7 +78,7 @@ def page_refusal(refusal):
     A 404 never goes back: whoever may not see a thing learns nothing more than that.
     """
     back = _form_page() if request.method == "POST" and refusal.status != 404 else None
-    if back is not None and back != request.full_path.rstrip("?"):
+    if back is not None:
         forms.keep(back, refusal)
         flash(refusal.message, "error")
         return redirect(back, 303)

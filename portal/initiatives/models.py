@@ -214,8 +214,9 @@ class InitiativeAuthor(db.Model):
     share: Mapped[int] = mapped_column(default=100)  # tỷ lệ đóng góp, %
     position: Mapped[int] = mapped_column(default=0)
     # A staff co-author named by someone else confirms before the initiative can be submitted;
-    # None while the invitation waits. Outside co-authors (no account) need no confirmation.
-    confirmed_at: Mapped[datetime | None] = mapped_column(default=utcnow)
+    # False while the invitation waits. Outside co-authors (no account) need no confirmation.
+    confirmed: Mapped[bool] = mapped_column(default=True)
+    confirmed_at: Mapped[datetime | None]
     invited_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
 
     initiative = relationship("Initiative", back_populates="authors")
@@ -225,7 +226,7 @@ class InitiativeAuthor(db.Model):
 
     @property
     def pending(self):
-        return self.user_id is not None and self.confirmed_at is None
+        return self.user_id is not None and not self.confirmed
 
     @property
     def display_name(self):

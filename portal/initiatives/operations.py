@@ -158,7 +158,7 @@ def _apply_author_plan(plan, actor, creator_id):
             row = InitiativeAuthor()
             user = attrs.get("user")
             if user is not None and user.id not in (actor.id, creator_id):
-                row.confirmed_at = None
+                row.confirmed = False
                 row.invited_by_id = actor.id
         for key, value in attrs.items():
             setattr(row, key, value)
@@ -301,7 +301,7 @@ def answer_invitation(initiative, actor, accept):
     row = next(a for a in initiative.authors if a.user_id == actor.id)
     others = [u for u in _staff(initiative.authors) if u.id != actor.id]
     if accept:
-        row.confirmed_at = utcnow()
+        row.confirmed, row.confirmed_at = True, utcnow()
         verb, summary = "đã xác nhận tham gia", "Đồng tác giả xác nhận tham gia"
     else:
         initiative.authors.remove(row)

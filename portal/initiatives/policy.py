@@ -229,7 +229,7 @@ def standing(user, initiative):
         return frozenset()
     who = set()
     mine = [a for a in initiative.authors if a.user_id == user.id]
-    if any(a.confirmed_at is not None for a in mine):
+    if any(a.confirmed for a in mine):
         who.add(W.author)
     elif mine:
         who.add(W.invited)
@@ -317,14 +317,16 @@ def refusal_for(user, act, initiative, who=None):
     if not visible and not (act == Act.compare and _may(rule, who, status)):
         return refusal.not_found()
     if not _may(rule, who, status):
-        return _refuse(act, status, right_person=bool(rule.who() & who) and not rule.never & who)
+        kin_only = not (rule.who() - rule.kin) & who
+        right = bool(rule.who() & who) and not rule.never & who and not (kin_only and status in rule.allowed)
+        return _refuse(act, status, right_person=right)
     if act == Act.delete and initiative.versions:
         return refusal.wrong_state(NEVER_SUBMITTED)
     return None
 
 
 def _unconfirmed(initiative):
-    waiting = [a for a in initiative.authors if a.user_id and a.confirmed_at is None]
+    waiting = [a for a in initiative.authors if a.pending]
     if not waiting:
         return None
     names = [a.display_name for a in waiting]

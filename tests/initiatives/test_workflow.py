@@ -124,7 +124,7 @@ def test_editing_is_for_authors_in_draft_or_returned(state, who):
 
 
 def test_submitting_waits_for_every_invited_coauthor():
-    waiting = SimpleNamespace(user_id=5, confirmed_at=None, display_name="Nguyễn Thị Mai")
+    waiting = SimpleNamespace(user_id=5, confirmed=False, pending=True, display_name="Nguyễn Thị Mai")
     refused = policy.refusal_for(None, Action.submit, initiative(Status.draft, authors=[waiting]),
                                  who=frozenset({Who.author}))
     assert refused.status == 409 and refused.code == "coauthors_unconfirmed"
