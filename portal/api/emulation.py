@@ -110,9 +110,11 @@ def api_record_articles():
 @require_api_roles(OFFICER)
 def api_eligibility():
     raw_year = request.args.get("year")
-    if not raw_year or not raw_year.strip().isdigit():
-        raise refusal.bad_request(_l("Thiếu tham số year, hoặc year không phải là một số (ví dụ 2025)."))
-    year = operations.parse_year(raw_year)
+    raw_year = (raw_year or "").strip()
+    if not (raw_year.isdigit() and operations.MIN_YEAR <= int(raw_year) <= operations.MAX_YEAR):
+        raise refusal.bad_request(_l("Tham số year phải là một năm từ %(low)s đến %(high)s, ví dụ 2025.",
+                                     low=operations.MIN_YEAR, high=operations.MAX_YEAR))
+    year = int(raw_year)
     unit_id = None
     unit_arg = request.args.get("unit")
     if unit_arg:

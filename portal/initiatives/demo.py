@@ -475,6 +475,10 @@ def seed(ctx):
             "first_applied_on": applied if topic["benefits"] else None, "summary": topic["summary"], **sections,
         }
         initiative = operations.create_initiative(first_author, values, _authors(topic))
+        if outcome != "draft":  # the co-authors confirmed before it went in; drafts keep their invitations open
+            for row in list(initiative.authors):
+                if row.pending:
+                    operations.answer_invitation(initiative, row.user, True)
         created = min(_stamp(applied) + timedelta(days=20), datetime.now())
         initiative.created_at = initiative.updated_at = created
         if outcome != "draft":

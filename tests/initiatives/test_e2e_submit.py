@@ -11,7 +11,7 @@ TITLE = "Bảng kiểm chứng cứ điện tử trong vụ án lừa đảo qua
 
 
 @pytest.mark.browser
-def test_staff_member_drafts_attaches_previews_and_submits(page, people, make_field):
+def test_staff_member_drafts_attaches_previews_and_submits(page, browser, people, make_field):
     make_field()
     make_field("civil", "Dân sự")
     dialogs = []
@@ -51,6 +51,20 @@ def test_staff_member_drafts_attaches_previews_and_submits(page, people, make_fi
     assert "Đã đính kèm tệp “Thuyết minh sáng kiến.pdf”" in page.content()
 
     page.click("text=Xem hồ sơ")
+    # The co-author was invited: the initiative waits for her consent before it can be submitted.
+    assert "Nguyễn Thị Mai" in page.locator("[data-testid=waiting-coauthors]").inner_text()
+    assert page.locator("button:has-text('Nộp sáng kiến')").count() == 0
+    page.shot("initiatives-waiting-for-coauthor")
+    coauthor = browser.new_context(viewport={"width": 1280, "height": 900}, locale="vi-VN").new_page()
+    coauthor.base = page.base
+    browser_login(coauthor, "ksv.mai")
+    coauthor.goto(page.base + "/my")
+    coauthor.click(f"[data-testid=invitations] >> text={TITLE}")
+    coauthor.click("[data-testid=invitation] button:has-text('Xác nhận tham gia')")
+    coauthor.wait_for_load_state("networkidle")
+    assert "Bạn đã xác nhận là đồng tác giả" in coauthor.content()
+    coauthor.context.close()
+    page.reload()
     page.click("button:has-text('Nộp sáng kiến')")
     page.wait_for_load_state("networkidle")
     assert dialogs and "Nộp sáng kiến cho Hội đồng" in dialogs[-1]
