@@ -11,6 +11,7 @@ class Defaults:
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
     MAX_UPLOAD_MB = 20
     BABEL_DEFAULT_LOCALE = "vi"
+    PORTAL_TIMEZONE = "Asia/Ho_Chi_Minh"  # one today() and now() for every date the portal decides
     BABEL_DEFAULT_TIMEZONE = "Asia/Ho_Chi_Minh"
     LANGUAGES = {"vi": "Tiếng Việt", "en": "English"}
     SESSION_COOKIE_HTTPONLY = True
@@ -62,8 +63,11 @@ def load(app, overrides=None):
         app.config["SESSION_COOKIE_SECURE"] = app.config["REMEMBER_COOKIE_SECURE"] = True
     if env.get("PORTAL_PROXY_FIX"):
         app.config["PROXY_FIX"] = int(env["PORTAL_PROXY_FIX"])
+    if env.get("PORTAL_TIMEZONE"):
+        app.config["PORTAL_TIMEZONE"] = env["PORTAL_TIMEZONE"]
     if overrides:
         app.config.update(overrides)
+    app.config["BABEL_DEFAULT_TIMEZONE"] = app.config["PORTAL_TIMEZONE"]  # pages show the same time
 
     instance = Path(app.instance_path)
     instance.mkdir(parents=True, exist_ok=True)

@@ -10,11 +10,10 @@ import csv
 import io
 import json
 from dataclasses import dataclass
-from datetime import datetime, time, timedelta
+from datetime import UTC, datetime, time, timedelta
 from functools import wraps
-from zoneinfo import ZoneInfo
 
-from flask import current_app, render_template, request, url_for
+from flask import render_template, request, url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import or_, select
@@ -23,6 +22,7 @@ from sqlalchemy.orm import selectinload
 from portal.admin import bp
 from portal.admin.forms import AuditFilterForm, option
 from portal.auth.models import User
+from portal.core import timeutil
 from portal.core.audit import AuditEvent, record, verify
 from portal.core.layout import register_nav
 from portal.core.refusal import forbidden
@@ -115,9 +115,8 @@ def audit_readers_only(view):
 
 def _local_midnight_utc(day):
     """The UTC instant at which `day` begins in the portal's time zone (created_at is naive UTC)."""
-    zone = ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])
-    local = datetime.combine(day, time.min, tzinfo=zone)
-    return local.astimezone(ZoneInfo("UTC")).replace(tzinfo=None)
+    local = datetime.combine(day, time.min, tzinfo=timeutil.zone())
+    return local.astimezone(UTC).replace(tzinfo=None)
 
 
 def _filtered(form, reader):
@@ -179,12 +178,11 @@ def _cell(value):
 def audit_csv():
     form = _form()
     events = present(db.session.execute(_filtered(form, current_user)).scalars().all(), current_user)
-    zone = ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(CSV_COLUMNS)
     for e in events:
-        local = e.created_at.replace(tzinfo=ZoneInfo("UTC")).astimezone(zone)
+        local = timeutil.local(e.created_at)
         writer.writerow([_cell(v) for v in (
             e.seq, local.strftime("%Y-%m-%d %H:%M:%S"), e.actor.username if e.actor else "",
             e.actor.full_name if e.actor else ("Thành viên Hội đồng" if e.actor_masked else ""), e.action,
@@ -194,7 +192,7 @@ def audit_csv():
     record("admin.audit_exported", actor=current_user, object_type="audit_event",
            data={"filters": filters, "count": len(events)})
     db.session.commit()
-    stamp = datetime.now(zone).strftime("%Y%m%d-%H%M")
+    stamp = timeutil.now().strftime("%Y%m%d-%H%M")
     return "\ufeff" + out.getvalue(), 200, {
         "Content-Type": "text/csv; charset=utf-8",
         "Content-Disposition": f"attachment; filename=nhat-ky-{stamp}.csv",

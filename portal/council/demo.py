@@ -10,6 +10,7 @@ from datetime import date, datetime, time, timedelta
 
 from sqlalchemy import select
 
+from portal.core.timeutil import today as today_in_portal
 from portal.council import operations
 from portal.council.services import rubric_for
 from portal.extensions import db
@@ -218,7 +219,7 @@ def seed(ctx):
         return {}
     secretary, chair = users["thuky"], users["chutich"]
     fields = _field_ids()
-    today = date.today()
+    today = today_in_portal()
     recognized = ctx.setdefault("recognized", [])
     counts = {"council initiatives": 0, "council reviews": 0, "council decisions": 0}
     decision_numbers = {}

@@ -8,7 +8,6 @@ capitals, the signature block at the right.
 Each builder returns a `docx.Document`; `to_bytes` turns it into a file.
 """
 import io
-from datetime import date
 
 from docx import Document
 from docx.enum.table import WD_TABLE_ALIGNMENT
@@ -17,6 +16,7 @@ from docx.oxml.ns import qn
 from docx.shared import Cm, Pt
 
 from portal.core.markup import plain_text
+from portal.core.timeutil import today
 from portal.council.models import COUNCIL_ROLE_LABELS, RECOMMENDATION_LABELS
 from portal.initiatives.workflow import LEVEL_LABELS
 
@@ -45,7 +45,7 @@ def to_bytes(document):
 def vietnamese_date(day, place=PLACE):
     """"Đà Nẵng, ngày 05 tháng 3 năm 2026": days below 10 and months 1–2 take a leading zero."""
     if day is None:
-        return f"{place}, ngày     tháng     năm {date.today().year}"
+        return f"{place}, ngày     tháng     năm {today().year}"
     month = f"{day.month:02d}" if day.month < 3 else str(day.month)
     return f"{place}, ngày {day.day:02d} tháng {month} năm {day.year}"
 
@@ -305,7 +305,7 @@ def meeting_minutes(year, council, rubric, appraisals, decision_no=None):
     counts; None where the reader may not see the scores (the row says so, nothing more).
     """
     document = new_document()
-    national_header(document, day=date.today())
+    national_header(document, day=today())
     title(document, "Biên bản họp Hội đồng Sáng kiến",
           f"Xét công nhận sáng kiến năm {year}" + (f" (Quyết định số {decision_no})" if decision_no else ""))
     established = ""

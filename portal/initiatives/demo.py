@@ -8,6 +8,8 @@ from datetime import date, datetime, time, timedelta
 
 from sqlalchemy import select
 
+from portal.core.timeutil import today as today_in_portal
+from portal.core.timeutil import utcnow
 from portal.extensions import db
 from portal.initiatives import operations
 from portal.initiatives.models import Field
@@ -458,7 +460,7 @@ def seed(ctx):
     users, units, this_year = ctx["users"], ctx["units"], ctx["this_year"]
     secretary = users["thuky"]
     fields = {f.code: f.id for f in db.session.execute(select(Field)).scalars()}
-    today = date.today()
+    today = today_in_portal()
     made, counts = [], {}
     topics = {t["key"]: t for t in TOPICS}
     for n, (key, back, outcome) in enumerate(PLAN):
@@ -479,10 +481,10 @@ def seed(ctx):
             for row in list(initiative.authors):
                 if row.pending:
                     operations.answer_invitation(initiative, row.user, True)
-        created = min(_stamp(applied) + timedelta(days=20), datetime.now())
+        created = min(_stamp(applied) + timedelta(days=20), utcnow())
         initiative.created_at = initiative.updated_at = created
         if outcome != "draft":
-            submitted = min(created + timedelta(days=30), datetime.now())
+            submitted = min(created + timedelta(days=30), utcnow())
             operations.submit(initiative, first_author)
             _backdate(initiative, submitted)
             if outcome in ("returned", "resubmitted", "returned-twice"):
@@ -492,7 +494,7 @@ def seed(ctx):
                 operations.update_initiative(initiative, first_author,
                                              {field: (getattr(initiative, field) + "\n\n" + extra).strip()})
                 operations.submit(initiative, first_author)
-                _backdate(initiative, min(submitted + timedelta(days=25), datetime.now()))
+                _backdate(initiative, min(submitted + timedelta(days=25), utcnow()))
             if outcome == "returned-twice":
                 _return(initiative, secretary, RETURN_NOTES[(n + 1) % len(RETURN_NOTES)])
             if outcome == "withdrawn":

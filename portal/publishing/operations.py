@@ -1,5 +1,4 @@
 """Publishing and unpublishing an article. Each goes: check, change, flush, notify, log."""
-from datetime import date
 
 from flask import current_app, has_request_context, url_for
 from flask_babel import lazy_gettext as _l
@@ -7,7 +6,7 @@ from sqlalchemy import event, inspect, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, contains_eager
 
-from portal.core import audit
+from portal.core import audit, timeutil
 from portal.core.notifications import notify
 from portal.core.refusal import invalid, wrong_state
 from portal.core.textfold import slugify
@@ -150,7 +149,7 @@ def queue():
         .order_by(Initiative.decided_at, Initiative.id)
     ).unique().scalars().all()
     due = current_app.config.get("PUBLISH_DUE_DAYS", PUBLISH_DUE_DAYS)
-    today = date.today()
+    today = timeutil.today()
     items = []
     for initiative in rows:
         since = waiting_since(initiative)
