@@ -177,6 +177,40 @@ class Segment:
     deleted: frozenset
 
 
+class _Storage(FileStorage):
+    """A FileStorage that closes what it opened when reading an index fails.
+
+    Whoosh leaves the files of a half-read table of contents or segment open
+    when it raises; they would be closed by the garbage collector only, with
+    a ResourceWarning each.
+    """
+
+    def __init__(self, path):
+        super().__init__(path)
+        self._opened = None
+
+    def open_file(self, name, **kwargs):
+        f = super().open_file(name, **kwargs)
+        if self._opened is not None:
+            self._opened.append(f)
+        return f
+
+    @contextmanager
+    def closing_on_error(self):
+        self._opened = []
+        try:
+            yield
+        except BaseException:
+            for f in self._opened:
+                try:
+                    f.close()
+                except Exception:  # noqa: BLE001, S110 - already broken
+                    pass
+            raise
+        finally:
+            self._opened = None
+
+
 class Store:
     """One index directory shared by any number of processes."""
 
@@ -190,16 +224,19 @@ class Store:
 
     def _open_or_create(self):
         # The lock keeps two processes from creating (and so wiping) at once.
-        storage = FileStorage(self.path)
+        storage = self._storage = _Storage(self.path)
         lock = storage.lock(INDEX_NAME + "_CREATE")
         lock.acquire(blocking=True)
         try:
-            if index.exists_in(self.path, INDEX_NAME):
-                ix = index.open_dir(self.path, indexname=INDEX_NAME)
+            with storage.closing_on_error():
+                exists = storage.index_exists(INDEX_NAME)
+            if exists:
+                with storage.closing_on_error():
+                    ix = storage.open_index(INDEX_NAME)
                 if set(ix.schema.names()) == set(schema().names()):
                     return ix
                 raise IndexCorrupt(f"search index {self.path} has another schema")
-            return index.create_in(self.path, schema(), indexname=INDEX_NAME)
+            return storage.create_index(schema(), indexname=INDEX_NAME)
         finally:
             lock.release()
 
@@ -229,7 +266,8 @@ class Store:
         with guarded(self.path):
             for attempt in range(3):
                 try:
-                    self._searcher = self._ix.searcher()
+                    with self._storage.closing_on_error():
+                        self._searcher = self._ix.searcher()
                     break
                 except OSError:
                     # A commit in another process removed files between reading
