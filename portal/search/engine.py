@@ -111,9 +111,13 @@ class SearchIndex(Matching):
         if latest or deleted:
             self._store.apply([records.record(d) for d in latest.values()], deleted)
 
-    def rebuild(self, docs: Iterable[dict]) -> int:
-        """Replace the whole index by ``docs``; returns how many were indexed."""
-        return self._store.rebuild(map(records.record, docs))
+    def rebuild(self, docs: Iterable[dict], total: int | None = None, workers: int = 1) -> int:
+        """Replace the whole index by ``docs``; returns how many were indexed.
+
+        ``workers`` processes analyse and write it when there are many (see
+        ``store.Store.rebuild``).
+        """
+        return self._store.rebuild(docs, total=total, workers=workers)
 
     # -- following the index -----------------------------------------------------
 

@@ -10,14 +10,16 @@ import html
 import re
 import unicodedata
 
-from portal.search.analysis import fold_word, words
+from portal.search.analysis import fold_word, fold_words, words
 
 _WORD_IN_TEXT = re.compile(r"[^\W_]+")
 SNIPPET_WORDS = 36
+# Characters of a long text (an attachment) looked through for a snippet.
+SNIPPET_SCAN = 20_000
 
 
 def has_any(text: str, marked: set) -> bool:
-    return any(fold_word(w) in marked for w in words(text))
+    return any(map(marked.__contains__, fold_words(words(text[:SNIPPET_SCAN]))))
 
 
 def highlight(text: str, marked: set) -> str:
@@ -36,11 +38,12 @@ def highlight(text: str, marked: set) -> str:
 
 def snippet(text: str, marked: set, size: int = SNIPPET_WORDS) -> str:
     """The ``size``-word window of ``text`` holding the most marked words."""
-    text = unicodedata.normalize("NFC", text or "")
+    text = unicodedata.normalize("NFC", text or "")[:SNIPPET_SCAN]
     spans = [m.span() for m in _WORD_IN_TEXT.finditer(text)]
     if not spans:
         return html.escape(text[:300])
-    hits = [i for i, (s, e) in enumerate(spans) if fold_word(text[s:e].lower()) in marked]
+    folded = fold_words([text[s:e].lower() for s, e in spans])
+    hits = [i for i, f in enumerate(folded) if f in marked]
     first = 0
     if hits:
         # Slide a window over the hit positions and keep the densest start.

@@ -80,12 +80,12 @@ class Matching:
 
     # -- ranking -------------------------------------------------------------
 
-    def _clause_postings(self, seg: LiveSegment, clause: query.Clause) -> dict:
+    def _clause_postings(self, seg: LiveSegment, clause: query.Clause, spelling: bool = True) -> dict:
         """``{docnum: weighted frequency}`` of a clause in one segment."""
         if clause.is_phrase:
             return self._phrase_postings(seg, clause.words)
         folded = self._postings(seg, "text", clause.word)
-        if clause.exact is not None and folded:
+        if clause.exact is not None and folded and spelling:
             key = ("mixed", clause.exact, self.weights.folded_only)
             mixed = seg.data.postings.get(key)
             if mixed is None:
@@ -123,10 +123,21 @@ class Matching:
 
     def _rank(self, clauses, pair_terms, filters, k: int) -> _Ranking:
         self._unchecked_phrases = set()
+        # Pairs in most documents add nothing to a score: not even decoded.
+        n = self._n_docs
+        pair_terms = [{t: w for t, w in terms.items()
+                       if ranking.idf(n, self.pair_frequency(*t.split(" ", 1))) > ranking.MIN_BONUS_IDF}
+                      for terms in pair_terms]
         per_segment, doc_freq = [], [0] * len(clauses)
         pair_lists, pair_freq = [], [0] * len(pair_terms)
+        # The spelling of a word in most documents cannot change an order its
+        # nil idf keeps it out of (ranking.scores): its exact postings are not
+        # even decoded, when the query has a word that counts.
+        nil = [not c.is_phrase and ranking.idf(n, self.doc_frequency(c.word)) <= ranking.NIL_IDF
+               for c in clauses]
+        spelling = [not (x and not all(nil)) for x in nil]
         for seg in self._segments:
-            lists = [self._clause_postings(seg, c) for c in clauses]
+            lists = [self._clause_postings(seg, c, s) for c, s in zip(clauses, spelling, strict=True)]
             for i, p in enumerate(lists):
                 doc_freq[i] += len(p)
             per_segment.append(lists)
@@ -135,7 +146,6 @@ class Matching:
             for i, p in enumerate(bonus):
                 pair_freq[i] += len(p)
             pair_lists.append(bonus)
-        n = self._n_docs
         idf = [ranking.idf(n, f) for f in doc_freq]
         pair_idf = [ranking.idf(n, f) for f in pair_freq]
 
@@ -147,10 +157,11 @@ class Matching:
                 continue
             total += len(found)
             docs = sorted(found)
-            seg.data.count_facets(docs, facets)
+            seg.count_facets(docs, found, facets)
             if clauses:
                 scores = ranking.scores(docs, lists, idf, seg.norms)
-                scores = ranking.add_bonus(scores, docs, bonus, pair_idf, seg.norms, self.weights.pair_bonus)
+                scores = ranking.add_bonus(scores, docs, found, bonus, pair_idf, seg.norms,
+                                           self.weights.pair_bonus)
                 best = heapq.nlargest(k, range(len(docs)), key=scores.__getitem__)
                 top.extend((scores[i], seg.offset + docs[i]) for i in best)
             else:

@@ -93,8 +93,19 @@ def candidates(lists: list, size: int, deleted, filter_sets: list) -> set:
     return found
 
 
+# An idf this small (a word in most documents) adds at most 2.2e-6 to a score.
+NIL_IDF = 1e-5
+
+
 def scores(docs: list, lists: list, idfs: list, doc_norms: list) -> list:
-    """FTS5's bm25 of each doc: the sum of idf * f * (k1 + 1) / (f + K)."""
+    """FTS5's bm25 of each doc: the sum of idf * f * (k1 + 1) / (f + K).
+
+    Words whose idf is nil are left out when others are not: they cannot
+    change the order, and on a query of common words they were most of the work.
+    """
+    if any(w > NIL_IDF for w in idfs) and any(w <= NIL_IDF for w in idfs):
+        kept = [(p, w) for p, w in zip(lists, idfs, strict=True) if w > NIL_IDF]
+        lists, idfs = [p for p, _ in kept], [w for _, w in kept]
     k = list(map(doc_norms.__getitem__, docs))
     total = None
     for weights, term_idf in zip(lists, idfs, strict=True):
@@ -104,12 +115,26 @@ def scores(docs: list, lists: list, idfs: list, doc_norms: list) -> list:
     return total
 
 
-def add_bonus(total: list, docs: list, lists: list, idfs: list, doc_norms: list, factor: float) -> list:
-    """``total`` plus ``factor`` times the BM25 score of optional terms (word pairs)."""
-    if not lists or not factor:
+# Only pairs in less than a tenth of the documents earn a bonus: a commoner
+# pair says little, and its long posting list costs more than it adds.
+MIN_BONUS_IDF = math.log(9)
+
+
+def add_bonus(total: list, docs: list, found: set, lists: list, idfs: list, doc_norms: list,
+              factor: float) -> list:
+    """``total`` plus ``factor`` times the BM25 score of optional terms (word
+    pairs), computed for the documents among ``found`` that hold one."""
+    # A pair in most documents tells nothing (its idf is nil): skip its cost.
+    present = [(p, w) for p, w in zip(lists, idfs, strict=True) if p and w > MIN_BONUS_IDF]
+    if not present or not factor:
         return total
-    present = [(p, w) for p, w in zip(lists, idfs, strict=True) if p]
-    if not present:
+    holders = set(present[0][0]).union(*(p for p, _ in present[1:])) & found
+    if not holders:
         return total
-    extra = scores(docs, [p for p, _ in present], [w * factor for _, w in present], doc_norms)
-    return list(map(add, total, extra))
+    holders = sorted(holders)
+    extra = scores(holders, [p for p, _ in present], [w * factor for _, w in present], doc_norms)
+    position = dict(zip(docs, range(len(docs)), strict=True))
+    total = list(total)
+    for i, value in zip(map(position.__getitem__, holders), extra, strict=True):
+        total[i] += value
+    return total

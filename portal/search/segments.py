@@ -5,7 +5,7 @@ vocabulary and titles are kept per segment id and survive new generations;
 only deletions and the length normalisation are per generation.
 """
 
-from collections import OrderedDict
+from collections import Counter, OrderedDict
 
 from portal.search import store
 from portal.search.records import FACETS
@@ -84,6 +84,24 @@ class LiveSegment:
         self.deleted = seg.deleted
         self.norms: list = []
         self._folded = store.ColumnReader(seg, "folded")
+        self._live_counts = None
+
+    def count_facets(self, docs: list, found: set, into: dict) -> None:
+        """Add the facet values of ``docs`` (sorted ``found``) to ``into``.
+
+        Most documents match a query of common words: then the facets of
+        those that do not are taken from the segment's totals instead.
+        """
+        if len(docs) * 2 < self.seg.size:
+            self.data.count_facets(docs, into)
+            return
+        if self._live_counts is None:
+            self._live_counts = {name: Counter() for name in FACETS}
+            self.data.count_facets(sorted(set(self.data.docnums) - self.deleted), self._live_counts)
+        rest = {name: Counter() for name in FACETS}
+        self.data.count_facets(sorted(set(self.data.docnums) - self.deleted - found), rest)
+        for name in FACETS:
+            into[name].update(self._live_counts[name] - rest[name])
 
     def phrase_text(self, local: int) -> str:
         return self._folded[local].decode("utf-8")

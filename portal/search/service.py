@@ -16,9 +16,11 @@ other exception is a bug or a database failure and propagates (a logged
 """
 import logging
 import math
+import os
 import time
 from dataclasses import dataclass, field
 
+from flask import current_app
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import selectinload
 
@@ -117,8 +119,13 @@ def _rebuild(index_name):
     now = time.time()
     gaps = {i: now for i in range(max(1, top - GAP_WINDOW + 1), top) if i not in recent}
     build, ix = new_build(index_name)
+    expected = db.session.execute(
+        select(func.count(Initiative.id)).outerjoin(
+            Publication, Publication.initiative_id == Initiative.id)
+        .where(_qualifies(index_name))).scalar_one()
+    workers = current_app.config.get("SEARCH_BUILD_WORKERS") or min(2, os.cpu_count() or 1)
     try:
-        count = ix.rebuild(documents(index_name))
+        count = ix.rebuild(documents(index_name), total=expected, workers=workers)
     finally:
         ix.close()
     switch(index_name, build, {"position": top, "gaps": gaps, "built_at": now, "applied_at": now,

@@ -23,13 +23,14 @@ Errors: whatever Whoosh raises while reading or writing files becomes
 """
 
 import logging
+import multiprocessing
 import os
 import pickle
 import struct
 import time
 import zlib
-from array import array
 from collections.abc import Iterable
+from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
 from itertools import accumulate, repeat
@@ -46,6 +47,7 @@ from whoosh.system import pack_ushort
 from whoosh.writing import SegmentWriter
 
 from portal.search.records import FACETS, Record
+from portal.search.records import record as to_record
 
 log = logging.getLogger(__name__)
 
@@ -62,6 +64,7 @@ STORED = ("title", "summary", "authors", "body", "files")
 BLOCK_SIZE = 512
 COMPRESSION = 3  # W3Codec's default zlib level
 _DEFLATE_FROM = 96  # bytes of pickled block data
+FAST_COMPRESSION = 1  # the fast path's level: any level reads the same
 WRITER_RETRIES = 3
 # Everyday commits merge segments below this size (see _merge_small);
 # larger ones, such as those a rebuild writes, are left alone.
@@ -70,6 +73,8 @@ MERGE_FACTOR = 8
 # Documents per segment of a rebuild: fewer, bigger segments answer faster;
 # this bounds the memory the postings of one segment take while it is built.
 REBUILD_SEGMENT_DOCS = 12_000
+# A rebuild of fewer documents than this is written by this process alone.
+PARALLEL_FROM = 4000
 # A rebuild packs a posting as docnum << _WEIGHT_BITS | weight (weights are
 # whole numbers: sums of the integer column weights).
 _WEIGHT_BITS = 24
@@ -312,40 +317,73 @@ class Store:
                 raise
             writer.commit(mergetype=_merge_small)
 
-    def rebuild(self, records: Iterable[Record]) -> int:
-        """Replace every document by ``records`` in one commit; returns how many.
+    def rebuild(self, docs: Iterable[dict], total: int | None = None, workers: int = 1) -> int:
+        """Replace every document by ``docs`` (analysed by ``records.record``) in one
+        commit; returns how many. Readers in other processes see the old
+        generation or the new one, never half of it.
 
-        Readers in other processes see the old generation or the new one,
-        never half of it.
+        With ``workers`` > 1 and enough documents, segments are analysed and
+        written by that many processes at once (a fork server: never a fork
+        of a threaded web worker); ``total``, when known, evens them out.
         """
+        if total is None and hasattr(docs, "__len__"):
+            total = len(docs)
+        parallel = FAST_PATH and workers > 1 and (total or 0) >= PARALLEL_FROM
+        size = REBUILD_SEGMENT_DOCS
+        if parallel:
+            parts = max(workers, -(-total // REBUILD_SEGMENT_DOCS))
+            parts += -parts % workers
+            size = -(-total // parts)
         writer = self._writer()
         segments, count = [], 0
+        pool = _pool(workers) if parallel else None
         with guarded(self.path):
             try:
-                batch = []
-                for record in records:
-                    batch.append(record)
-                    if len(batch) >= REBUILD_SEGMENT_DOCS:
-                        segments.append(self._write_segment(batch))
+                pending, batch = [], []
+                for doc in docs:
+                    batch.append(doc)
+                    if len(batch) >= size:
+                        pending.append(self._segment_of(batch, pool))
                         count, batch = count + len(batch), []
                 if batch:
-                    segments.append(self._write_segment(batch))
+                    pending.append(self._segment_of(batch, pool))
                     count += len(batch)
+                segments = [p.result() if pool else p for p in pending]
                 writer._close_segment()
                 writer._commit_toc(segments)
             except BaseException:
                 writer.cancel()
                 raise
+            finally:
+                if pool is not None:
+                    pool.shutdown()
             writer._finish()
         return count
 
-    def _write_segment(self, records: list[Record]):
+    def _segment_of(self, docs: list[dict], pool):
+        if pool is not None:
+            return pool.submit(_build_in_child, self.path, docs)
+        found = [to_record(d) for d in docs]
         if not FAST_PATH:
             seg_writer = SegmentWriter(self._ix, _lk=False, codec=_Codec(), compound=False, limitmb=512)
-            for record in records:
-                seg_writer.add_document(**record.whoosh_fields())
+            for one in found:
+                seg_writer.add_document(**one.whoosh_fields())
             return seg_writer._finalize_segment()
-        return _fast_segment(self._ix, records)
+        return _fast_segment(self._ix, found)
+
+
+def _pool(workers: int):
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload([__name__])
+    return ProcessPoolExecutor(max_workers=workers, mp_context=context)
+
+
+def _build_in_child(path: str, docs: list[dict]):
+    ix = index.open_dir(path, indexname=INDEX_NAME)
+    try:
+        return _fast_segment(ix, [to_record(d) for d in docs])
+    finally:
+        ix.close()
 
 
 def _fast_segment(ix, records: list[Record]):
@@ -433,21 +471,22 @@ def _write_blocks(postfile, ids: list, weights: list) -> W3TermInfo:
     n = len(ids)
     for first in range(0, n, BLOCK_SIZE):
         block_ids = ids[first : first + BLOCK_SIZE] if n > BLOCK_SIZE else ids
-        # Whoosh keeps a block's weights as 32-bit floats.
-        block_weights = array("f", weights[first : first + BLOCK_SIZE]).tolist()
+        # Whole-number weights, pickled as ints: Whoosh reads them as it reads
+        # its own 32-bit floats (a weight is only ever added and multiplied).
+        block_weights = weights[first : first + BLOCK_SIZE] if n > BLOCK_SIZE else weights
         maxweight = max(block_weights)
         minweight = min(block_weights)
         if maxweight == minweight:
-            mini_weights = None if maxweight == 1.0 else block_weights[0]
+            mini_weights = None if maxweight == 1 else float(block_weights[0])
         else:
             mini_weights = tuple(block_weights)
         deltas = tuple(map(sub, block_ids, [0, *block_ids[:-1]]))
         data = pickle.dumps((deltas, mini_weights, None), 2)
-        comp = COMPRESSION if len(data) >= _DEFLATE_FROM else 0
+        comp = FAST_COMPRESSION if len(data) >= _DEFLATE_FROM else 0
         if comp:
             data = zlib.compress(data, comp)
-        info.add_block(_BlockStats(block_ids, block_weights, maxweight))
-        header = pickle.dumps((len(block_ids), block_ids[-1], maxweight, comp, 0, 0), 2)
+        info.add_block(_BlockStats(block_ids, block_weights, float(maxweight)))
+        header = pickle.dumps((len(block_ids), block_ids[-1], float(maxweight), comp, 0, 0), 2)
         length = len(header) + len(data)
         out.append(struct.pack("!i", -length if first + BLOCK_SIZE >= n else length))
         out.append(header)
@@ -459,6 +498,7 @@ def _write_blocks(postfile, ids: list, weights: list) -> W3TermInfo:
 
 # -- reading a segment ------------------------------------------------------------
 
+SHARED_KEYS_FROM = 2000
 # Shared float objects for the usual weights (sums of column weights), so
 # cached postings do not hold a float object each.
 _WEIGHTS = {w / 2: w / 2 for w in range(1, 1001)}
@@ -467,7 +507,8 @@ _WEIGHTS = {w / 2: w / 2 for w in range(1, 1001)}
 def postings(seg: Segment, fieldname: str, term: str, docnums: list) -> dict:
     """All ``{docnum: weight}`` of a term in a segment (empty when absent).
 
-    Keys are taken from ``docnums`` so that cached dicts share int objects.
+    Long lists take their keys from ``docnums``, so that the cached dicts of
+    common words share int objects.
     """
     with guarded("segment " + seg.seg_id):
         try:
@@ -488,7 +529,9 @@ def postings(seg: Segment, fieldname: str, term: str, docnums: list) -> dict:
                 else:
                     weights.extend(map(_WEIGHTS.get, block_weights, block_weights))
                 matcher._next_block()
-            return dict(zip(map(docnums.__getitem__, ids), weights, strict=True))
+            if len(ids) > SHARED_KEYS_FROM:
+                return dict(zip(map(docnums.__getitem__, ids), weights, strict=True))
+            return dict(zip(ids, weights, strict=True))
         result = {}
         while matcher.is_active():
             result[docnums[matcher.id()]] = matcher.weight()

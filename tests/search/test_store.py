@@ -7,7 +7,7 @@ Whoosh's public interface disagree on a single posting, column or stored field.
 import whoosh
 from whoosh.reading import TermNotFound
 
-from portal.search import records, store
+from portal.search import store
 from tests.benchmarks import corpus
 
 FIELDS = ("text", "exact", "pairs", "pk", "year", "field", "level", "unit")
@@ -38,7 +38,7 @@ def _docs(n):
 def _segment(path, docs, fast, monkeypatch):
     monkeypatch.setattr(store, "FAST_PATH", fast)
     built = store.Store(str(path))
-    built.rebuild([records.record(d) for d in docs])
+    built.rebuild(docs)
     [segment] = built.segments()
     return built, segment
 
@@ -95,3 +95,19 @@ def test_whoosh_read_errors_are_index_corruption_and_code_errors_are_not(tmp_pat
     with pytest.raises(TypeError):
         with store.guarded(str(tmp_path)):
             raise TypeError("a bug")
+
+
+def test_a_rebuild_by_several_processes_holds_the_same_documents(tmp_path, monkeypatch):
+    monkeypatch.setattr(store, "PARALLEL_FROM", 100)
+    docs = _docs(400)
+    serial, parallel = store.Store(str(tmp_path / "one")), store.Store(str(tmp_path / "two"))
+    assert serial.rebuild(docs) == parallel.rebuild(docs, workers=2) == 400
+    one, two = serial.segments(), parallel.segments()
+    assert len(one) == 1 and len(two) == 2
+    for name in FIELDS:
+        assert sorted(one[0].reader.lexicon(name)) == sorted(
+            set(two[0].reader.lexicon(name)) | set(two[1].reader.lexicon(name))), name
+    pks = [int(v) for s in two for v in s.reader.column_reader("pk", translate=True)]
+    assert sorted(pks) == [d["id"] for d in docs]
+    serial.close()
+    parallel.close()
