@@ -207,3 +207,15 @@ def test_extraction_never_runs_in_a_request(client, demo_like):
     _page(client, "/search", q="khóa chưa đọc")
     _page(client, "/")
     assert attachments.pending_count() == 1
+
+
+def test_the_extract_and_reindex_commands_read_pending_attachments(app, runner, demo_like):
+    attach(demo_like["dieu_tra"][0], "Phụ lục.docx", docx_bytes(["Sơ đồ hiện trường"]), is_public=True)
+    result = runner.invoke(args=["search", "status"])
+    assert "attachments waiting to be read: 1" in result.output
+    result = runner.invoke(args=["search", "extract"])
+    assert result.exit_code == 0 and "ok 1" in result.output
+    result = runner.invoke(args=["search", "reindex", "--index", "public"])
+    assert result.exit_code == 0 and "No attachment" not in result.output
+    assert "Index “public”: 4 documents" in result.output
+    assert attachments.pending_count() == 0
