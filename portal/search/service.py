@@ -236,16 +236,17 @@ def _ask(index_name, ask):
         try:
             fresh = catch_up(index_name)
             return ask(get_index(index_name)), not fresh
-        except IndexCorrupt:
+        except (IndexCorrupt, OSError):
+            # OSError: the index folder itself is unusable (gone, or a file).
             log.exception("search index %s unreadable (attempt %d)", index_name, attempt + 1)
             forget_indexes()
             if attempt == 1:
-                with index_lock(index_name, WRITE_WAIT) as locked:
-                    if locked:
-                        try:
+                try:
+                    with index_lock(index_name, WRITE_WAIT) as locked:
+                        if locked:
                             _rebuild(index_name)
-                        except IndexCorrupt:
-                            log.exception("rebuilding search index %s failed", index_name)
+                except (IndexCorrupt, OSError):
+                    log.exception("rebuilding search index %s failed", index_name)
     return None, True
 
 

@@ -42,7 +42,7 @@ from whoosh.codec.whoosh3 import WHOOSH3_HEADER_MAGIC, W3Codec, W3LeafMatcher, W
 from whoosh.columns import NumericColumn, VarBytesColumn
 from whoosh.filedb.filestore import FileStorage
 from whoosh.index import LockError
-from whoosh.reading import SegmentReader, TermNotFound
+from whoosh.reading import ReaderClosed, SegmentReader, TermNotFound
 from whoosh.system import pack_ushort
 from whoosh.writing import SegmentWriter
 
@@ -80,7 +80,10 @@ PARALLEL_FROM = 4000
 _WEIGHT_BITS = 24
 _WEIGHT_MASK = (1 << _WEIGHT_BITS) - 1
 
-_CORRUPTION = (OSError, EOFError, zlib.error, pickle.UnpicklingError, struct.error, index.IndexError)
+# ReaderClosed, and a TypeError from reading a column whose file a concurrent
+# merge removed, mean the files changed under this reader: read them afresh.
+_CORRUPTION = (OSError, EOFError, zlib.error, pickle.UnpicklingError, struct.error, index.IndexError,
+               ReaderClosed)
 
 
 class IndexCorrupt(Exception):
@@ -570,4 +573,7 @@ class ColumnReader:
 
 def stored(seg: Segment, local: int) -> dict:
     with guarded("segment " + seg.seg_id):
-        return seg.reader.stored_fields(local)
+        try:
+            return seg.reader.stored_fields(local)
+        except TypeError as error:  # Whoosh found no stored column: its file is gone
+            raise IndexCorrupt(f"segment {seg.seg_id}: stored fields unreadable") from error
