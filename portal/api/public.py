@@ -115,6 +115,7 @@ def public_initiatives():
     page = _positive("page", 1)
     per_page = _positive("per_page", 20, MAX_PER_PAGE)
     filters = _filters()
+    suggestion = None
     if q:
         engine_filters = {k: str(v) for k, v in filters.items()}
         found = service.search_public(q, engine_filters, page, per_page)
@@ -125,13 +126,16 @@ def public_initiatives():
         items = [_item(publications[i.id]) for _hit, i in found.items if i.id in publications]
         total = found.result.total
         facets = {name: dict(found.result.facets.get(name, {})) for name in queries.FILTERS}
+        hint = found.result.suggestion
+        if not total and hint is not None:
+            suggestion = {"q": hint.q, "total": hint.total}
     else:
         listing = queries.article_list(filters, "newest", page, per_page)
         items = [_item(p) for p in listing.items] if listing.page == page else []
         total = listing.total
         facets = _sql_facets(filters)
     payload = {"items": items, "total": total, "page": page, "per_page": per_page,
-               "facets": facets}
+               "facets": facets, "suggestion": suggestion}
     return _conditional(payload, queries.last_modified())
 
 
@@ -251,8 +255,9 @@ PATHS = {
             "tags": ["public"],
             "security": [],
             "parameters": [
-                _query("q", {"type": "string"}, "Words, with or without diacritics; "
-                       "\"quoted phrases\"; best match first."),
+                _query("q", {"type": "string"}, "Words, with or without diacritics (one typo "
+                       "per word forgiven); \"quoted phrases\"; field, unit, form, level, year "
+                       "and decision number are searchable too; best match first."),
                 _query("year", {"type": "integer"}, "Year of the initiative."),
                 _query("field", {"type": "string"}, "Field code."),
                 _query("level", {"type": "string", "enum": ["grassroots", "sector", "national"]},
@@ -278,6 +283,15 @@ PATHS = {
                                 "facets": {"type": "object", "properties": {
                                     "year": _FACET, "field": _FACET, "level": _FACET,
                                     "unit": _FACET}},
+                                "suggestion": {
+                                    "description": "When `q` finds nothing: a corrected query "
+                                                   "(typos fixed, in the spelling the articles "
+                                                   "use) and how many articles it finds; "
+                                                   "otherwise null.",
+                                    "oneOf": [{"type": "null"}, {
+                                        "type": "object", "required": ["q", "total"],
+                                        "properties": {"q": {"type": "string"},
+                                                       "total": {"type": "integer", "minimum": 1}}}]},
                             }}}}},
                 "304": {"description": "Not modified since the ETag or date given"},
                 "422": _ERR,

@@ -1,7 +1,7 @@
 """Full-text search of initiatives (every use of Whoosh stays inside this package).
 
 `similar_initiatives(initiative, limit=5)` is the council's duplicate check;
-`flask --app portal search reindex|status` manage the indexes.
+`flask --app portal search reindex|extract|status` manage the indexes.
 """
 import click
 from flask import Blueprint
@@ -15,16 +15,44 @@ from portal.search.service import INDEXES, similar_initiatives  # noqa: E402,F40
 search_cli = AppGroup("search", help="The search indexes (derived from the database).")
 
 
+def _extract(limit):
+    from portal.search import attachments
+
+    done = attachments.extract_pending(limit)
+    if done:
+        counts = ", ".join(f"{status} {n}" for status, n in sorted(done.items()))
+        click.echo(f"Attachments read: {counts}")
+    return done
+
+
+@search_cli.command("extract")
+@click.option("--limit", type=int, default=1000, show_default=True,
+              help="Attachments read at most in this run.")
+def extract_command(limit):
+    """Read the text of attachments that are new or changed (PDF, DOCX)."""
+    from portal.search import attachments
+
+    if not _extract(limit):
+        click.echo("No attachment waiting to be read.")
+    left = attachments.pending_count()
+    if left:
+        click.echo(f"{left} attachments still waiting; run the command again.")
+
+
 @search_cli.command("reindex")
 @click.option("--index", "which", type=click.Choice([*INDEXES, "all"]), default="all",
               show_default=True, help="Which index to rebuild.")
-def reindex_command(which):
-    """Rebuild the search indexes from the database."""
+@click.option("--extract/--no-extract", default=True, show_default=True,
+              help="Read new or changed attachments first.")
+def reindex_command(which, extract):
+    """Rebuild the search indexes from the database (searches go on meanwhile)."""
     from portal.search import service
 
+    if extract:
+        _extract(100_000)
     for name in INDEXES if which == "all" else (which,):
         count = service.reindex(name)
-        click.echo(f"Index “{name}”: {count} documents ({service.index_path(name)})")
+        click.echo(f"Index “{name}”: {count} documents ({service.live_path(name)})")
 
 
 @search_cli.command("status")
@@ -42,6 +70,7 @@ def status_command():
         click.echo(f"{name}: {s['documents']} documents, {s['in_database']} in the database; "
                    f"outbox position {s['position']} of {s['outbox_top']} "
                    f"({s['pending']} pending); {s['path']}")
+    click.echo(f"attachments waiting to be read: {service.attachments.pending_count()}")
 
 
 def init_app(app):

@@ -4,16 +4,21 @@ Every word is indexed twice: folded ("sáng" -> "sang") so queries typed
 without diacritics match, and, when it carries diacritics, exactly
 (lowercased) so an accented query can prefer the accented spelling. Pairs
 of consecutive folded words ("sang kien") answer quoted phrases on one
-rare term instead of intersecting long lists of common syllables.
+rare term instead of intersecting long lists of common syllables, and tell
+a typo from a real word by its neighbours.
 
 Tokens are runs of letters and digits, as in SQLite's unicode61 tokenizer:
-a whitespace split would glue punctuation to words, and Whoosh's
+a whitespace split alone would glue punctuation to words, and Whoosh's
 StandardAnalyzer would drop short Vietnamese words as English stop words.
+Analysis runs once per document at every rebuild, so it counts with
+``Counter`` and ``map`` (loops in C) rather than word by word.
 """
 
 import re
 import unicodedata
-from collections import defaultdict
+from collections import Counter
+from itertools import filterfalse, islice, repeat
+from operator import add, mul
 
 from portal.core.textfold import fold
 
@@ -24,10 +29,21 @@ _FOLD_CACHE_MAX = 200_000
 
 
 def words(text: str) -> list[str]:
-    """Lowercased NFC words of ``text`` (NFD input would split at each mark)."""
+    """Lowercased NFC words of ``text`` (NFD input would split at each mark).
+
+    The same as ``WORD_RE.findall``, about twice as fast on prose: most
+    whitespace-separated pieces are already one word.
+    """
     if not text:
         return []
-    return WORD_RE.findall(unicodedata.normalize("NFC", text).lower())
+    pieces = unicodedata.normalize("NFC", text).lower().split()
+    out = []
+    for piece in pieces:
+        if piece.isalnum():
+            out.append(piece)
+        else:
+            out.extend(WORD_RE.findall(piece))
+    return out
 
 
 def fold_word(word: str) -> str:
@@ -41,8 +57,29 @@ def fold_word(word: str) -> str:
     return folded
 
 
+def fold_words(tokens: list[str]) -> list[str]:
+    folded = list(map(_fold_cache.get, tokens))
+    if None in folded:
+        folded = [f if f is not None else fold_word(t) for f, t in zip(folded, tokens, strict=True)]
+    return folded
+
+
 def pair(first: str, second: str) -> str:
     return f"{first} {second}"
+
+
+def pairs_of(folded: list[str]):
+    """The consecutive pairs of a list of folded words, as pair terms."""
+    return map(add, map(add, folded, repeat(" ")), islice(folded, 1, None))
+
+
+def _add_weighted(target: dict, counts: Counter, weight: float) -> dict:
+    if not target:
+        return dict(zip(counts.keys(), map(mul, counts.values(), repeat(weight)), strict=True))
+    get = target.get
+    for term, n in counts.items():
+        target[term] = get(term, 0) + n * weight
+    return target
 
 
 def doc_terms(columns):
@@ -53,22 +90,21 @@ def doc_terms(columns):
     words, which the BM25 length normalisation needs; and each column's
     folded words joined by spaces, in which phrases are checked.
     """
-    folded_columns = []
-    folded_terms = defaultdict(float)
-    exact_terms = defaultdict(float)
-    pair_terms = defaultdict(float)
-    length = 0
+    analysed = []
     for text, weight in columns:
         tokens = words(text)
-        length += len(tokens)
-        previous = None
-        folded_tokens = [fold_word(token) for token in tokens]
-        folded_columns.append(" ".join(folded_tokens))
-        for token, folded in zip(tokens, folded_tokens, strict=True):
-            folded_terms[folded] += weight
-            if folded != token:
-                exact_terms[token] += weight
-            if previous is not None:
-                pair_terms[pair(previous, folded)] += weight
-            previous = folded
+        analysed.append((tokens, fold_words(tokens), weight))
+    folded_terms, exact_terms, pair_terms = {}, {}, {}
+    # The longest column first: it seeds the dicts in one C-level pass.
+    for tokens, folded, weight in sorted(analysed, key=lambda a: -len(a[0])):
+        if not tokens:
+            continue
+        folded_terms = _add_weighted(folded_terms, Counter(folded), weight)
+        exact = Counter(filterfalse(str.isascii, tokens))
+        if exact:
+            exact_terms = _add_weighted(exact_terms, exact, weight)
+        if len(folded) > 1:
+            pair_terms = _add_weighted(pair_terms, Counter(pairs_of(folded)), weight)
+    length = sum(len(tokens) for tokens, _, _ in analysed)
+    folded_columns = [" ".join(folded) for _, folded, _ in analysed]
     return folded_terms, exact_terms, pair_terms, length, folded_columns

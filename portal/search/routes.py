@@ -1,15 +1,17 @@
-from flask import render_template, request
+from flask import jsonify, render_template, request, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
 from portal.auth.models import Unit
 from portal.core.layout import register_nav
 from portal.core.refusal import forbidden
+from portal.core.textfold import fold
 from portal.extensions import db
 from portal.initiatives.models import Field
 from portal.initiatives.workflow import LEVEL_LABELS, STATUS_LABELS, Level
 from portal.publishing import queries
 from portal.search import bp, service
+from portal.search.query import display
 
 register_nav("Tìm kiếm", "search.search", order=6, section="public")
 register_nav("Tra cứu sáng kiến", "search.internal", service.may_search_internal, order=55)
@@ -62,6 +64,23 @@ def _clean_query():
     return (request.args.get("q") or "")[:1000]
 
 
+@bp.app_template_global()
+def search_examples():
+    """Example queries drawn from the public index: ``{"words", "plain", "phrase"}`` (or empty)."""
+    found = service.example_queries(2)
+    if not found:
+        return {}
+    words = found[0]
+    phrase = found[1] if len(found) > 1 else found[0]
+    return {"words": words, "plain": fold(words), "phrase": phrase}
+
+
+@bp.app_template_filter()
+def as_typed(q):
+    """A query as a sentence quotes it: without its own outer quotes."""
+    return display(q)
+
+
 @bp.route("/search")
 def search():
     q = _clean_query()
@@ -77,6 +96,24 @@ def search():
         "search/results.html", q=q, filters=filters, found=found, items=items,
         facets=facet_labels(found.result.facets),
     )
+
+
+SUGGESTIONS = 8
+
+
+@bp.route("/search/suggest")
+def suggest():
+    """Search as you type: phrases and titles for what has been typed (JSON, no state)."""
+    q = (request.args.get("q") or "")[:200]
+    found = service.suggest(q, SUGGESTIONS)
+    items = [{"kind": "phrase", "label": text, "count": n, "url": url_for(".search", q=text)}
+             for text, n in found["phrases"]]
+    items += [{"kind": "title", "label": title,
+               "url": url_for("publishing.article", initiative_id=pk, slug=slug)}
+              for pk, title, slug in found["titles"]]
+    response = jsonify({"q": q, "items": items})
+    response.headers["Cache-Control"] = "public, max-age=60"
+    return response
 
 
 @bp.route("/search/internal")

@@ -1,325 +1,72 @@
-"""The portal's side of search: what goes into the indexes and how they catch up.
-
-Two indexes, each in its own directory under SEARCH_INDEX_DIR:
-- ``public``: published articles (published flag set and still recognised);
-- ``internal``: every initiative past draft, for the council's search and
-  for the similarity check at screening.
+"""The portal's side of search: indexes that catch up from the database, and asking them.
 
 The database is the truth. Every change to a searchable initiative writes a
-``SearchOutbox`` row in the same transaction (the ``after_flush`` listener
-below). Before answering, an index applies the rows it has not seen yet,
-holding an inter-process lock; a reader that cannot get the lock quickly
-answers from the index as it is. The position reached is kept in the index
-directory itself (``state.json``), so several hosts, each with its own
-directory, catch up independently; a directory that vanished is rebuilt.
-Every result is checked against the database before it is shown.
+``SearchOutbox`` row in the same transaction (``outbox``). Before answering,
+an index applies the rows it has not seen yet, holding an inter-process
+lock; a reader that cannot get the lock quickly answers from the index as
+it is. The position reached is kept beside the index (``directories``), so
+several hosts, each with its own folder, catch up independently; a folder
+that vanished is rebuilt. Every result is checked against the database
+before it is shown.
+
+Failures: only ``IndexCorrupt`` (files that cannot be read as an index) is
+the index's fault: it is retried on fresh files, then rebuilt once. Any
+other exception is a bug or a database failure and propagates (a logged
+500), instead of being hidden by a rebuild.
 """
-import fcntl
-import json
 import logging
 import math
 import os
-import re
-import threading
 import time
-from contextlib import contextmanager
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from flask import current_app
-from sqlalchemy import event, func, insert, or_, select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy import func, or_, select
+from sqlalchemy.orm import selectinload
 
-from portal.auth.models import User
-from portal.core.timeutil import utcnow
 from portal.extensions import db
 from portal.initiatives import policy
-from portal.initiatives.models import Field, Initiative, InitiativeAuthor
+from portal.initiatives.models import Initiative
 from portal.initiatives.policy import Act
 from portal.initiatives.workflow import Status
 from portal.publishing.models import Publication, live_condition
-from portal.search.engine import FACETS, SearchIndex, SearchResult
+from portal.search import attachments, outbox  # noqa: F401 - outbox registers its listener
+from portal.search.directories import (
+    forget_indexes,
+    get_index,
+    index_lock,
+    index_path,
+    live_path,
+    new_build,
+    read_state,
+    switch,
+    write_state,
+)
+from portal.search.documents import (
+    INDEXES,
+    INTERNAL,
+    PUBLIC,
+    _qualifies,
+    _qualifying_ids,
+    documents,
+    plain,
+    published_ids,
+)
+from portal.search.engine import FACETS, IndexBusyError, IndexCorrupt, SearchResult
 from portal.search.models import SearchOutbox
+
+__all__ = ["INDEXES", "INTERNAL", "PUBLIC", "forget_indexes", "get_index", "index_lock", "live_path",
+           "index_path", "plain", "published_ids", "read_state"]
 
 log = logging.getLogger(__name__)
 
-PUBLIC, INTERNAL = "public", "internal"
-INDEXES = (PUBLIC, INTERNAL)
-STATE_FILE = "state.json"
 READ_WAIT = 0.2          # a reader waits this long for another process's update, then reads
 WRITE_WAIT = 30.0        # reindex and tests wait this long
 BATCH = 2000             # outbox rows applied per writer commit
 GAP_TTL = 300            # seconds an outbox id missing below the position is looked for again
 GAP_WINDOW = 1000        # at a rebuild, ids this far below the top are checked for gaps
 MAX_GAPS = 10_000
-
-# Columns whose change alters what an index holds.
-_INITIATIVE_FIELDS = frozenset({
-    "status", "title", "summary", "current_state", "solution", "conditions", "benefits",
-    "field_id", "year", "unit_id", "level", "decision_no", "decision_date",
-})
-_PUBLICATION_FIELDS = frozenset({"is_published", "public_summary", "published_at", "initiative_id"})
-_AUTHOR_FIELDS = frozenset({"user_id", "external_name", "position", "initiative_id"})
-
-
-# -- the outbox, written in the transaction of the change ------------------------
-
-_DONE = "search_outbox_done"
-
-
-def _changed(obj, names):
-    from sqlalchemy import inspect
-
-    state = inspect(obj)
-    return any(state.attrs[name].history.has_changes() for name in names if name in state.attrs)
-
-
-def _old_status(obj):
-    from sqlalchemy import inspect
-
-    history = inspect(obj).attrs["status"].history
-    return history.deleted[0] if history.deleted else obj.status
-
-
-def _initiative_in_session(session, initiative_id):
-    key = session.identity_key(Initiative, initiative_id)
-    return session.identity_map.get(key)
-
-
-@event.listens_for(Session, "after_flush")
-def _write_outbox(session, flush_context):
-    rows = {}
-
-    def touch(initiative_id, op):
-        if initiative_id is not None:
-            rows[initiative_id] = op
-
-    for obj in session.new:
-        if isinstance(obj, Initiative) and obj.status != Status.draft:
-            touch(obj.id, "upsert")
-    for obj in list(session.new) + list(session.dirty) + list(session.deleted):
-        deleted = obj in session.deleted
-        if isinstance(obj, Initiative):
-            if deleted:
-                touch(obj.id, "delete")
-            elif obj not in session.new and _changed(obj, _INITIATIVE_FIELDS):
-                if obj.status != Status.draft:
-                    touch(obj.id, "upsert")
-                elif _old_status(obj) != Status.draft:
-                    touch(obj.id, "delete")
-        elif isinstance(obj, Publication):
-            if deleted or obj in session.new or _changed(obj, _PUBLICATION_FIELDS):
-                touch(obj.initiative_id, "upsert")
-        elif isinstance(obj, InitiativeAuthor):
-            if deleted or obj in session.new or _changed(obj, _AUTHOR_FIELDS):
-                parent = _initiative_in_session(session, obj.initiative_id)
-                # A draft's co-authors change often and concern no index.
-                if parent is None or parent.status != Status.draft:
-                    touch(obj.initiative_id, "upsert")
-    if not rows:
-        return
-    done = session.info.setdefault(_DONE, set())
-    fresh = [(i, op) for i, op in rows.items() if (i, op) not in done]
-    if not fresh:
-        return
-    done.update(fresh)
-    now = utcnow()
-    session.connection().execute(
-        insert(SearchOutbox.__table__),
-        [{"initiative_id": i, "op": op, "created_at": now} for i, op in fresh],
-    )
-
-
-@event.listens_for(Session, "after_commit")
-@event.listens_for(Session, "after_soft_rollback")
-def _forget_done(session, *args):
-    session.info.pop(_DONE, None)
-
-
-# -- documents: what an index holds for an initiative -----------------------------
-
-_MD_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
-_MD_TAG = re.compile(r"<[^>]{0,200}>")
-_MD_MARKS = re.compile(r"(^|\s)[#>*+-]+\s|[*_`~|]+")
-
-
-def plain(markdown_text):
-    """Markdown reduced to its words, cheaply: snippets show text, not markup."""
-    if not markdown_text:
-        return ""
-    text = _MD_LINK.sub(r"\1", markdown_text)
-    text = _MD_TAG.sub(" ", text)
-    text = _MD_MARKS.sub(r"\1", text)
-    return text
-
-
-def _qualifies(index_name):
-    if index_name == PUBLIC:
-        return live_condition()
-    return Initiative.status != Status.draft
-
-
-def documents(index_name, ids=None, chunk=1000):
-    """Yield the engine's documents for `index_name` (only those ids when given)."""
-    columns = select(
-        Initiative.id, Initiative.title, Initiative.summary, Initiative.current_state,
-        Initiative.solution, Initiative.conditions, Initiative.benefits, Initiative.year,
-        Initiative.level, Initiative.unit_id, Initiative.decided_at, Initiative.submitted_at,
-        Field.code, Publication.public_summary, Publication.published_at,
-    ).outerjoin(Field, Field.id == Initiative.field_id).outerjoin(
-        Publication, Publication.initiative_id == Initiative.id,
-    ).where(_qualifies(index_name)).order_by(Initiative.id)
-    last = 0
-    wanted = sorted(set(ids)) if ids is not None else None
-    while True:
-        if wanted is not None:
-            batch_ids, wanted = wanted[:chunk], wanted[chunk:]
-            if not batch_ids:
-                return
-            rows = db.session.execute(columns.where(Initiative.id.in_(batch_ids))).all()
-        else:
-            rows = db.session.execute(columns.where(Initiative.id > last).limit(chunk)).all()
-            if not rows:
-                return
-            last = rows[-1].id
-        names = _author_names([r.id for r in rows])
-        for r in rows:
-            summary = r.summary or ""
-            if index_name == PUBLIC and r.public_summary:
-                summary = r.public_summary
-            yield {
-                "id": r.id,
-                "title": r.title or "",
-                "summary": plain(summary),
-                "authors": names.get(r.id, []),
-                "body": "\n\n".join(plain(part) for part in (
-                    r.current_state, r.solution, r.conditions, r.benefits) if part),
-                "year": r.year,
-                "field": r.code or "",
-                "level": r.level.value if r.level else "",
-                "unit": str(r.unit_id),
-                "published_at": (r.published_at if index_name == PUBLIC else
-                                 r.decided_at or r.submitted_at),
-            }
-
-
-def _author_names(initiative_ids):
-    rows = db.session.execute(
-        select(InitiativeAuthor.initiative_id, User.full_name, InitiativeAuthor.external_name)
-        .outerjoin(User, User.id == InitiativeAuthor.user_id)
-        .where(InitiativeAuthor.initiative_id.in_(initiative_ids))
-        .order_by(InitiativeAuthor.initiative_id, InitiativeAuthor.position)
-    ).all()
-    names = {}
-    for initiative_id, full_name, external in rows:
-        names.setdefault(initiative_id, []).append(full_name or external)
-    return names
-
-
-def _qualifying_ids(index_name, ids):
-    if not ids:
-        return set()
-    query = select(Initiative.id).where(Initiative.id.in_(list(ids)), _qualifies(index_name))
-    if index_name == PUBLIC:
-        query = query.join(Publication, Publication.initiative_id == Initiative.id)
-    return set(db.session.execute(query).scalars())
-
-
-def published_ids(ids):
-    """The ids among `ids` that are public articles right now (the database decides)."""
-    return _qualifying_ids(PUBLIC, ids)
-
-
-# -- index directories, their state and lock ------------------------------------------
-
-_open_indexes: dict[str, SearchIndex] = {}
-_open_lock = threading.Lock()
-
-
-def index_path(index_name):
-    return Path(current_app.config["SEARCH_INDEX_DIR"]) / index_name
-
-
-def _lock_path(index_name):
-    # Beside the directory, so that deleting the directory does not free the lock.
-    return Path(current_app.config["SEARCH_INDEX_DIR"]) / f"{index_name}.lock"
-
-
-def read_state(index_name):
-    try:
-        with open(index_path(index_name) / STATE_FILE, encoding="utf-8") as f:
-            state = json.load(f)
-    except (OSError, ValueError):
-        return None
-    if not isinstance(state, dict) or not isinstance(state.get("position"), int):
-        return None
-    state["gaps"] = {int(k): float(v) for k, v in (state.get("gaps") or {}).items()}
-    return state
-
-
-def _write_state(index_name, state):
-    path = index_path(index_name)
-    path.mkdir(parents=True, exist_ok=True)
-    data = dict(state, gaps={str(k): v for k, v in state["gaps"].items()})
-    tmp = path / f".{STATE_FILE}.{os.getpid()}.{threading.get_ident()}"
-    with open(tmp, "w", encoding="utf-8") as f:
-        json.dump(data, f)
-        f.flush()
-        os.fsync(f.fileno())
-    os.replace(tmp, path / STATE_FILE)
-
-
-@contextmanager
-def index_lock(index_name, timeout):
-    """Hold the index's inter-process lock; yields False when `timeout` passed first."""
-    path = _lock_path(index_name)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
-    try:
-        deadline = time.monotonic() + timeout
-        while True:
-            try:
-                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                break
-            except BlockingIOError:
-                if time.monotonic() >= deadline:
-                    yield False
-                    return
-                time.sleep(0.01)
-        try:
-            yield True
-        finally:
-            fcntl.flock(fd, fcntl.LOCK_UN)
-    finally:
-        os.close(fd)
-
-
-def get_index(index_name):
-    """This process's engine for the directory (reopened when the directory vanished).
-
-    One per process: the engine follows other processes' commits itself and
-    keeps its caches per segment.
-    """
-    path = str(index_path(index_name))
-    with _open_lock:
-        ix = _open_indexes.get(path)
-        if ix is None or not os.path.isdir(path):
-            if ix is not None:
-                ix.close()
-            ix = SearchIndex(path)
-            _open_indexes[path] = ix
-        return ix
-
-
-def forget_indexes():
-    """Close this process's engines (after a directory was replaced)."""
-    with _open_lock:
-        for ix in _open_indexes.values():
-            try:
-                ix.close()
-            except OSError:
-                pass
-        _open_indexes.clear()
+SCHEMA = "initiatives_v2"  # bumped when what an index holds changes: a rebuild follows
 
 
 # -- catching up ----------------------------------------------------------------------
@@ -364,20 +111,30 @@ def _apply_rows(index_name, ix, rows):
     ix.apply(docs, sorted(ids - keep))
 
 
-def _rebuild(index_name, ix):
+def _rebuild(index_name):
+    """Build the index aside from the database, then switch to it (hold the lock)."""
     top = db.session.execute(select(func.max(SearchOutbox.id))).scalar() or 0
     recent = set(db.session.execute(
         select(SearchOutbox.id).where(SearchOutbox.id > top - GAP_WINDOW)).scalars())
     now = time.time()
     gaps = {i: now for i in range(max(1, top - GAP_WINDOW + 1), top) if i not in recent}
-    count = ix.rebuild(documents(index_name))
-    state = {"position": top, "gaps": gaps, "built_at": now, "applied_at": now, "docs": count}
-    _write_state(index_name, state)
+    build, ix = new_build(index_name)
+    expected = db.session.execute(
+        select(func.count(Initiative.id)).outerjoin(
+            Publication, Publication.initiative_id == Initiative.id)
+        .where(_qualifies(index_name))).scalar_one()
+    workers = current_app.config.get("SEARCH_BUILD_WORKERS") or min(2, os.cpu_count() or 1)
+    try:
+        count = ix.rebuild(documents(index_name), total=expected, workers=workers)
+    finally:
+        ix.close()
+    switch(index_name, build, {"position": top, "gaps": gaps, "built_at": now, "applied_at": now,
+                               "docs": count, "schema": SCHEMA})
     return count
 
 
 def _needs_rebuild(state, ix, top):
-    if state is None:
+    if state is None or state.get("schema") != SCHEMA:
         return True
     if state["position"] > top:
         return True  # the database was replaced under this index
@@ -390,36 +147,42 @@ def catch_up(index_name, wait=READ_WAIT):
     Costs one small query when nothing is pending.
     """
     state = read_state(index_name)
-    if state is not None and not _pending(state, limit=1):
+    if state is not None and state.get("schema") == SCHEMA and not _pending(state, limit=1):
         return True
     with index_lock(index_name, wait) as locked:
         if not locked:
             return False
-        ix = get_index(index_name)
         state = read_state(index_name)
+        ix = get_index(index_name, state)
         top = db.session.execute(select(func.max(SearchOutbox.id))).scalar() or 0
         if _needs_rebuild(state, ix, top):
             log.info("search index %s: rebuilding from the database", index_name)
-            _rebuild(index_name, ix)
+            _rebuild(index_name)
             return True
         while True:
             rows = _pending(state)
             if not rows:
                 break
-            _apply_rows(index_name, ix, rows)
+            try:
+                _apply_rows(index_name, ix, rows)
+            except IndexBusyError:
+                return False
             state = _advance(state, [r.id for r in rows])
-            _write_state(index_name, state)
+            write_state(index_name, state)
             if len(rows) < BATCH:
                 break
     return True
 
 
 def reindex(index_name):
-    """Rebuild `index_name` from the database; returns the number of documents."""
+    """Rebuild `index_name` from the database; returns the number of documents.
+
+    Searches keep answering from the previous build until the new one is complete.
+    """
     with index_lock(index_name, WRITE_WAIT) as locked:
         if not locked:
             raise TimeoutError(f"search index {index_name} is busy; try again")
-        return _rebuild(index_name, get_index(index_name))
+        return _rebuild(index_name)
 
 
 def status(index_name):
@@ -431,12 +194,13 @@ def status(index_name):
         .where(_qualifies(index_name))).scalar_one()
     return {
         "index": index_name,
-        "path": str(index_path(index_name)),
+        "path": str(live_path(index_name, state)),
         "position": state["position"] if state else None,
         "outbox_top": top,
         "pending": max(0, top - state["position"]) if state else None,
-        "documents": get_index(index_name).doc_count() if state else None,
+        "documents": get_index(index_name, state).doc_count() if state else None,
         "in_database": in_db,
+        "attachments_pending": attachments.pending_count(),
     }
 
 
@@ -462,26 +226,26 @@ def _empty(q, page, per_page, error):
 
 
 def _ask(index_name, ask):
-    """Catch up, then `ask(index)`.
+    """Catch up, then `ask(index)`; ``(answer, stale)``, the answer None when unavailable.
 
-    A failure is first retried on freshly opened files (a concurrent merge may
-    have replaced them); only a second failure rebuilds the index, once, and a
-    third gives up with an "unavailable" answer instead of an error page.
+    Unreadable index files are first retried on freshly opened files (a
+    concurrent merge or switch may have replaced them); a second failure
+    rebuilds the index once, and a third gives up with "unavailable".
     """
     for attempt in range(3):
         try:
             fresh = catch_up(index_name)
             return ask(get_index(index_name)), not fresh
-        except Exception:  # noqa: BLE001 - a derived index never turns a page into a 500
-            db.session.rollback()
-            log.exception("search index %s failed (attempt %d)", index_name, attempt + 1)
+        except (IndexCorrupt, OSError):
+            # OSError: the index folder itself is unusable (gone, or a file).
+            log.exception("search index %s unreadable (attempt %d)", index_name, attempt + 1)
             forget_indexes()
             if attempt == 1:
                 try:
                     with index_lock(index_name, WRITE_WAIT) as locked:
                         if locked:
-                            _rebuild(index_name, get_index(index_name))
-                except Exception:  # noqa: BLE001
+                            _rebuild(index_name)
+                except (IndexCorrupt, OSError):
                     log.exception("rebuilding search index %s failed", index_name)
     return None, True
 
@@ -534,9 +298,11 @@ def search_internal(q, user, filters=None, page=1, per_page=20):
 
 
 def _similar(index_name, initiative, limit, allowed):
+    own_files = attachments.texts_of([initiative.id], public_only=index_name == PUBLIC)
     text = "\n".join(part for part in (
         initiative.title, initiative.summary, plain(initiative.current_state),
-        plain(initiative.solution), plain(initiative.benefits)) if part)
+        plain(initiative.solution), plain(initiative.benefits),
+        *(t for _name, t in own_files.get(initiative.id, []))) if part)
     found, _stale = _ask(index_name, lambda ix: ix.similar(
         text, limit=limit * 3, exclude_ids={initiative.id}))
     if not found:
@@ -560,7 +326,7 @@ def similar_initiatives(initiative, limit=5):
 
     Each returned Initiative carries `.similarity` from 0 to 1. A solution
     already recognised cannot be recognised again, so the council sees these
-    when it screens a submission.
+    when it screens a submission; attachments count as much as the text.
     """
     return _similar(INTERNAL, initiative, limit,
                     lambda ids: _qualifying_ids(INTERNAL, ids))
@@ -569,3 +335,27 @@ def similar_initiatives(initiative, limit=5):
 def related_articles(initiative, limit=5):
     """Published articles most like `initiative` (for the article page)."""
     return _similar(PUBLIC, initiative, limit, published_ids)
+
+
+def suggest(q, limit=8):
+    """Search as you type on the public index: ``{"phrases": [...], "titles": [...]}``.
+
+    Titles come back as ``(initiative id, title, slug)`` of live articles only.
+    """
+    found, _stale = _ask(PUBLIC, lambda ix: ix.complete(q, limit * 2))
+    if not found:
+        return {"phrases": [], "titles": []}
+    ids = [pk for pk, _title in found["titles"]]
+    slugs = dict(db.session.execute(
+        select(Publication.initiative_id, Publication.slug)
+        .join(Initiative, Initiative.id == Publication.initiative_id)
+        .where(Publication.initiative_id.in_(ids), live_condition())).all()) if ids else {}
+    titles = [(pk, title, slugs[pk]) for pk, title in found["titles"] if pk in slugs]
+    n_phrases = min(len(found["phrases"]), max(limit // 2, limit - len(titles)))
+    return {"phrases": found["phrases"][:n_phrases], "titles": titles[: limit - n_phrases]}
+
+
+def example_queries(n=3):
+    """Phrases that several published titles share: example queries that always find something."""
+    found, _stale = _ask(PUBLIC, lambda ix: ix.examples(n))
+    return found or []

@@ -1,13 +1,16 @@
 """Search speed and ranking of the portal's engine against SQLite FTS5.
 
-    python tests/benchmarks/bench_search.py [--docs 20000] [--queries 300]
+    python tests/benchmarks/bench_search.py [--docs 20000] [--queries 300] [--no-main]
 
-Builds the synthetic corpus, indexes it with ``portal.search.engine`` and
-with FTS5 (unicode61, diacritics removed, đ mapped to d as FTS5 does not fold
-it, bm25 with the engine's column weights), runs the same queries on both
-and prints indexing time, p50/p95 latency, the p95 ratio and how often both
-put the same document first. ``run(n_docs, n_queries)`` returns the figures
-for other scripts. The main test suite ignores this folder.
+Builds the synthetic corpus, indexes it with ``portal.search.engine``, with
+the engine of the ``main`` branch (read from git, for the indexing time
+before this version), and with FTS5 (unicode61, diacritics removed, đ mapped
+to d as FTS5 does not fold it, bm25 with the engine's column weights); runs
+the same queries on both and prints indexing times, p50/p95 latency (typo
+tolerance on), the p95 ratio, how often both put the same document first,
+and the relevance table (``relevance.py``). ``run(n_docs, n_queries)``
+returns the figures for other scripts. The main test suite ignores this
+folder.
 """
 
 import argparse
@@ -15,6 +18,7 @@ import random
 import shutil
 import sqlite3
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -26,10 +30,12 @@ if __package__ in (None, ""):
     sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
     sys.path.insert(0, str(Path(__file__).resolve().parent))
     import corpus  # noqa: I001
+    import relevance
 else:
-    from . import corpus
+    from . import corpus, relevance
 
 from portal.core.textfold import fold
+from portal.search import ranking
 from portal.search.analysis import words
 from portal.search.engine import WEIGHTS, SearchIndex
 
@@ -64,21 +70,28 @@ def make_queries(docs: list[dict], n: int, seed: int = 7) -> list[str]:
 
 
 class Fts5:
-    """The same corpus in an in-memory SQLite FTS5 table."""
+    """The same corpus in an in-memory SQLite FTS5 table.
 
-    def __init__(self, docs: list[dict]):
+    ``fold_d`` maps đ to d in the text and the queries, which FTS5 itself
+    does not do (``remove_diacritics 2`` leaves đ): without it FTS5 is what
+    one gets out of the box.
+    """
+
+    def __init__(self, docs: list[dict], fold_d: bool = True):
+        self.fold_d = fold_d
         self.db = sqlite3.connect(":memory:")
         self.db.execute(
             "CREATE VIRTUAL TABLE doc USING fts5(title, summary, authors, body,"
             " tokenize='unicode61 remove_diacritics 2')"
         )
+        table = _D if fold_d else {}
         rows = (
             (
                 d["id"],
-                d["title"].translate(_D),
-                d["summary"].translate(_D),
-                ", ".join(d["authors"]).translate(_D),
-                d["body"].translate(_D),
+                d["title"].translate(table),
+                d["summary"].translate(table),
+                ", ".join(d["authors"]).translate(table),
+                d["body"].translate(table),
             )
             for d in docs
         )
@@ -90,16 +103,17 @@ class Fts5:
         self._top = f"SELECT rowid FROM doc WHERE doc MATCH ? ORDER BY bm25(doc, {weights}) LIMIT 10"
         self._count = "SELECT count(*) FROM doc WHERE doc MATCH ?"
 
-    @staticmethod
-    def match(query: str) -> str:
+    def match(self, query: str) -> str:
         # Every word as a quoted string: FTS5 syntax never breaks, AND between.
-        text = query.translate(_D)
+        text = query.translate(_D) if self.fold_d else query
         if text.startswith('"'):
             return '"' + " ".join(words(text)) + '"'
         return " ".join(f'"{w}"' for w in words(text))
 
     def search(self, query: str) -> tuple[list[int], int]:
         expr = self.match(query)
+        if expr in ("", '""'):
+            return [], 0
         top = [r[0] for r in self.db.execute(self._top, (expr,))]
         total = self.db.execute(self._count, (expr,)).fetchone()[0]
         return top, total
@@ -129,12 +143,46 @@ def _compare(fts: Fts5, engine: SearchIndex, queries: list[str], cold: bool = Fa
     return out
 
 
-def run(n_docs: int = 20_000, n_queries: int = 300, seed: int = 2021) -> dict:
-    """Index ``n_docs`` documents both ways, time ``n_queries`` queries; return figures."""
+def _main_engine(workdir: Path):
+    """The ``main`` branch's engine, read from git into a module of its own (None without git)."""
+    root = Path(__file__).resolve().parents[2]
+    sources = {}
+    for name in ("engine", "analysis"):
+        try:
+            sources[name] = subprocess.run(
+                ["git", "show", f"main:portal/search/{name}.py"], cwd=root, check=True,
+                capture_output=True, text=True).stdout
+        except (OSError, subprocess.CalledProcessError):
+            return None
+    folder = workdir / "main_engine"
+    folder.mkdir()
+    (folder / "main_analysis.py").write_text(sources["analysis"])
+    (folder / "main_engine.py").write_text(
+        sources["engine"].replace("from portal.search.analysis import", "from main_analysis import"))
+    sys.path.insert(0, str(folder))
+    try:
+        import main_engine
+    finally:
+        sys.path.remove(str(folder))
+    return main_engine
+
+
+def run(n_docs: int = 20_000, n_queries: int = 300, seed: int = 2021, compare_main: bool = True) -> dict:
+    """Index ``n_docs`` documents three ways, time ``n_queries`` queries; return figures."""
     docs = corpus.generate(n_docs, seed=seed)
     queries = make_queries(docs, n_queries)
     workdir = tempfile.mkdtemp(prefix="bench-search-")
     try:
+        main_index_s = None
+        main_engine = _main_engine(Path(workdir)) if compare_main else None
+        if main_engine is not None:
+            start = time.perf_counter()
+            old = main_engine.SearchIndex(str(Path(workdir) / "main-index"))
+            old.rebuild(docs)
+            main_index_s = time.perf_counter() - start
+            old.close()
+            shutil.rmtree(Path(workdir) / "main-index", ignore_errors=True)
+
         start = time.perf_counter()
         engine = SearchIndex(str(Path(workdir) / "index"))
         engine.rebuild(docs)
@@ -150,9 +198,12 @@ def run(n_docs: int = 20_000, n_queries: int = 300, seed: int = 2021) -> dict:
         # searches are; then every query with the engine's caches emptied.
         again = _compare(fts, engine, queries)
         cold = _compare(fts, engine, queries, cold=True)
-        # Without the preference for the spelling typed, the engine should
-        # put first what FTS5 puts first, for every query.
-        engine.folded_only_weight = 1.0
+        typo_queries = relevance.query_sets(docs)["typo"][:n_queries]
+        typos_timed = _compare(fts, engine, typo_queries)
+        figures_relevance = relevance.measure(docs, engine, fts, Fts5(docs, fold_d=False))
+        # With FTS5's weights (no preference for the spelling typed, no pair
+        # bonus, no typos) the engine should put first what FTS5 puts first.
+        engine.weights = ranking.FTS5
         engine.clear_caches()
         blind = [engine.search(q) for q in queries]
 
@@ -170,7 +221,9 @@ def run(n_docs: int = 20_000, n_queries: int = 300, seed: int = 2021) -> dict:
             "queries": len(queries),
             "queries_with_hits": sum(compared.values()),
             "engine_index_s": engine_index_s,
+            "main_index_s": main_index_s,
             "fts5_index_s": fts_index_s,
+            "relevance": figures_relevance,
             "same_top_share": sum(same_top.values()) / max(1, sum(compared.values())),
             "same_top_plain_share": same_top["plain"] / max(1, compared["plain"]),
             "same_top_accented_share": same_top["accented"] / max(1, compared["accented"]),
@@ -181,7 +234,7 @@ def run(n_docs: int = 20_000, n_queries: int = 300, seed: int = 2021) -> dict:
                 if top
             ) / max(1, sum(compared.values())),
         }
-        for run_name, timings in (("", warm), ("repeat_", again), ("cold_", cold)):
+        for run_name, timings in (("", warm), ("repeat_", again), ("cold_", cold), ("typo_", typos_timed)):
             for side, key in (("engine", "eng"), ("fts5", "fts")):
                 for clock in ("wall", "cpu"):
                     values = timings[f"{key}_{clock}"]
@@ -202,13 +255,18 @@ def run(n_docs: int = 20_000, n_queries: int = 300, seed: int = 2021) -> dict:
 
 def print_table(f: dict) -> None:
     print(f"{f['docs']} documents, {f['queries']} distinct queries ({f['queries_with_hits']} with hits)")
-    print(f"indexing: portal {f['engine_index_s']:.1f} s, FTS5 {f['fts5_index_s']:.1f} s")
+    main = f.get("main_index_s")
+    before = (f", main branch's engine {main:.1f} s ({main / f['engine_index_s']:.1f}× slower)"
+              if main else "")
+    print(f"indexing: portal {f['engine_index_s']:.1f} s, FTS5 {f['fts5_index_s']:.1f} s "
+          f"(portal/FTS5 {f['engine_index_s'] / f['fts5_index_s']:.1f}){before}")
     print(f"{'query ms':34}{'portal p50':>11}{'p95':>8}{'FTS5 p50':>10}{'p95':>8}{'p95 ratio':>11}")
     rows = (
         ("first run, wall clock", ""),
         ("first run, CPU time", "cpu"),
         ("repeated queries, wall clock", "repeat_"),
         ("caches emptied each query, wall", "cold_"),
+        ("typo queries (relevance set), wall", "typo_"),
     )
     for label, prefix in rows:
         clock = "cpu" if prefix == "cpu" else "wall"
@@ -221,16 +279,20 @@ def print_table(f: dict) -> None:
         f"{f['same_top_plain_share']:.1%}, with {f['same_top_accented_share']:.1%}); "
         f"same total: {f['same_total_share']:.1%}"
     )
-    print(f"same top result with the preference for typed diacritics off: {f['same_top_blind_share']:.1%}")
+    print(f"same top result with FTS5's weights (no diacritics preference, pair bonus, typos): "
+          f"{f['same_top_blind_share']:.1%}")
     print("slowest portal queries (ms):", f["slowest"])
+    print()
+    relevance.print_table(f["relevance"])
 
 
 def main(argv=None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--docs", type=int, default=20_000)
     parser.add_argument("--queries", type=int, default=300)
+    parser.add_argument("--no-main", action="store_true", help="skip indexing with main's engine")
     args = parser.parse_args(argv)
-    print_table(run(args.docs, args.queries))
+    print_table(run(args.docs, args.queries, compare_main=not args.no_main))
 
 
 if __name__ == "__main__":

@@ -23,7 +23,7 @@ def articles(published, make_user):
 
 def test_list_shape_and_facets(client, articles):
     body = client.get("/api/v1/public/initiatives").json
-    assert set(body) == {"items", "total", "page", "per_page", "facets"}
+    assert set(body) == {"items", "total", "page", "per_page", "facets", "suggestion"}
     assert body["total"] == 3 and body["page"] == 1 and body["per_page"] == 20
     item = next(i for i in body["items"] if i["title"] == "Kiểm sát điều tra án ma túy")
     assert ITEM_KEYS <= set(item)

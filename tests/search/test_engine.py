@@ -288,14 +288,15 @@ def test_snippet_shows_the_part_of_the_body_that_matches(index):
     assert len(snippet) < 400
 
 
-def test_suggestion_when_nothing_matches(index):
+def test_a_typo_finds_the_word_and_suggests_its_accented_spelling(index):
     index.upsert([make_doc(1, title="Điều tra viên"), make_doc(2, title="Kiểm sát viên")])
     result = index.search("dieu trra")
-    assert result.total == 0
-    assert result.suggestion == "dieu tra"
-    assert index.search("điều trra").suggestion == "điều tra"
-    assert index.search("kiểm soát").suggestion == "kiểm sát"
+    assert ids(result) == [1] and result.corrected
+    assert (result.suggestion.q, result.suggestion.total) == ("điều tra", 1)
+    assert index.search("điều trra").suggestion.q == "điều tra"
+    assert index.search("kiểm soát").suggestion.q == "kiểm sát"
     assert index.search("điều tra").suggestion is None
+    assert index.search("dieu tra").suggestion is None
 
 
 @pytest.mark.parametrize(
@@ -402,7 +403,7 @@ def test_two_instances_on_one_directory(tmp_path):
 def test_busy_writer_lock_raises_after_the_timeout(tmp_path):
     path = str(tmp_path / "locked")
     holder = SearchIndex(path)
-    writer = holder._writer()  # another process in the middle of a commit
+    writer = holder._store._writer()  # another process in the middle of a commit
     try:
         with pytest.raises(IndexBusyError):
             SearchIndex(path, writer_timeout=0.05).upsert([make_doc(1)])

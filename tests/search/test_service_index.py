@@ -9,6 +9,7 @@ from portal.initiatives.models import Initiative
 from portal.initiatives.workflow import Level
 from portal.publishing.models import Publication
 from portal.search import service
+from portal.search.engine import IndexCorrupt
 from portal.search.models import SearchOutbox
 
 
@@ -91,7 +92,7 @@ def test_unreadable_index_degrades_to_a_message_never_a_500(client, published, a
     published("Kiểm sát điều tra")
 
     def broken(*args, **kwargs):
-        raise OSError("disk gone")
+        raise IndexCorrupt("disk gone")
 
     monkeypatch.setattr(service, "catch_up", broken)
     response = client.get("/search?q=kiem+sat")

@@ -58,7 +58,7 @@ def test_workers_publishing_and_searching_leave_index_and_database_equal(
     assert service.catch_up(service.PUBLIC, wait=service.WRITE_WAIT)
     assert service.get_index(service.PUBLIC).all_ids() == expected
     # A fresh look at the directory (as another process would have) agrees too.
-    fresh = SearchIndex(str(service.index_path(service.PUBLIC)))
+    fresh = SearchIndex(str(service.live_path(service.PUBLIC)))
     try:
         assert fresh.all_ids() == expected
     finally:

@@ -111,12 +111,13 @@ def test_pagination_of_results(client, published):
     assert far == []
 
 
-def test_did_you_mean_when_nothing_matches(client, corpus):
+def test_a_typo_finds_what_was_meant_and_proposes_the_accented_spelling(client, corpus):
     titles, response = _hits(client, "kiem sta")
-    assert titles == []
+    assert len(titles) == 2
     doc = lxml_html.fromstring(response.data)
     [suggestion] = doc.xpath("//*[@data-testid='suggestion']//a")
-    assert suggestion.text_content() == "kiem sat"
+    assert suggestion.text_content() == "kiểm sát"
+    assert "(2 kết quả)" in doc.xpath("string(//*[@data-testid='suggestion'])")
     titles, _ = _hits(client, suggestion.text_content())
     assert len(titles) == 2
 
