@@ -37,7 +37,7 @@ ONCE = "once"              # the route takes nothing of an initiative (or fixed 
 # Every GET route, and how it is reached. Values are keys of the world or literals.
 CHANNELS = {
     "/": ONCE, "/initiatives": ONCE, "/feed.atom": ONCE, "/fields/<code>/feed.atom": ONCE, "/sitemap.xml": ONCE,
-    "/search": ONCE, "/search/internal": ONCE, "/login": ONCE, "/favicon.ico": ONCE, "/my": ONCE,
+    "/search": ONCE, "/search/internal": ONCE, "/search/suggest": ONCE, "/login": ONCE, "/favicon.ico": ONCE, "/my": ONCE,
     "/my/initiatives/new": ONCE, "/account": ONCE, "/notifications": ONCE,
     "/initiatives/<int:initiative_id>": EACH, "/initiatives/<int:initiative_id>-<slug>": EACH,
     "/initiatives/<int:initiative_id>-<slug>/print": EACH,
@@ -72,7 +72,8 @@ CHANNELS = {
     "/api/v1/emulation/eligibility": ONCE,
 }
 # Asked as well: the lists and searches with something to find, and every page of the audit log.
-EXTRA = ["/search/internal?q=h%E1%BB%93+s%C6%A1", "/search?q=h%E1%BB%93+s%C6%A1", "/api/v1/initiatives?per_page=100",
+EXTRA = ["/search/internal?q=h%E1%BB%93+s%C6%A1", "/search?q=h%E1%BB%93+s%C6%A1", "/search/suggest?q=h%E1%BB%93+s%C6%A1",
+         "/search/suggest?q=ho+so", "/search/suggest?q=b%C3%A0i+%C4%91%C3%A3", "/api/v1/initiatives?per_page=100",
          "/api/v1/initiatives?invited=1", "/api/v1/initiatives?mine=1",
          "/api/v1/public/initiatives?q=b%C3%A0i", f"/api/v1/emulation/eligibility?year={YEAR}",
          f"/council/queue?year={YEAR}", f"/council/?year={YEAR}", f"/council/sector?year={YEAR}",
