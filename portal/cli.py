@@ -30,7 +30,11 @@ def init_db():
 
     ensure_head()
     db.session.commit()
-    click.echo(f"Database ready: {db.engine.url.render_as_string(hide_password=True)}")
+    from portal.defaults import ensure_defaults
+
+    made = ensure_defaults()
+    click.echo(f"Database ready: {db.engine.url.render_as_string(hide_password=True)}"
+               + (f" (made: {', '.join(made)})" if made else ""))
 
 
 @click.command("seed-demo")

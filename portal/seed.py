@@ -10,10 +10,13 @@ from datetime import date
 from portal.auth.models import Role, UnitKind
 from portal.auth.services import create_user, get_or_create_unit
 from portal.core.audit import ensure_head
+from portal.core.timeutil import today
 from portal.council.services import add_council_member, get_or_create_council
+from portal.defaults import ensure_defaults
 from portal.extensions import db
-from portal.initiatives.models import DEFAULT_FIELDS, Field
+from portal.years import services as years_service
 from portal.years.models import Year, current_year
+from portal.years.services import ensure_year
 
 DEMO_PASSWORD = "sangkien2026"
 AREAS = ("initiatives", "council", "publishing", "emulation")
@@ -91,19 +94,12 @@ def demo_account_lines():
 def seed():
     """Create the demo; returns counts for the console."""
     ensure_head()
+    ensure_defaults()
     this_year = current_year()
     years = [this_year - 2, this_year - 1, this_year]
+    # The years take every filing while the demo's history is made; their deadlines come after.
     for y in years:
-        db.session.add(Year(
-            year=y,
-            registration_deadline=date(y, 1, 31),
-            submission_deadline=date(y, 10, 31),
-            review_deadline=date(y, 12, 15),
-            commendation_deadline=date(y + 1, 3, 10),
-            note="Hồ sơ đề nghị khen thưởng gửi trước ngày 10/3 năm sau.",
-        ))
-    for position, (code, name) in enumerate(DEFAULT_FIELDS):
-        db.session.add(Field(code=code, name=name, position=position))
+        ensure_year(y, is_open=True)
     units = {}
     for name, kind, code in UNITS:
         unit = get_or_create_unit(name, kind)
@@ -132,5 +128,24 @@ def seed():
             continue
         summary.update(module.seed(ctx) or {})
         db.session.flush()
+    _set_deadlines(years, today())
     db.session.commit()
     return summary
+
+
+def _set_deadlines(years, on_day):
+    """Each demo year's deadlines; once this year's filings are closed, next year takes them."""
+    for y in years:
+        row = db.session.get(Year, y)
+        row.registration_deadline = date(y, 1, 31)
+        row.submission_deadline = date(y, 10, 31)
+        row.review_deadline = date(y, 12, 15)
+        row.commendation_deadline = date(y + 1, 3, 10)
+        row.note = "Hồ sơ đề nghị khen thưởng gửi trước ngày 10/3 năm sau."
+        row.is_open = y == years[-1]
+    if on_day > date(years[-1], 10, 31):
+        ensure_year(years[-1] + 1, is_open=True, registration_deadline=date(years[-1] + 1, 1, 31),
+                    submission_deadline=date(years[-1] + 1, 10, 31), review_deadline=date(years[-1] + 1, 12, 15),
+                    commendation_deadline=date(years[-1] + 2, 3, 10),
+                    note="Hồ sơ đề nghị khen thưởng gửi trước ngày 10/3 năm sau.")
+    years_service.forget()

@@ -17,6 +17,7 @@ from itsdangerous import URLSafeTimedSerializer
 from sqlalchemy import event, text
 
 from portal import create_app
+from portal.core.timeutil import today as portal_today
 from portal.extensions import db
 
 PASSWORD = "correct-horse-42"
@@ -158,8 +159,10 @@ def app(tmp_path, tmp_path_factory, app_config, monkeypatch):
         _reset_postgres(app)
     with app.app_context():
         from portal.core.audit import ensure_head
+        from portal.years.services import ensure_year
 
         ensure_head()
+        ensure_year(portal_today().year, is_open=True)  # as `init-db` makes it: this year takes filings
         db.session.commit()
     ctx = app.app_context()
     ctx.push()
@@ -219,7 +222,7 @@ def make_user(app, make_unit):
         db.session.add(user)
         db.session.flush()
         if council:
-            add_council_member(year or date.today().year, user, council)
+            add_council_member(year or portal_today().year, user, council)
         db.session.commit()
         return user
     return make
@@ -261,9 +264,9 @@ def make_initiative(app, make_field):
         values = {
             "title": "Sáng kiến nâng cao chất lượng kiểm sát điều tra",
             "field_id": make_field().id,
-            "year": date.today().year,
+            "year": portal_today().year,
             "unit_id": first.unit_id,
-            "first_applied_on": date(date.today().year, 1, 15),
+            "first_applied_on": date(portal_today().year, 1, 15),
             "summary": "Tóm tắt sáng kiến.",
             "current_state": "Thực trạng còn nhiều hạn chế.",
             "solution": "Nội dung **giải pháp** chi tiết.",

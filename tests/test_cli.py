@@ -2,7 +2,6 @@
 import json
 import sqlite3
 import threading
-from datetime import date
 
 import pytest
 from sqlalchemy import func, inspect, select, text
@@ -10,10 +9,11 @@ from sqlalchemy import func, inspect, select, text
 from portal import create_app
 from portal.auth.models import Role, Unit, User, user_by_username
 from portal.core.audit import AuditEvent
+from portal.core.timeutil import today as portal_today
 from portal.council.membership import roles_of
 from portal.extensions import db
 
-YEAR = date.today().year
+YEAR = portal_today().year
 
 
 def count(model):

@@ -1,6 +1,5 @@
 """Pages: security headers, no inline script or style, CSRF on every form, error pages
 in the layout and in Vietnamese, and the switch to English and back."""
-from datetime import date
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -8,9 +7,10 @@ import pytest
 from werkzeug.exceptions import TooManyRequests
 
 from portal import ROOT
+from portal.core.timeutil import today as portal_today
 from tests.conftest import PASSWORD
 
-YEAR = date.today().year
+YEAR = portal_today().year
 
 
 @pytest.fixture(scope="module", autouse=True)

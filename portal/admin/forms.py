@@ -11,7 +11,7 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp, ValidationError
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, Regexp, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from portal.admin.importing import EMAIL
@@ -145,6 +145,20 @@ class YearForm(PortalForm):
     commendation_deadline = DateField(_l("Hạn nộp hồ sơ khen thưởng"), validators=[Optional()])
     note = TextAreaField(_l("Ghi chú"), validators=[Length(max=500, message=_l("Tối đa 500 ký tự."))])
     is_open = BooleanField(_l("Đang nhận hồ sơ"), default=True)
+    filing_window_days = IntegerField(
+        _l("Thời hạn nộp đơn kể từ ngày áp dụng lần đầu (ngày)"), default=365,
+        validators=[InputRequired(_l("Cần nhập số ngày.")), NumberRange(1, 3650, _l("Từ 1 đến 3650 ngày."))],
+        description=_l("Điều 5.2 Nghị định 13/2012/NĐ-CP: trong 1 năm; nộp muộn hơn được đánh dấu khi sơ duyệt."))
+    decision_due_days = IntegerField(
+        _l("Thời hạn ra quyết định công nhận (ngày)"), default=90,
+        validators=[InputRequired(_l("Cần nhập số ngày.")), NumberRange(1, 730, _l("Từ 1 đến 730 ngày."))],
+        description=_l("Điều 7.1 Nghị định 13/2012/NĐ-CP: 3 tháng kể từ ngày nhận đơn hợp lệ hoặc kết thúc áp "
+                       "dụng lần đầu."))
+    similarity_percent = IntegerField(
+        _l("Mức giống nhau để cảnh báo công nhận lại (%)"), default=80,
+        validators=[InputRequired(_l("Cần nhập tỷ lệ.")), NumberRange(1, 100, _l("Từ 1 đến 100."))],
+        description=_l("Sáng kiến giống sáng kiến đã được công nhận từ mức này trở lên (hoặc trùng tên) cần lý do "
+                       "khi công nhận."))
 
     def __init__(self, *args, editing=None, **kwargs):
         super().__init__(*args, **kwargs)

@@ -16,7 +16,9 @@ from portal.core import audit
 from portal.core.refusal import invalid
 from portal.core.timeutil import utcnow
 from portal.extensions import db
+from portal.years import services as years
 from portal.years.models import Year
+from portal.years.rules import YEAR_MAX, YEAR_MIN, valid_year
 
 
 def generate_password(length=14):
@@ -221,13 +223,14 @@ def update_unit(unit, *, actor, name, kind, code=None, active=True):
 # -- years ---------------------------------------------------------------------
 
 YEAR_FIELDS = ("registration_deadline", "submission_deadline", "review_deadline",
-               "commendation_deadline", "note", "is_open")
+               "commendation_deadline", "note", "is_open", "filing_window_days", "decision_due_days",
+               "similarity_percent")
 
 
 def save_year(number, *, actor, create=False, **values):
     """Create (create=True) or update the year `number` and its deadlines."""
-    if not 2000 <= int(number) <= 2100:
-        raise invalid("Năm không hợp lệ.", field="year")
+    if not valid_year(int(number)):
+        raise invalid(f"Năm phải từ {YEAR_MIN} đến {YEAR_MAX}.", field="year")
     submission, review = values.get("submission_deadline"), values.get("review_deadline")
     if submission and review and review < submission:
         raise invalid("Hạn thẩm định không được trước hạn nộp đơn sáng kiến.", field="review_deadline")
@@ -244,6 +247,7 @@ def save_year(number, *, actor, create=False, **values):
         if key in values:
             setattr(year, key, values[key] if key != "note" else (values[key] or "").strip())
     db.session.flush()
+    years.forget()
     changes = {k: [before[k], getattr(year, k)] for k in YEAR_FIELDS if before[k] != getattr(year, k)}
     audit.record("admin.year_created" if create else "admin.year_updated", actor=actor,
                  object_type="year", object_id=number, data={"year": number, "changes": changes})

@@ -292,8 +292,6 @@ def unit_edit(unit_id):
 
 # -- years ---------------------------------------------------------------------
 
-YEAR_VALUES = ("registration_deadline", "submission_deadline", "review_deadline",
-               "commendation_deadline", "note", "is_open")
 
 
 @bp.route("/years")
@@ -311,7 +309,7 @@ def year_new():
         form.year.data = (latest + 1) if latest else None
     if form.validate_on_submit():
         year = operations.save_year(form.year.data, actor=current_user, create=True,
-                                    **{k: getattr(form, k).data for k in YEAR_VALUES})
+                                    **{k: getattr(form, k).data for k in operations.YEAR_FIELDS})
         db.session.commit()
         flash(f"Đã thêm năm {year.year}.", "success")
         return redirect(url_for("admin.years"))
@@ -324,7 +322,7 @@ def year_edit(number):
     form = YearForm(obj=year, editing=year)
     if form.validate_on_submit():
         operations.save_year(number, actor=current_user,
-                             **{k: getattr(form, k).data for k in YEAR_VALUES})
+                             **{k: getattr(form, k).data for k in operations.YEAR_FIELDS})
         db.session.commit()
         flash(f"Đã lưu các mốc thời hạn năm {number}.", "success")
         return redirect(url_for("admin.years"))

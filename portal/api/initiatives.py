@@ -21,7 +21,8 @@ from portal.initiatives.models import Field, Initiative, InitiativeAuthor
 from portal.initiatives.workflow import Status
 
 TEXT_KEYS = ("title", "summary", *rules.SECTIONS)
-INPUT_KEYS = {*TEXT_KEYS, "content", "field", "form", "year", "unit", "requested_level", "first_applied_on",
+FLAG_KEYS = ("ip_protected", "trial_only", "first_application_requested")
+INPUT_KEYS = {*TEXT_KEYS, *FLAG_KEYS, "content", "field", "form", "year", "unit", "requested_level", "first_applied_on",
               "authors"}
 API_NAMES = {"field_id": "field", "unit_id": "unit"}
 
@@ -73,7 +74,7 @@ def _values(data):
             errors["unit_id"] = [f"Không có đơn vị “{data['unit']}”."]
         else:
             values["unit_id"] = unit.id
-    for key in ("form", "requested_level", "year"):
+    for key in ("form", "requested_level", "year", *FLAG_KEYS):
         if key in data:
             values[key] = data[key]
     if "first_applied_on" in data:
@@ -131,6 +132,7 @@ def detail_of(initiative):
     item = summary_of(initiative)
     item.update({
         "first_applied_on": initiative.first_applied_on.isoformat() if initiative.first_applied_on else None,
+        **{key: getattr(initiative, key) for key in FLAG_KEYS},
         "summary": initiative.summary,
         **{key: getattr(initiative, key) for key in rules.SECTIONS},
         "content": rules.join_content({key: getattr(initiative, key) for key in rules.SECTIONS}),
@@ -306,6 +308,11 @@ WRITE_SCHEMA = {
         "unit": {"type": ["string", "integer"], "description": "Unit code or id (default: the caller's unit)"},
         "requested_level": {"type": "string", "enum": ["grassroots", "sector"]},
         "first_applied_on": {"type": ["string", "null"], "format": "date"},
+        "ip_protected": {"type": "boolean", "description": "Under intellectual property protection (not an "
+                                                           "initiative under ND 13/2012 Điều 3)"},
+        "trial_only": {"type": "boolean", "description": "Only trial-applied so far"},
+        "first_application_requested": {"type": "boolean", "description": "The authors ask the unit for a first "
+                                                                          "application before the decision"},
         "summary": {"type": "string", "maxLength": rules.SUMMARY_MAX},
         "content": {"type": "string"},
         **{key: {"type": "string", "maxLength": rules.LONG_MAX, "description": label}

@@ -6,6 +6,7 @@ timezone (PORTAL_TIMEZONE, default Asia/Ho_Chi_Minh), so that between 00:00 and 
 Đà Nẵng a decision made "today" is dated today, not yesterday as UTC would have it.
 Tests move the clock with `set_clock`.
 """
+from contextlib import contextmanager
 from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
@@ -25,6 +26,19 @@ def set_clock(clock=None):
     """Make `clock()` (an aware UTC datetime) the portal's time; None puts the real clock back."""
     global _clock
     _clock = clock or _system_clock
+
+
+@contextmanager
+def frozen_at(moment):
+    """Within the block, the portal's time is `moment` (an aware datetime, or naive in the portal's
+    timezone): the demo makes its history at the times it happened."""
+    fixed = moment if moment.tzinfo else moment.replace(tzinfo=zone())
+    previous = _clock
+    set_clock(lambda: fixed.astimezone(UTC))
+    try:
+        yield
+    finally:
+        set_clock(previous)
 
 
 def zone():

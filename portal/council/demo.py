@@ -10,6 +10,7 @@ from datetime import date, datetime, time, timedelta
 
 from sqlalchemy import select
 
+from portal.core.timeutil import frozen_at
 from portal.core.timeutil import today as today_in_portal
 from portal.council import operations
 from portal.council.services import rubric_for
@@ -244,82 +245,80 @@ def seed(ctx):
         db.session.add(initiative)
         db.session.flush()
         counts["council initiatives"] += 1
-        submission.submit(initiative, first)
+        # The history happens at its own times: filed, accepted and scored before the decision.
+        decided_on = date(year, 11, 20) if offset < 0 else max(date(year, 1, 10), today - timedelta(days=12))
+        filed_on = date(year, 8, 15) if offset < 0 else min(decided_on, today) - timedelta(days=30)
+        with frozen_at(_at(filed_on)):
+            submission.submit(initiative, first)
         if fate == "submitted":
             continue
-        operations.accept(initiative, secretary)
-        author_ids = initiative.author_user_ids()
-        pool = [users[u] for u in REVIEWER_POOL if users[u].id not in author_ids]
-        start = index % len(pool)
-        reviewers = (pool[start:] + pool[:start])[:3]
-        if fate == "returned":
-            sheets = MIXED
-        elif fate == "rejected":
-            sheets = WEAK
-        elif fate in ("sector", "sector_proposed", "national"):
-            sheets = STRONG
-        else:
-            sheets = GOOD
-        if fate == "complete" and len(pool) > 3:
-            # a recusal, and the secretary assigns the next member instead
-            operations.assign(initiative, secretary, reviewers[0])
-            operations.recuse(initiative, reviewers[0],
-                              "Từng trực tiếp hướng dẫn tác giả xây dựng giải pháp này.")
-            reviewers = reviewers[1:] + [pool[(start + 3) % len(pool)]]
-        for reviewer in reviewers:
-            due = today + timedelta(days=2) if fate == "partial" else None  # `flask remind` has work
-            operations.assign(initiative, secretary, reviewer, due_on=due)
-        for position, (reviewer, (scores, recommendation)) in enumerate(zip(reviewers, sheets, strict=True)):
-            comments = {code: texts[(index + position) % 3] for code, texts in COMMENTS.items()}
-            # a little spread between initiatives that share a sheet pattern
-            scores = {**scores, "effectiveness": scores["effectiveness"] + (index + position) % 4 - 1}
-            fields_ = {"scores": scores, "recommendation": recommendation, "comments": comments,
-                       "overall_comment": "Đề nghị Hội đồng công nhận." if recommendation == "pass"
-                       else "Chưa đủ điều kiện công nhận."}
-            if fate == "drafts" or (fate == "partial" and position > 0):
-                if fate == "drafts" or position == 1:
-                    operations.save_review(initiative, reviewer, **{**fields_, "recommendation": None})
-                continue
-            operations.submit_review(initiative, reviewer, **fields_)
-            counts["council reviews"] += 1
+        with frozen_at(_at(filed_on + timedelta(days=5))):
+            _appraise(initiative, fate, index, users, secretary, today if offset == 0 else decided_on, counts)
         if fate in ("complete", "partial", "drafts"):
             continue
-
-        decided_on = date(year, 11, 20) if offset < 0 else max(date(year, 1, 10), today - timedelta(days=12))
         number = decision_numbers.setdefault(year, f"{40 + year % 10}/QĐ-VKS")
-        if fate == "returned":
-            operations.decide(initiative, chair, "returned",
-                              reason="Bổ sung số liệu so sánh trước và sau khi áp dụng; làm rõ điểm mới so "
-                                     "với hướng dẫn nghiệp vụ hiện hành.")
-        elif fate == "rejected":
-            operations.decide(initiative, chair, "rejected", decision_no=number, decision_date=decided_on)
-        else:
-            operations.decide(initiative, chair, "recognized", decision_no=number, decision_date=decided_on)
-            recognized.append(initiative.id)
-            if fate in ("sector_proposed", "sector", "national"):
-                operations.record_sector(initiative, secretary, "proposed")
-            if fate in ("sector", "national"):
-                operations.record_sector(initiative, secretary, "recognized", f"{180 + index}/QĐ-VKSTC",
-                                         date(year + 1, 4, 15))
-            if fate == "national":
+        with frozen_at(_at(decided_on)):
+            if fate == "returned":
+                operations.decide(initiative, chair, "returned",
+                                  reason="Bổ sung số liệu so sánh trước và sau khi áp dụng; làm rõ điểm mới so "
+                                         "với hướng dẫn nghiệp vụ hiện hành.")
+            elif fate == "rejected":
+                operations.decide(initiative, chair, "rejected", decision_no=number, decision_date=decided_on)
+            else:
+                operations.decide(initiative, chair, "recognized", decision_no=number, decision_date=decided_on)
+                recognized.append(initiative.id)
+                if fate in ("sector_proposed", "sector", "national"):
+                    operations.record_sector(initiative, secretary, "proposed")
+        if fate in ("sector", "national"):
+            sector_on = min(date(year + 1, 4, 15), today)
+            with frozen_at(_at(sector_on)):
+                operations.record_sector(initiative, secretary, "recognized", f"{180 + index}/QĐ-VKSTC", sector_on)
+        if fate == "national":
+            national_on = min(date(year + 1, 9, 2), today)
+            with frozen_at(_at(national_on)):
                 operations.record_national(initiative, secretary, "proposed")
                 operations.record_national(initiative, secretary, "recognized", f"{1200 + index}/QĐ-TTg",
-                                           date(year + 1, 9, 2))
+                                           national_on)
         counts["council decisions"] += 1
-        _backdate(initiative, year, offset, decided_on)
     db.session.flush()
     counts["council recognized"] = len(recognized)
     return counts
 
 
-def _backdate(initiative, year, offset, decided_on):
-    """Past years' files carry that year's dates, not today's."""
-    if offset == 0:
-        return
-    submitted = _at(date(year, 8, 15))
-    initiative.submitted_at = submitted
-    initiative.accepted_at = _at(date(year, 9, 5))
-    if initiative.decided_at:
-        initiative.decided_at = _at(decided_on)
-    for version in initiative.versions:
-        version.submitted_at = submitted
+def _appraise(initiative, fate, index, users, secretary, today, counts):
+    """Accept, assign and score one initiative as its fate says."""
+    operations.accept(initiative, secretary)
+    author_ids = initiative.author_user_ids()
+    pool = [users[u] for u in REVIEWER_POOL if users[u].id not in author_ids]
+    start = index % len(pool)
+    reviewers = (pool[start:] + pool[:start])[:3]
+    if fate == "returned":
+        sheets = MIXED
+    elif fate == "rejected":
+        sheets = WEAK
+    elif fate in ("sector", "sector_proposed", "national"):
+        sheets = STRONG
+    else:
+        sheets = GOOD
+    if fate == "complete" and len(pool) > 3:
+        # a recusal, and the secretary assigns the next member instead
+        operations.assign(initiative, secretary, reviewers[0])
+        operations.recuse(initiative, reviewers[0],
+                          "Từng trực tiếp hướng dẫn tác giả xây dựng giải pháp này.")
+        reviewers = reviewers[1:] + [pool[(start + 3) % len(pool)]]
+    for reviewer in reviewers:
+        due = today + timedelta(days=2) if fate == "partial" else None  # `flask remind` has work
+        operations.assign(initiative, secretary, reviewer, due_on=due)
+    for position, (reviewer, (scores, recommendation)) in enumerate(zip(reviewers, sheets, strict=True)):
+        comments = {code: texts[(index + position) % 3] for code, texts in COMMENTS.items()}
+        # a little spread between initiatives that share a sheet pattern
+        scores = {**scores, "effectiveness": scores["effectiveness"] + (index + position) % 4 - 1}
+        fields_ = {"scores": scores, "recommendation": recommendation, "comments": comments,
+                   "overall_comment": "Đề nghị Hội đồng công nhận." if recommendation == "pass"
+                   else "Chưa đủ điều kiện công nhận."}
+        if fate == "drafts" or (fate == "partial" and position > 0):
+            if fate == "drafts" or position == 1:
+                operations.save_review(initiative, reviewer, **{**fields_, "recommendation": None})
+            continue
+        operations.submit_review(initiative, reviewer, **fields_)
+        counts["council reviews"] += 1

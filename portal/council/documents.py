@@ -16,7 +16,7 @@ from docx.oxml.ns import qn
 from docx.shared import Cm, Pt
 
 from portal.core.markup import plain_text
-from portal.core.timeutil import today
+from portal.core.timeutil import local_date, today
 from portal.council.models import COUNCIL_ROLE_LABELS, RECOMMENDATION_LABELS
 from portal.initiatives.workflow import LEVEL_LABELS
 
@@ -216,7 +216,7 @@ def application_form(initiative, version=None):
     snap = dict(version.snapshot) if version and version.snapshot else {}
     content = {key: snap.get(key, getattr(initiative, key)) for key, _ in SECTIONS}
     document = new_document()
-    national_header(document, org="", parent="", day=version.submitted_at.date() if version else None)
+    national_header(document, org="", parent="", day=local_date(version.submitted_at) if version else None)
     title(document, "Đơn đề nghị công nhận sáng kiến")
     paragraph = _para(document, align=WD_ALIGN_PARAGRAPH.CENTER)
     _run(paragraph, "Kính gửi: ", italic=True)

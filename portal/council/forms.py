@@ -40,6 +40,10 @@ class AssignForm(PortalForm):
     submit = SubmitField(_l("Phân công"))
 
 
+class FirstApplicationForm(PortalForm):
+    ended_on = DateField(_l("Ngày kết thúc áp dụng lần đầu"), validators=[InputRequired(_l("Cần nhập ngày."))])
+
+
 class RecuseForm(PortalForm):
     reason = TextAreaField(_l("Lý do không tham gia chấm"),
                            validators=[DataRequired(REQUIRED), Length(max=2000)])

@@ -13,7 +13,8 @@ from sqlalchemy import select
 from portal.core import audit
 from portal.core.notifications import notify
 from portal.core.refusal import Refusal, conflict, forbidden, invalid, wrong_state
-from portal.core.timeutil import today, utcnow
+from portal.core.textfold import fold
+from portal.core.timeutil import local_date, today, utcnow
 from portal.council import membership, scoring
 from portal.council.models import (
     OUTCOME_ACTIONS,
@@ -35,6 +36,7 @@ from portal.council.services import (
     rubric_for,
     rubric_frozen,
     same_unit_warning,
+    similar_initiatives,
 )
 from portal.extensions import db
 from portal.initiatives import policy, workflow
@@ -42,8 +44,9 @@ from portal.initiatives.models import Initiative, InitiativeVersion
 from portal.initiatives.operations import transition
 from portal.initiatives.policy import Act
 from portal.initiatives.workflow import HIGHER_LEVEL_ACTIONS, Action, Level, SectorStatus, Status
+from portal.years import services as years
 
-DEFAULT_REVIEW_DAYS = 14
+REVIEW_REMINDER_DAYS = 3  # a reviewer is reminded when the sheet is due within three days, or late
 
 
 # -- links in notifications (paths; mail adds the site's base URL) --------------
@@ -141,7 +144,7 @@ def assign(initiative, actor, reviewer, due_on=None):
         raise conflict(_l("%(name)s đã từ chối chấm sáng kiến này trong vòng thẩm định hiện tại.",
                           name=reviewer.full_name),
                        code="recused", fields={"reviewer": [_l("Người này đã xin không tham gia chấm.")]})
-    due = _as_date(due_on, "due_on") or today() + timedelta(days=DEFAULT_REVIEW_DAYS)
+    due = _as_date(due_on, "due_on") or years.rules_for(initiative.year).review_due(today())
     if due < today():
         raise invalid(_l("Hạn chấm không được trước ngày hôm nay."), fields={"due_on": [_l("Hạn chấm đã qua.")]})
     version = _latest_version(initiative)
@@ -162,6 +165,28 @@ def assign(initiative, actor, reviewer, due_on=None):
                        "version": version.number if version else None},
                  summary=f"Phân công {reviewer.full_name} chấm điểm")
     return assignment
+
+
+def record_first_application_end(initiative, actor, ended_on):
+    """The end of the first application the authors asked for (Điều 7.1: the three months start then)."""
+    policy.check(actor, Act.assign, initiative)
+    if not initiative.first_application_requested:
+        raise conflict(_l("Tác giả không đề nghị áp dụng lần đầu nên không có ngày kết thúc áp dụng để ghi."),
+                       code="no_first_application")
+    ended_on = _as_date(ended_on, "ended_on")
+    if ended_on is None:
+        raise invalid(_l("Cần nhập ngày kết thúc áp dụng lần đầu."), field="ended_on")
+    errors = _date_errors(ended_on, not_before=local_date(initiative.accepted_at),
+                          before_what=_l("ngày tiếp nhận hồ sơ vào thẩm định"), field="ended_on")
+    if errors:
+        raise invalid(fields=errors)
+    before = initiative.first_application_ended_on
+    initiative.first_application_ended_on = ended_on
+    db.session.flush()
+    audit.record("council.first_application_ended", actor=actor, obj=initiative, initiative_id=initiative.id,
+                 data={"ended_on": ended_on, "before": before},
+                 summary=f"Kết thúc áp dụng lần đầu ngày {ended_on:%d/%m/%Y}")
+    return initiative
 
 
 def recuse(initiative, actor, reason):
@@ -357,6 +382,9 @@ def _check_decision(initiative, actor, outcome, decision_no, decision_date, reas
             errors["decision_no"] = [_l("Cần nhập số quyết định.")]
         if decision_date is None:
             errors["decision_date"] = [_l("Cần nhập ngày quyết định.")]
+        else:
+            errors.update(_date_errors(decision_date, not_before=local_date(initiative.accepted_at),
+                                       before_what=_l("ngày tiếp nhận hồ sơ vào thẩm định")))
     reason = (reason or "").strip()
     if outcome != appraisal.suggested and not reason:
         if outcome == "returned":
@@ -364,15 +392,48 @@ def _check_decision(initiative, actor, outcome, decision_no, decision_date, reas
         else:
             errors["reason"] = [_l("Kết quả khác với đề xuất của hệ thống (%(suggested)s): cần ghi rõ lý do.",
                                    suggested=_l(OUTCOME_LABELS.get(appraisal.suggested, "chưa có")))]
+    matches = recognized_like(initiative) if outcome == "recognized" else []
+    if matches and not reason:
+        errors.setdefault("reason", []).append(_l(
+            "Sáng kiến này trùng hoặc rất giống sáng kiến đã được công nhận: %(which)s. Một giải pháp đã được "
+            "công nhận thì không công nhận lại; nếu vẫn công nhận, cần ghi rõ lý do.",
+            which="; ".join(f"“{m.title}” ({m.year})" for m in matches)))
     if errors:
         raise invalid(fields=errors)
-    return appraisal, decision_date, reason
+    return appraisal, decision_date, reason, matches
+
+
+def _date_errors(day, *, not_before=None, before_what=None, field="decision_date"):
+    """A decision's date: not in the future, and not before the step it follows."""
+    if day > today():
+        return {field: [_l("Ngày quyết định không được sau ngày hôm nay (%(today)s).",
+                           today=today().strftime("%d/%m/%Y"))]}
+    if not_before is not None and day < not_before:
+        return {field: [_l("Ngày quyết định không được trước %(what)s (%(day)s).", what=before_what,
+                           day=not_before.strftime("%d/%m/%Y"))]}
+    return {}
+
+
+def recognized_like(initiative):
+    """Recognised initiatives of any year with the same title, or as similar as the year's level."""
+    level = years.rules_for(initiative.year).similarity_percent / 100
+    found = {}
+    same_title = db.session.execute(
+        select(Initiative).where(Initiative.id != initiative.id, Initiative.status == Status.recognized)
+    ).scalars()
+    for other in same_title:
+        if fold(other.title).strip() == fold(initiative.title).strip():
+            found[other.id] = other
+    for other in similar_initiatives(initiative, limit=5) or []:
+        if other.status == Status.recognized and getattr(other, "similarity", 0) >= level:
+            found.setdefault(other.id, other)
+    return list(found.values())
 
 
 def decide(initiative, actor, outcome, *, decision_no="", decision_date=None, reason="",
            batch=False):
     """Quyết định của Hội đồng (Chủ tịch ký): recognized, rejected or returned (new round)."""
-    appraisal, decision_date, reason = _check_decision(
+    appraisal, decision_date, reason, matches = _check_decision(
         initiative, actor, outcome, decision_no, decision_date, reason)
     decision_no = (decision_no or "").strip()
     aggregate = appraisal.aggregate
@@ -409,7 +470,7 @@ def decide(initiative, actor, outcome, *, decision_no="", decision_date=None, re
     data = {"outcome": outcome, "suggested": appraisal.suggested, "overruled": outcome != appraisal.suggested,
             "reason": reason, "decision_no": decision_no, "decision_date": decision_date,
             "round": round_, "mean_total": aggregate.mean_total, "count": aggregate.count,
-            "batch": batch}
+            "batch": batch, "recognized_before": [m.id for m in matches]}
     transition(initiative, OUTCOME_ACTIONS[outcome], actor, notify=tell_authors, data=data,
                summary=f"Quyết định: {OUTCOME_LABELS[outcome]}"
                        + (f" (số {decision_no})" if decision_no else ""))
@@ -478,6 +539,10 @@ def _record_higher_level(initiative, actor, status, decision_no, decision_date, 
             errors["decision_date"] = [_l("Cần nhập ngày quyết định.")]
         if errors:
             raise invalid(code="missing_fields", fields=errors)
+        errors = _date_errors(decision_date, not_before=initiative.decision_date,
+                              before_what=_l("ngày quyết định công nhận cấp cơ sở"))
+        if errors:
+            raise invalid(fields=errors)
         setattr(initiative, f"{axis}_decision_no", decision_no)
         setattr(initiative, f"{axis}_decision_date", decision_date)
     if status == SectorStatus.recognized:
@@ -570,7 +635,6 @@ def update_rubric(year, actor, *, recognition_threshold, sector_threshold, appro
 
 def reminders_due(on_day=None):
     """Active assignments of initiatives in appraisal whose sheet is due within 3 days or late."""
-    from portal.council.deadlines import REVIEW_REMINDER_DAYS
 
     on_day = on_day or today()
     rows = db.session.execute(

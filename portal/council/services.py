@@ -9,7 +9,7 @@ from sqlalchemy.orm import selectinload
 from portal.core import audit
 from portal.core.notifications import notify
 from portal.core.refusal import invalid
-from portal.core.timeutil import utcnow
+from portal.core.timeutil import local_date, today, utcnow
 from portal.council import membership
 from portal.council.models import (
     DEFAULT_CRITERIA,
@@ -30,6 +30,8 @@ from portal.initiatives import policy
 from portal.initiatives.models import Initiative
 from portal.initiatives.policy import Act
 from portal.initiatives.workflow import Status
+from portal.years import rules as year_rules
+from portal.years import services as years
 
 
 def get_or_create_council(year, actor=None, **fields):
@@ -193,6 +195,23 @@ def sheets_of(assignments):
         Sheet(key=a.id, scores=a.review.score_map(), recommendation=a.review.recommendation)
         for a in assignments if a.is_active and a.submitted
     ]
+
+
+def filed_late(initiative):
+    """Filed more than the year's filing window after the first application (counted to the filing)."""
+    rules = years.rules_for(initiative.year)
+    filed = local_date(initiative.first_submitted_at or initiative.submitted_at)
+    return year_rules.filed_late(initiative.first_applied_on, filed, rules.filing_window_days)
+
+
+def decision_deadline(initiative, on_day=None):
+    """When the council must decide (Điều 7.1 with the year's window), as a Deadline."""
+    rules = years.rules_for(initiative.year)
+    starts = year_rules.decision_starts_on(local_date(initiative.accepted_at), initiative.first_application_requested,
+                                           initiative.first_application_ended_on)
+    due = year_rules.decision_due_on(starts, rules.decision_due_days)
+    waiting = initiative.first_application_requested and initiative.first_application_ended_on is None
+    return year_rules.deadline(due, on_day or today(), waiting)
 
 
 def reviewers_per_initiative():

@@ -74,6 +74,13 @@ class InitiativeForm(PortalForm):
                                   choices={level.value: LEVEL_LABELS[level]
                                            for level in (Level.grassroots, Level.sector)})
     first_applied_on = VietnameseDateField(_l("Ngày áp dụng lần đầu hoặc áp dụng thử"), validators=[Optional()])
+    trial_only = BooleanField(_l("Giải pháp mới được áp dụng thử (chưa áp dụng chính thức)"))
+    first_application_requested = BooleanField(
+        _l("Đề nghị đơn vị tổ chức áp dụng lần đầu trước khi xét công nhận"),
+        description=_l("Khi đó thời hạn 3 tháng xét công nhận tính từ ngày kết thúc áp dụng lần đầu."))
+    ip_protected = BooleanField(_l("Giải pháp đang được bảo hộ quyền sở hữu trí tuệ"),
+                                description=_l("Giải pháp đã được bảo hộ thì không thuộc diện xét công nhận "
+                                               "sáng kiến (Điều 3 Nghị định 13/2012/NĐ-CP)."))
     summary = TextAreaField(_l("Tóm tắt sáng kiến"), validators=[
         Optional(), Length(max=rules.SUMMARY_MAX, message=_l("Tóm tắt tối đa 3.000 ký tự."))],
         description=_l("Vài câu nêu vấn đề, giải pháp và hiệu quả; dùng để đăng trên Trang thông tin."))
@@ -91,8 +98,12 @@ class InitiativeForm(PortalForm):
     CONTENT = ("title", "field_id", "year", "unit_id", "requested_level", "first_applied_on",
                "summary", "current_state", "solution", "conditions", "benefits")
 
+    FLAGS = ("ip_protected", "trial_only", "first_application_requested")
+
     def content_values(self):
-        values = {key: getattr(self, key).data for key in self.CONTENT}
+        values = {key: getattr(self, key).data for key in (*self.CONTENT, *self.FLAGS)}
+        for key in self.FLAGS:
+            values[key] = bool(values[key])
         for key in ("field_id", "unit_id", "year"):
             values[key] = _int_or_none(values[key])
         for key in ("title", "summary", *rules.SECTIONS):

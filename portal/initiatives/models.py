@@ -76,6 +76,13 @@ class Initiative(db.Model):
     solution: Mapped[str] = mapped_column(Text, default="")         # nội dung giải pháp
     conditions: Mapped[str] = mapped_column(Text, default="")       # điều kiện áp dụng
     benefits: Mapped[str] = mapped_column(Text, default="")         # hiệu quả
+    # ND 13/2012 Điều 3 excludes solutions under IP protection; Quy chế 619/QĐ-VKSTC wants one
+    # "đã được áp dụng trong thực tiễn": both are asked, and screening flags them.
+    ip_protected: Mapped[bool] = mapped_column(default=False)       # đang được bảo hộ sở hữu trí tuệ
+    trial_only: Mapped[bool] = mapped_column(default=False)         # mới áp dụng thử
+    # Điều 7.1: when the authors ask for a first application, the three months run from its end.
+    first_application_requested: Mapped[bool] = mapped_column(default=False)
+    first_application_ended_on: Mapped[date | None]
 
     status: Mapped[Status] = mapped_column(_enum(Status), default=Status.draft, index=True)
     round: Mapped[int] = mapped_column(default=0)  # appraisal round; a return for revision opens a new one
@@ -83,7 +90,8 @@ class Initiative(db.Model):
     created_by_id: Mapped[int] = mapped_column(ForeignKey("user.id"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
-    submitted_at: Mapped[datetime | None]
+    submitted_at: Mapped[datetime | None]          # the latest submission
+    first_submitted_at: Mapped[datetime | None]    # the filing (Điều 5.2 counts to it)
     accepted_at: Mapped[datetime | None]
     decided_at: Mapped[datetime | None]
 
@@ -173,6 +181,9 @@ class Initiative(db.Model):
             "requested_level": self.requested_level.value,
             "requested_level_label": LEVEL_LABELS[self.requested_level],
             "first_applied_on": self.first_applied_on.isoformat() if self.first_applied_on else None,
+            "ip_protected": self.ip_protected,
+            "trial_only": self.trial_only,
+            "first_application_requested": self.first_application_requested,
             "summary": self.summary,
             "current_state": self.current_state,
             "solution": self.solution,

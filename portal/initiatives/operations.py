@@ -14,6 +14,8 @@ from portal.extensions import db
 from portal.initiatives import policy, rules, storage, workflow
 from portal.initiatives.policy import Act
 from portal.initiatives.workflow import Action, Status
+from portal.years import services as years
+from portal.years.models import known_years
 
 _TIMESTAMPS = {
     Status.submitted: "submitted_at",
@@ -39,6 +41,8 @@ def transition(initiative, action, actor, *, data=None, summary="", notify=None)
     stamp = _TIMESTAMPS.get(new) if step.axis == workflow.STATUS else None
     if stamp:
         setattr(initiative, stamp, utcnow())
+    if new == Status.submitted and initiative.first_submitted_at is None:
+        initiative.first_submitted_at = initiative.submitted_at  # the filing: a resubmission keeps it
     db.session.flush()
     if notify:
         notify(initiative, old, new)
@@ -66,14 +70,15 @@ EDIT_CONFLICT = _l("Một đồng tác giả vừa lưu sáng kiến này sau kh
 
 
 CONTENT_FIELDS = ("title", "field_id", "form", "year", "unit_id", "requested_level",
-                  "first_applied_on", "summary", "current_state", "solution", "conditions", "benefits")
+                  "first_applied_on", "summary", "current_state", "solution", "conditions", "benefits",
+                  "ip_protected", "trial_only", "first_application_requested")
+FLAGS = ("ip_protected", "trial_only", "first_application_requested")
 
 
 def _checked_values(values, initiative=None):
     """Validate the given content values (all optional but title on creation); a 422 Refusal otherwise."""
     from portal.auth.models import Unit
     from portal.initiatives.models import Field, Form
-    from portal.years.models import current_year
 
     unknown = set(values) - set(CONTENT_FIELDS)
     if unknown:
@@ -84,7 +89,10 @@ def _checked_values(values, initiative=None):
             values[key] = values[key].replace("\r\n", "\n").strip()
     errors = rules.text_errors(values)
     if "year" in values:
-        errors.update(rules.year_errors(values["year"], current_year()))
+        errors.update(rules.year_errors(values["year"], known_years()))
+    for key in FLAGS:
+        if key in values and not isinstance(values[key], bool):
+            errors[key] = [f"{rules.LABELS[key]}: chọn có hoặc không."]
     if "first_applied_on" in values:
         errors.update(rules.date_errors(values["first_applied_on"], today()))
     if values.get("field_id") is not None:
@@ -197,9 +205,8 @@ def create_initiative(actor, values, authors=None):
     Staff co-authors named here are invited: they confirm before the draft can be submitted.
     """
     from portal.initiatives.models import Initiative
-    from portal.years.models import current_year
 
-    values = {"year": current_year(), "unit_id": actor.unit_id, **values}
+    values = {"year": years.filing_year(), "unit_id": actor.unit_id, **values}
     errors = {}
     try:
         values = _checked_values(values)
@@ -355,6 +362,9 @@ def submit(initiative, actor):
     with every missing item; nothing is frozen when refused.
     """
     policy.check(actor, Action.submit, initiative)
+    closed = years.submission_refusal(initiative.year)
+    if closed is not None:
+        raise closed
     snapshot = initiative.snapshot()
     missing = missing_items(initiative, snapshot)
     if missing:

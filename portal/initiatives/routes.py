@@ -26,7 +26,7 @@ from portal.initiatives.forms import AUTHOR_ROWS_MIN, AttachmentForm, Initiative
 from portal.initiatives.models import Initiative, InitiativeAuthor, InitiativeVersion, fields_in_order
 from portal.initiatives.policy import Act
 from portal.initiatives.workflow import DASHBOARD_ORDER, STATUS_LABELS, Action
-from portal.years.models import current_year, known_years
+from portal.years import services as years_service
 
 register_nav("Sáng kiến của tôi", "initiatives.dashboard",
              lambda user: user.is_authenticated, order=10)
@@ -84,8 +84,9 @@ def _fill_choices(form, initiative=None):
     form.field_id.choices = {"": "— Chọn lĩnh vực —", **{str(f.id): f.name for f in fields}}
     units = db.session.execute(select(Unit).where(Unit.active.is_(True)).order_by(Unit.name)).scalars().all()
     form.unit_id.choices = {str(u.id): u.name for u in units}
-    years = sorted(set(known_years()) | {current_year()} | ({initiative.year} if initiative else set()),
-                   reverse=True)
+    # The years that take submissions now, and the initiative's own.
+    years = sorted(set(years_service.open_years()) | {years_service.filing_year()}
+                   | ({initiative.year} if initiative else set()), reverse=True)
     form.year.choices = {str(y): str(y) for y in years}
 
 
@@ -104,6 +105,8 @@ def _prefill(form, initiative):
     form.unit_id.data = str(initiative.unit_id)
     form.requested_level.data = initiative.requested_level.value
     form.first_applied_on.data = initiative.first_applied_on
+    for key in InitiativeForm.FLAGS:
+        getattr(form, key).data = getattr(initiative, key)
     for key in ("summary", *rules.SECTIONS):
         getattr(form, key).data = getattr(initiative, key)
     while len(form.authors):
@@ -145,7 +148,7 @@ def create():
     form = InitiativeForm()
     _fill_choices(form)
     if request.method == "GET" and not form.restored:
-        form.year.data = str(current_year())
+        form.year.data = str(years_service.filing_year())
         form.unit_id.data = str(current_user.unit_id)
         form.authors[0].form.username.data = current_user.username
         form.authors[0].form.share.data = "100"

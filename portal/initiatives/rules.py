@@ -39,6 +39,9 @@ LABELS = {
     **SECTIONS,
     "authors": "Tác giả và tỷ lệ đóng góp",
     "attachments": "Tệp đính kèm",
+    "ip_protected": "Giải pháp đang được bảo hộ quyền sở hữu trí tuệ",
+    "trial_only": "Giải pháp mới được áp dụng thử",
+    "first_application_requested": "Đề nghị đơn vị tổ chức áp dụng lần đầu",
 }
 
 # What submission needs, with the message that says what to add.
@@ -79,10 +82,12 @@ def date_errors(first_applied_on, today):
     return {}
 
 
-def year_errors(year, this_year):
-    if not isinstance(year, int) or isinstance(year, bool) or not (2000 <= year <= this_year + 1):
-        return {"year": [f"Năm phải là số từ 2000 đến {this_year + 1}."]}
-    return {}
+def year_errors(year, years_on_record):
+    """A year is one on record (the admin adds years); the message lists those there are."""
+    if isinstance(year, int) and not isinstance(year, bool) and year in years_on_record:
+        return {}
+    listed = ", ".join(str(y) for y in sorted(years_on_record)) or "—"
+    return {"year": [f"Năm {year} chưa có trong danh mục năm của Cổng (các năm: {listed})."]}
 
 
 def author_errors(authors):

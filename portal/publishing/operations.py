@@ -133,9 +133,9 @@ def waiting_since(initiative):
     """When the initiative started waiting for publication."""
     publication = initiative.publication
     if publication is not None and publication.unpublished_at:
-        return publication.unpublished_at.date()
+        return timeutil.local_date(publication.unpublished_at)
     if initiative.decided_at:
-        return initiative.decided_at.date()
+        return timeutil.local_date(initiative.decided_at)
     return initiative.decision_date
 
 

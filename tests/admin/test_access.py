@@ -1,9 +1,11 @@
 """Every admin page: admins only (403 for anyone else), sign-in first (302 to /login)."""
-from datetime import date
 
 import pytest
 
-YEAR = date.today().year
+from portal.core.timeutil import today as portal_today
+from portal.years.services import ensure_year
+
+YEAR = portal_today().year
 
 # (method, url) for every admin route; {u}, {unit}, {m} are filled per test.
 ROUTES = [
@@ -45,7 +47,7 @@ def targets(make_user):
     from portal.extensions import db
     from portal.years.models import Year
 
-    db.session.add(Year(year=YEAR))
+    ensure_year(YEAR)
     db.session.commit()
     member = make_user("tv.hoidong", council="member", year=YEAR)
     from portal.council.models import council_for

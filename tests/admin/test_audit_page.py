@@ -1,11 +1,12 @@
 """The audit log page: filters, pagination, chain status, CSV export."""
 import csv
 import io
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 
 from sqlalchemy import text
 
 from portal.core import audit
+from portal.core.timeutil import today as portal_today
 from portal.extensions import db
 
 
@@ -51,7 +52,7 @@ def test_date_range_uses_the_portal_time_zone(admin_client, admin):
     page = admin_client.get("/admin/audit?date_from=2025-03-10&date_to=2025-03-10").get_data(as_text=True)
     assert "1 sự kiện" in page and 'data-testid="chain-broken"' in page
     assert "0 sự kiện" in admin_client.get("/admin/audit?date_from=2025-03-09&date_to=2025-03-09").get_data(as_text=True)
-    today = date.today()
+    today = portal_today()
     assert "0 sự kiện" in admin_client.get(
         f"/admin/audit?date_from={today + timedelta(days=2)}").get_data(as_text=True)
 
@@ -91,7 +92,7 @@ def test_csv_cells_cannot_run_as_formulas(admin_client, admin):
 
 
 def test_council_chair_reads_the_log_without_the_admin_tabs(client, make_user):
-    chair = make_user("chu.tich", council="chair", year=date.today().year)
+    chair = make_user("chu.tich", council="chair", year=portal_today().year)
     page = client.login(chair).get("/admin/audit").get_data(as_text=True)
     assert "Nhật ký kiểm tra" in page and "/admin/users" not in page
     assert client.get("/admin/audit.csv").status_code == 200

@@ -5,11 +5,13 @@ import pytest
 from sqlalchemy import func, select
 
 from portal.auth.models import Unit, UnitKind
+from portal.core.timeutil import today as portal_today
 from portal.council.models import Council, CouncilMember, CouncilRole, council_for
 from portal.extensions import db
 from portal.years.models import Year
+from portal.years.services import ensure_year
 
-YEAR = date.today().year
+YEAR = portal_today().year
 
 
 def unit_count():
@@ -61,21 +63,24 @@ def test_unknown_unit_is_404(admin_client):
 
 # -- years -------------------------------------------------------------------
 
+WINDOWS = {"filing_window_days": "365", "decision_due_days": "90", "similarity_percent": "80"}
+
 def test_create_and_edit_year(admin_client, admin, audit_events):
     response = admin_client.post("/admin/years/new", data={
         "year": "2030", "registration_deadline": "2030-01-31", "submission_deadline": "2030-10-31",
         "review_deadline": "2030-12-15", "commendation_deadline": "2031-03-10", "note": "Ghi chú",
-        "is_open": "y"})
+        "is_open": "y", **WINDOWS, "filing_window_days": "30"})
     assert response.status_code == 302
     year = db.session.get(Year, 2030)
     assert year.commendation_deadline == date(2031, 3, 10) and year.is_open
+    assert year.filing_window_days == 30 and year.decision_due_days == 90
     assert audit_events("admin.year_created")[-1].data["year"] == 2030
     page = admin_client.get("/admin/years").get_data(as_text=True)
     assert "10/03/2031" in page
 
     response = admin_client.post("/admin/years/2030", data={
         "registration_deadline": "2030-02-15", "submission_deadline": "2030-10-31",
-        "review_deadline": "2030-12-15", "commendation_deadline": "2031-03-10"})
+        "review_deadline": "2030-12-15", "commendation_deadline": "2031-03-10", **WINDOWS})
     assert response.status_code == 302
     db.session.refresh(year)
     assert year.registration_deadline == date(2030, 2, 15) and not year.is_open
@@ -90,12 +95,14 @@ def test_create_and_edit_year(admin_client, admin, audit_events):
     ({"year": str(YEAR)}, f"Năm {YEAR} đã có."),
     ({"year": "2031", "submission_deadline": "2031-10-31", "review_deadline": "2031-01-01"},
      "Hạn thẩm định không được trước hạn nộp đơn sáng kiến."),
+    ({"year": "2031", "filing_window_days": "0"}, "Từ 1 đến 3650 ngày."),
+    ({"year": "2031", "decision_due_days": ""}, "Cần nhập số ngày."),
 ])
 def test_bad_year_is_refused(admin_client, audit_count, data, message):
-    db.session.add(Year(year=YEAR))
+    ensure_year(YEAR)
     db.session.commit()
     events = audit_count()
-    response = admin_client.post("/admin/years/new", data=data)
+    response = admin_client.post("/admin/years/new", data={**WINDOWS, **data})
     assert response.status_code == 422
     assert message in response.get_data(as_text=True)
     assert audit_count() == events
@@ -106,7 +113,7 @@ def test_bad_year_is_refused(admin_client, audit_count, data, message):
 
 @pytest.fixture
 def year():
-    db.session.add(Year(year=YEAR))
+    ensure_year(YEAR)
     db.session.commit()
     return YEAR
 

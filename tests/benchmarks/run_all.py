@@ -17,7 +17,7 @@ import statistics
 import sys
 import tempfile
 import time
-from datetime import date, timedelta
+from datetime import timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -25,6 +25,8 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import corpus  # noqa: E402
+
+from portal.core.timeutil import today as portal_today  # noqa: E402
 
 
 def _optional(name):
@@ -266,7 +268,7 @@ def main(argv=None):
                 print(f"{key}: {value}")
 
     print(f"\nall benchmarks took {time.perf_counter() - started:.0f} s "
-          f"on {date.today().isoformat()}")
+          f"on {portal_today().isoformat()}")
     return 0 if result["equal"] else 1
 
 

@@ -1,13 +1,13 @@
 """Council fixtures: a year's council (chair, secretary, members) and initiatives to appraise."""
-from datetime import date
 
 import pytest
 
+from portal.core.timeutil import today as portal_today
 from portal.core.timeutil import utcnow
 from portal.council import operations
 from portal.extensions import db
 
-YEAR = date.today().year
+YEAR = portal_today().year
 
 
 @pytest.fixture

@@ -1,6 +1,7 @@
 """The council's API: every refusal keeps its status and the JSON error shape."""
 import pytest
 
+from portal.core.timeutil import today as portal_today
 from portal.council import operations
 from portal.extensions import db
 from tests.council.conftest import FAIR, GOOD
@@ -107,7 +108,7 @@ def test_submission_needs_every_score_and_a_recommendation_then_freezes(client, 
 
 def test_decision_refusals(client, council, assigned, h, appraise):
     url = f"/api/v1/initiatives/{assigned.id}/decision"
-    ok = {"outcome": "recognized", "decision_no": "45/QĐ-VKS", "decision_date": "2026-11-20"}
+    ok = {"outcome": "recognized", "decision_no": "45/QĐ-VKS", "decision_date": portal_today().isoformat()}
     error(client.post(url, json=ok, headers=h["chair"]), 409, "scoring_incomplete")
     appraise(assigned, [("m2", GOOD, "pass"), ("m3", GOOD, "pass"), ("m4", FAIR, "pass")])
     error(client.post(url, json=ok, headers=h["secretary"]), 403)

@@ -3,6 +3,7 @@ from datetime import date
 
 import pytest
 
+from portal.core.timeutil import today as portal_today
 from portal.extensions import db
 from tests.conftest import browser_login
 from tests.council.conftest import FAIR, GOOD
@@ -18,7 +19,7 @@ def test_council_pages_in_chromium(page, council, submitted, appraise, make_init
     page.on("dialog", lambda dialog: dialog.accept())
     # Something to show in every section of the queue.
     other = make_initiative([council["staff"]], status="submitted", title="Bảng theo dõi thời hạn tạm giam",
-                            first_applied_on=date(date.today().year - 2, 3, 1))
+                            first_applied_on=date(portal_today().year - 2, 3, 1))
     appraise(other, [("m2", GOOD, "pass"), ("m3", GOOD, "pass"), ("m4", FAIR, "pass")])
 
     sign_in(page, "thuky")

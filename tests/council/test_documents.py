@@ -9,6 +9,7 @@ import pytest
 from docx import Document
 from openpyxl import load_workbook
 
+from portal.core.timeutil import today as portal_today
 from portal.council import operations
 from portal.council.documents import vietnamese_date
 from portal.extensions import db
@@ -31,7 +32,7 @@ def docx_text(response):
 def recognized(council, submitted, appraise):
     appraise(submitted, [("m2", GOOD, "pass"), ("m3", FAIR, "pass"), ("m4", GOOD, "pass")])
     operations.decide(submitted, council["chair"], "recognized", decision_no="45/QĐ-VKS",
-                      decision_date=date(2026, 3, 5))
+                      decision_date=portal_today())
     db.session.commit()
     return submitted
 
@@ -73,7 +74,7 @@ def test_meeting_minutes(client, council, recognized):
 def test_recognition_decision_and_certificate(client, council, recognized):
     client.login(council["chair"])
     text = docx_text(client.get(f"/council/{recognized.year}/decision.docx?decision_no=45/QĐ-VKS"))
-    assert "Số: 45/QĐ-VKS" in text and "Đà Nẵng, ngày 05 tháng 3 năm 2026" in text
+    assert "Số: 45/QĐ-VKS" in text and f"Đà Nẵng, ngày {portal_today():%d} tháng {portal_today().month} năm {portal_today().year}" in text
     assert "Về việc công nhận sáng kiến cấp cơ sở" in text and recognized.title in text
     assert "Lê Văn Hùng (70%)" in text and "74,67" in text
     client.login(council["author"])
@@ -116,7 +117,7 @@ def test_xlsx_export_of_the_year(client, council, recognized, make_initiative, a
 
 def test_remind_mails_reviewers_due_within_three_days_or_late(app, runner, council, submitted, tmp_path):
     operations.accept(submitted, council["secretary"])
-    today = date.today()
+    today = portal_today()
     late = operations.assign(submitted, council["secretary"], council["m2"], due_on=today + timedelta(days=1))
     operations.assign(submitted, council["secretary"], council["m3"], due_on=today + timedelta(days=3))
     operations.assign(submitted, council["secretary"], council["m4"], due_on=today + timedelta(days=10))

@@ -1,10 +1,11 @@
 """Every council page and every refusal: wrong person 403, wrong state 409, bad input 422."""
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import func, select
 
 from portal.core.refusal import Refusal
+from portal.core.timeutil import today as portal_today
 from portal.core.timeutil import utcnow
 from portal.council import operations
 from portal.council.models import AssignmentStatus, ReviewAssignment, ReviewStatus
@@ -23,7 +24,7 @@ def refresh(obj):
 
 def test_queue_lists_submitted_with_age_and_flags(client, council, make_initiative):
     late = make_initiative([council["author"]], status="submitted", title="Nộp muộn",
-                           first_applied_on=date.today() - timedelta(days=500),
+                           first_applied_on=portal_today() - timedelta(days=500),
                            submitted_at=utcnow() - timedelta(days=6))
     overdue = make_initiative([council["coauthor"]], status="in_review", title="Chậm quyết định", round=1,
                               submitted_at=utcnow() - timedelta(days=120),
@@ -31,7 +32,7 @@ def test_queue_lists_submitted_with_age_and_flags(client, council, make_initiati
     client.login(council["secretary"])
     page = text(client.get("/council/queue"))
     assert late.title in page and overdue.title in page
-    assert "Nộp quá 1 năm kể từ ngày áp dụng" in page
+    assert "Nộp quá 365 ngày kể từ ngày áp dụng" in page
     assert "Quá hạn" in page
     assert '<td class="num">6</td>' in page  # waiting six days
 
@@ -141,7 +142,7 @@ def count_assignments(initiative):
 
 def test_secretary_assigns_reviewers_with_a_due_date(client, council, in_review):
     client.login(council["secretary"])
-    due = date.today() + timedelta(days=10)
+    due = portal_today() + timedelta(days=10)
     assert assign(client, in_review, council["m4"], due).status_code == 302
     row = db.session.execute(select(ReviewAssignment)).scalar_one()
     assert row.reviewer_id == council["m4"].id and row.due_on == due and row.round == 1
@@ -283,7 +284,7 @@ def test_a_member_who_is_not_assigned_cannot_score(client, council, assigned):
 
 
 def test_scoring_after_the_decision_is_a_wrong_state(client, council, scored):
-    operations.decide(scored, council["chair"], "recognized", decision_no="45/QĐ-VKS", decision_date=date.today())
+    operations.decide(scored, council["chair"], "recognized", decision_no="45/QĐ-VKS", decision_date=portal_today())
     db.session.commit()
     client.login(council["m4"])
     response = client.post(f"/council/initiatives/{scored.id}/review", data=review_form(GOOD, "pass"))
@@ -360,7 +361,7 @@ def scored(assigned, appraise):
 
 
 def decide(client, initiative, **data):
-    data.setdefault("decision_date", date.today().isoformat())
+    data.setdefault("decision_date", portal_today().isoformat())
     return client.post(f"/council/initiatives/{initiative.id}/decision", data=data)
 
 
@@ -372,7 +373,7 @@ def test_chair_records_the_suggested_outcome(client, council, scored):
     assert response.status_code == 302
     refresh(scored)
     assert scored.status.value == "recognized" and scored.level.value == "grassroots"
-    assert scored.decision_no == "45/QĐ-VKS" and scored.decision_date == date.today()
+    assert scored.decision_no == "45/QĐ-VKS" and scored.decision_date == portal_today()
     event = events(scored.id, "council.decision")[0]
     assert event.data["suggested"] == "recognized" and not event.data["overruled"]
     assert any("được công nhận" in s for s in notified(council["author"]))
@@ -446,7 +447,7 @@ def test_batch_decision_gives_each_its_suggestion_under_one_number(client, counc
     page = text(client.get("/council/queue"))
     assert f'name="ids" value="{strong.id}"' in page and f'name="ids" value="{pending.id}"' not in page
     data = {"ids": [str(strong.id), str(pending.id)], "decision_no": "50/QĐ-VKS",
-            "decision_date": date.today().isoformat(), "year": str(date.today().year)}
+            "decision_date": portal_today().isoformat(), "year": str(portal_today().year)}
     assert client.post("/council/batch-decision", data=data).status_code == 409
     assert refresh(strong).status.value == "in_review"
     data["ids"] = [str(strong.id), str(weak.id)]
@@ -461,8 +462,9 @@ def test_batch_decision_gives_each_its_suggestion_under_one_number(client, counc
 
 def recognize(initiative, council, sheets, appraise):
     appraise(initiative, sheets)
+    # The fixtures share their text: say why a second one is recognised beside the first.
     operations.decide(initiative, council["chair"], "recognized", decision_no="45/QĐ-VKS",
-                      decision_date=date.today())
+                      decision_date=portal_today(), reason="Giải pháp khác, áp dụng cho một loại án khác.")
     db.session.commit()
     return initiative
 
@@ -479,15 +481,15 @@ def test_sector_list_and_recording(client, council, submitted, appraise, make_in
     url = f"/council/initiatives/{high.id}/sector"
     assert client.post(f"/council/initiatives/{low.id}/sector", data={"status": "proposed"}).status_code == 409
     assert client.post(url, data={"status": "recognized", "decision_no": "1/QĐ-VKSTC",
-                                  "decision_date": "2026-06-01"}).status_code == 409  # not proposed yet
+                                  "decision_date": portal_today().isoformat()}).status_code == 409  # not proposed
     assert client.post(url, data={"status": "proposed"}).status_code == 302
     assert refresh(high).sector_status.value == "proposed"
     assert client.post(url, data={"status": "recognized"}).status_code == 422
     assert client.post(url, data={"status": "recognized", "decision_no": "120/QĐ-VKSTC",
-                                  "decision_date": "2026-06-01"}).status_code == 302
+                                  "decision_date": portal_today().isoformat()}).status_code == 302
     refresh(high)
     assert high.sector_status.value == "recognized" and high.level.value == "sector"
-    assert high.sector_decision_no == "120/QĐ-VKSTC" and high.sector_decision_date == date(2026, 6, 1)
+    assert high.sector_decision_no == "120/QĐ-VKSTC" and high.sector_decision_date == portal_today()
     assert [e.action for e in events(high.id) if "sector" in e.action] == [
         "initiative.propose_sector", "initiative.sector_recognized"]
     client.login(council["chair"])
@@ -495,7 +497,7 @@ def test_sector_list_and_recording(client, council, submitted, appraise, make_in
     client.login(council["secretary"])
     client.post(f"/council/initiatives/{high.id}/national", data={"status": "proposed"})
     client.post(f"/council/initiatives/{high.id}/national", data={
-        "status": "recognized", "decision_no": "9/QĐ-TTg", "decision_date": "2026-09-02"})
+        "status": "recognized", "decision_no": "9/QĐ-TTg", "decision_date": portal_today().isoformat()})
     assert refresh(high).level.value == "national"
 
 
@@ -549,7 +551,7 @@ def test_authors_see_means_and_comments_never_who_scored(app, council, scored):
     from portal.council.services import outcome_for
 
     assert outcome_for(scored, council["author"]) is None
-    operations.decide(scored, council["chair"], "recognized", decision_no="45/QĐ-VKS", decision_date=date.today())
+    operations.decide(scored, council["chair"], "recognized", decision_no="45/QĐ-VKS", decision_date=portal_today())
     db.session.commit()
     outcome = outcome_for(scored, council["author"])
     assert outcome["outcome"] == "recognized" and outcome["count"] == 3

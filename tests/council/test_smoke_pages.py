@@ -1,4 +1,5 @@
 """Every council page renders for the people who use it."""
+from portal.core.timeutil import today as portal_today
 from tests.council.conftest import FAIR, GOOD
 
 
@@ -25,7 +26,7 @@ def test_documents_download(client, council, submitted, appraise):
     from portal.council import operations
     from portal.extensions import db
     operations.decide(submitted, council["chair"], "recognized", decision_no="45/QĐ-VKS",
-                      decision_date="2026-03-01")
+                      decision_date=portal_today())
     db.session.commit()
     client.login(council["secretary"])
     y = submitted.year

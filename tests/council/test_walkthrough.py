@@ -1,8 +1,8 @@
 """Done when: one initiative walks submit → return → resubmit → accept → three assignments
 (one refused for conflict, one recusal) → scores → decision → sector recognition, through
 the pages and through the API, with every state, visibility rule and audit event checked."""
-from datetime import date
 
+from portal.core.timeutil import today as portal_today
 from portal.council import operations
 from portal.council.models import ReviewStatus
 from portal.council.services import outcome_for
@@ -103,7 +103,7 @@ def test_walkthrough_through_the_pages(client, council, make_initiative):
     assert "Phạm Quốc Bảo" not in results.split("Tổng hợp điểm")[1]  # the co-author never scored
     assert "83,67" in results  # mean of 87, 80, 84
     response = client.post(f"{base}/decision", data={
-        "outcome": "recognized", "decision_no": "45/QĐ-VKS", "decision_date": date.today().isoformat()})
+        "outcome": "recognized", "decision_no": "45/QĐ-VKS", "decision_date": portal_today().isoformat()})
     assert response.status_code == 302
     fresh(initiative)
     assert initiative.status.value == "recognized" and initiative.level.value == "grassroots"
@@ -125,7 +125,7 @@ def test_walkthrough_through_the_pages(client, council, make_initiative):
     assert initiative.title in text(client.get("/council/sector"))
     assert client.post(f"{base}/sector", data={"status": "proposed"}).status_code == 302
     assert client.post(f"{base}/sector", data={"status": "recognized", "decision_no": "210/QĐ-VKSTC",
-                                               "decision_date": date.today().isoformat()}).status_code == 302
+                                               "decision_date": portal_today().isoformat()}).status_code == 302
     fresh(initiative)
     assert initiative.sector_status.value == "recognized" and initiative.level.value == "sector"
 
@@ -203,7 +203,8 @@ def test_walkthrough_through_the_api(client, council, make_initiative, api_heade
     assert {s["reviewer"] for s in appraisal["sheets"]} == {"hoidong2", "hoidong4", "phochutich"}
 
     response = client.post(f"{base}/decision", json={"outcome": "recognized", "decision_no": "45/QĐ-VKS",
-                                                     "decision_date": "2026-11-20"}, headers=h["chair"])
+                                                     "decision_date": portal_today().isoformat()},
+                           headers=h["chair"])
     body = response.get_json()
     assert response.status_code == 200
     assert body["status"] == "recognized" and body["level"] == "grassroots" and not body["overruled"]
@@ -211,10 +212,11 @@ def test_walkthrough_through_the_api(client, council, make_initiative, api_heade
     response = client.post(f"{base}/sector", json={"status": "proposed"}, headers=h["secretary"])
     assert response.get_json()["sector_status"] == "proposed"
     response = client.post(f"{base}/sector", json={"status": "recognized", "decision_no": "210/QĐ-VKSTC",
-                                                   "decision_date": "2026-12-10"}, headers=h["secretary"])
+                                                   "decision_date": portal_today().isoformat()},
+                           headers=h["secretary"])
     body = response.get_json()
     assert body["sector_status"] == "recognized" and body["level"] == "sector"
-    assert body["sector_decision_date"] == "2026-12-10"
+    assert body["sector_decision_date"] == portal_today().isoformat()
 
     outcome = outcome_for(fresh(initiative), author)
     assert outcome["outcome"] == "recognized" and outcome["comments"] == ["Có giá trị thực tiễn."] * 3

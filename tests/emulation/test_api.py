@@ -3,6 +3,7 @@ from datetime import date, timedelta
 
 import pytest
 
+from portal.core.timeutil import today as portal_today
 from portal.extensions import db
 from tests.emulation.conftest import YEAR
 
@@ -151,9 +152,9 @@ def test_registration_staff_before_deadline_and_officer_any_time(client, officer
     from portal.emulation.models import Registration
     from portal.years.models import Year
 
-    this_year = date.today().year
-    db.session.add(Year(year=this_year, registration_deadline=date.today() + timedelta(days=1)))
-    db.session.add(Year(year=this_year - 1, registration_deadline=date.today() - timedelta(days=1)))
+    this_year = portal_today().year
+    db.session.get(Year, this_year).registration_deadline = portal_today() + timedelta(days=1)
+    db.session.add(Year(year=this_year - 1, registration_deadline=portal_today() - timedelta(days=1)))
     db.session.commit()
     staff = api_headers(hung)
 

@@ -4,10 +4,11 @@ from datetime import date
 
 import pytest
 
+from portal.core.timeutil import today as portal_today
 from tests.conftest import browser_login
 
 pytestmark = pytest.mark.browser
-THIS_YEAR = date.today().year
+THIS_YEAR = portal_today().year
 
 
 @pytest.fixture

@@ -6,6 +6,7 @@ from datetime import date, timedelta
 import pytest
 from openpyxl import Workbook, load_workbook
 
+from portal.core.timeutil import today as portal_today
 from portal.extensions import db
 from tests.emulation.conftest import YEAR
 
@@ -289,7 +290,7 @@ def test_export_holds_the_filtered_view_in_the_council_layout(
 # -- the staff member's own page -------------------------------------------------------------------
 
 def test_staff_sees_titles_initiatives_uses_and_what_they_lack(client, hung, recognized, award, registration):
-    this_year = date.today().year
+    this_year = portal_today().year
     old = recognized([hung], decided=date(this_year - 2, 5, 4), title="Sổ tay kiểm sát điều tra")
     award(hung, this_year - 2, "advanced_worker", decision_no="10/QĐ")
     award(hung, this_year - 2, "emulation_soldier_grassroots", old, "grassroots", decision_no="11/QĐ")
@@ -311,9 +312,9 @@ def test_staff_registers_before_the_deadline_and_is_refused_after(client, hung):
     from portal.emulation.models import Registration
     from portal.years.models import Year
 
-    this_year = date.today().year
-    year = Year(year=this_year, registration_deadline=date.today() + timedelta(days=3))
-    db.session.add(year)
+    this_year = portal_today().year
+    year = db.session.get(Year, this_year)  # on record, as init-db makes it
+    year.registration_deadline = portal_today() + timedelta(days=3)
     db.session.commit()
     client.login(hung)
 
@@ -321,7 +322,7 @@ def test_staff_registers_before_the_deadline_and_is_refused_after(client, hung):
     assert response.status_code == 302
     assert db.session.query(Registration).one().title == "emulation_soldier_grassroots"
 
-    year.registration_deadline = date.today() - timedelta(days=1)
+    year.registration_deadline = portal_today() - timedelta(days=1)
     db.session.commit()
     response = client.post("/emulation/me", data={"title": "emulation_soldier_sector"})
     assert response.status_code == 409

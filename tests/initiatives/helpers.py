@@ -1,13 +1,13 @@
 """Helpers for the initiatives tests: form data, a DB fingerprint, sample files."""
 import io
 import zipfile
-from datetime import date
 
 from sqlalchemy import func, select
 
+from portal.core.timeutil import today as portal_today
 from portal.extensions import db
 
-YEAR = date.today().year
+YEAR = portal_today().year
 
 
 def with_authors(data, *authors):

@@ -107,7 +107,7 @@ REFUSALS = [
     ("future first application", {"first_applied_on": "2999-01-01"}, [("ksv.hung", 100)],
      "không được sau ngày hôm nay"),
     ("bad date", {"first_applied_on": "32/13/2020"}, [("ksv.hung", 100)], "Ngày không hợp lệ"),
-    ("year out of range", {"year": "1990"}, [("ksv.hung", 100)], "Năm phải là số từ 2000"),
+    ("year out of range", {"year": "1990"}, [("ksv.hung", 100)], "Năm 1990 chưa có trong danh mục năm"),
 ]
 
 

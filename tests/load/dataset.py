@@ -18,6 +18,7 @@ from sqlalchemy import func, insert, select, text
 from werkzeug.security import generate_password_hash
 
 from portal.core.textfold import fold
+from portal.core.timeutil import today as portal_today
 from portal.extensions import db
 
 PASSWORD = "tai-thu-tai-2026"
@@ -82,7 +83,7 @@ def build(app, n_docs, seed=2021, log=print):
     from tests.benchmarks import corpus
 
     rng = random.Random(seed)
-    this_year = date.today().year
+    this_year = portal_today().year
     password_hash = generate_password_hash(PASSWORD, method=app.config["PASSWORD_HASH_METHOD"])
     started = datetime.now()
     log(f"generating {n_docs} documents …")

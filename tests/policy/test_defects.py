@@ -1,7 +1,6 @@
 """One test for each defect of issue 10, through the channel where it was found (pages, exports,
 documents, the audit log, the API), with the fixtures and operations the portal has had all along."""
 import io
-from datetime import date
 
 import pytest
 from docx import Document
@@ -10,11 +9,12 @@ from sqlalchemy import select
 
 from portal.core.audit import AuditEvent
 from portal.core.notifications import Notification
+from portal.core.timeutil import today as portal_today
 from portal.council import operations as council
 from portal.extensions import db
 from portal.initiatives.models import Initiative
 
-YEAR = date.today().year
+YEAR = portal_today().year
 SHEET = {"novelty": 7, "applicability": 11, "effectiveness": 13}   # total 31
 SECRET = "Ý-KIẾN-RIÊNG-CỦA-THÀNH-VIÊN-HAI"
 
@@ -327,7 +327,7 @@ def test_a_chair_named_as_coauthor_hands_the_decision_to_the_vice_chair(client, 
             council.submit_review(initiative, people[key], scores={"novelty": 25, "applicability": 25,
                                                                    "effectiveness": 30}, recommendation="pass")
         db.session.commit()
-    body = {"outcome": "recognized", "decision_no": "12/QĐ-VKS", "decision_date": f"{YEAR}-02-01"}
+    body = {"outcome": "recognized", "decision_no": "12/QĐ-VKS", "decision_date": portal_today().isoformat()}
     client.login(people["chair"])
     assert client.post(f"/council/initiatives/{initiative.id}/decision", data=body).status_code == 403
     client.logout().login(people["vice"])

@@ -14,12 +14,14 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 
+from portal.core.timeutil import today as portal_today
+from portal.core.timeutil import today
 from portal.council import operations as council
 from portal.extensions import db
 from portal.initiatives import operations
 from portal.publishing import operations as publishing
 
-YEAR = date.today().year
+YEAR = portal_today().year
 ROLES = ("author", "coauthor", "admin_author", "officer_author", "reviewer_done", "reviewer_open", "member",
          "secretary", "chair", "vice_chair", "chair_other", "editor", "officer", "admin", "anonymous")
 COUNCIL_ROLES = {"reviewer_done", "reviewer_open", "member", "secretary", "chair", "vice_chair", "officer_author"}
@@ -156,7 +158,7 @@ def _appraise(w, key, initiative):
         return
     outcome = {"rejected": "rejected", "returned": "returned"}.get(key, "recognized")
     council.decide(initiative, u["chair"], outcome, decision_no=f"{len(key)}/QĐ-VKS",
-                   decision_date=date(YEAR, 2, 1), reason="Cần hoàn thiện phần hiệu quả." if outcome == "returned"
+                   decision_date=today(), reason="Cần hoàn thiện phần hiệu quả." if outcome == "returned"
                    else "")
     if key == "published":
         publishing.publish(initiative, u["editor"], public_attachment_ids=[])

@@ -24,10 +24,11 @@ from pathlib import Path
 from flask import current_app
 from sqlalchemy import select
 
+from portal.core.timeutil import today as portal_today
 from portal.extensions import db
 from tests.production.helpers import file_digests
 
-YEAR = date.today().year
+YEAR = portal_today().year
 
 PDF = (b"%PDF-1.4\n1 0 obj << /Type /Catalog /Pages 2 0 R >> endobj\n"
        b"2 0 obj << /Type /Pages /Kids [] /Count 0 >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n")

@@ -105,6 +105,8 @@ ACCESS = [
     row("POST", "/council/initiatives/{review}/review", allow(["member"], OK, **HIDDEN_REVIEW), 403,
         body={"score_novelty": "30", "score_applicability": "30", "score_effectiveness": "40",
               "recommendation": "pass", "save": "1"}),
+    row("POST", "/council/initiatives/{review}/first-application", allow(["secretary"], OK, **HIDDEN_REVIEW),
+        403, body={"ended_on": f"{YEAR}-02-01"}),
     row("POST", "/council/initiatives/{review}/recuse", allow(["member"], OK, **HIDDEN_REVIEW), 403,
         body={"reason": "Người thân"}),
     row("POST", "/council/initiatives/{review}/decision", allow(["chair"], OK, **HIDDEN_REVIEW), 403,

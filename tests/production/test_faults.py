@@ -19,6 +19,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
+from portal.core.timeutil import today as portal_today
 from portal.extensions import db
 from tests.production.helpers import (
     ROOT,
@@ -115,7 +116,7 @@ def test_worker_killed_in_the_middle_of_a_submission_leaves_no_half_written_init
 
 def recognized(make_initiative, author, title):
     return make_initiative([author], status="recognized", title=title, level="grassroots",
-                           decision_no="15/QĐ-HĐSK", decision_date=date(date.today().year, 3, 2))
+                           decision_no="15/QĐ-HĐSK", decision_date=date(portal_today().year, 3, 2))
 
 
 def test_worker_killed_in_the_middle_of_a_publication_leaves_nothing_public(

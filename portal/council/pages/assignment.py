@@ -7,10 +7,11 @@ from wtforms.fields.choices import SelectChoice
 from portal.auth.models import User
 from portal.core.refusal import invalid
 from portal.council import bp, operations, queries
-from portal.council.forms import AssignForm, ReopenForm
+from portal.council.forms import AssignForm, FirstApplicationForm, ReopenForm
 from portal.council.pages.common import context, load
 from portal.council.services import assignments_of, reviewers_per_initiative, same_unit_warning
 from portal.extensions import db
+from portal.initiatives.policy import Act
 
 
 def _choices(initiative, members, taken):
@@ -27,6 +28,19 @@ def _choices(initiative, members, taken):
         note = _(" — cùng đơn vị với tác giả") if same_unit_warning(initiative, member.user) else ""
         choices.append(SelectChoice(member.user_id, f"{member.user.full_name} ({_(member.role_label)}){note}"))
     return choices
+
+
+@bp.route("/initiatives/<int:initiative_id>/first-application", methods=["POST"])
+@login_required
+def first_application(initiative_id):
+    initiative = load(initiative_id, Act.view)
+    form = FirstApplicationForm()
+    if not form.validate_on_submit():
+        raise invalid(fields=form.errors)
+    operations.record_first_application_end(initiative, current_user, form.ended_on.data)
+    db.session.commit()
+    flash(_("Đã ghi ngày kết thúc áp dụng lần đầu; thời hạn xét công nhận tính từ ngày này."), "success")
+    return redirect(url_for(".assignments", initiative_id=initiative.id))
 
 
 @bp.route("/initiatives/<int:initiative_id>/assignments", methods=["GET", "POST"])
@@ -54,4 +68,5 @@ def assignments(initiative_id):
     return render_template(
         "council/assignments.html",
         **context(initiative, form=form, assignments=rows, members=members, required=reviewers_per_initiative(),
-                  active_count=sum(1 for a in rows if a.is_active), reopen_form=ReopenForm()))
+                  active_count=sum(1 for a in rows if a.is_active), reopen_form=ReopenForm(),
+                  first_application_form=FirstApplicationForm()))

@@ -3,14 +3,14 @@ from flask import request
 from flask_login import current_user
 from sqlalchemy.orm import selectinload
 
-from portal.core.timeutil import today
-from portal.council import deadlines
-from portal.council.services import active_assignment
+from portal.core.timeutil import local_date
+from portal.council.services import active_assignment, decision_deadline, filed_late
 from portal.initiatives.access import get_initiative_or_404
 from portal.initiatives.models import Initiative
 from portal.initiatives.policy import Act
 from portal.initiatives.rules import SECTIONS
 from portal.initiatives.workflow import Status
+from portal.years import services as years
 from portal.years.models import current_year
 
 VERSION_SECTIONS = [("summary", "Tóm tắt"), *SECTIONS.items()]
@@ -31,15 +31,16 @@ def latest_version(initiative):
 
 def context(initiative, **extra):
     """What every council page about one initiative shows in its header."""
-    filed_on = initiative.submitted_at or (initiative.versions[-1].submitted_at if initiative.versions else None)
+    filed_on = initiative.first_submitted_at or initiative.submitted_at
     return {
         "initiative": initiative,
         "version": latest_version(initiative),
         "sections": VERSION_SECTIONS,
-        "filed_late": deadlines.filed_late(initiative.first_applied_on, filed_on),
+        "rules": years.rules_for(initiative.year),
+        "filed_late": filed_late(initiative),
         "filed_on": filed_on,
-        "deadline": deadlines.decision_deadline(initiative.accepted_at, today())
-        if initiative.status == Status.in_review else None,
+        "filed_on_day": local_date(filed_on),
+        "deadline": decision_deadline(initiative) if initiative.status == Status.in_review else None,
         "my_assignment": active_assignment(initiative, current_user),
         "awaiting_screening": initiative.status == Status.submitted,
         **extra,

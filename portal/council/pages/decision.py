@@ -16,6 +16,7 @@ from portal.extensions import db
 from portal.initiatives.access import visible
 from portal.initiatives.models import Initiative
 from portal.initiatives.policy import Act
+from portal.initiatives.workflow import Action
 
 
 @bp.route("/initiatives/<int:initiative_id>/results")
@@ -27,10 +28,12 @@ def results(initiative_id):
     if not form.restored:
         form.outcome.data = appraisal.suggested
         form.decision_date.data = today()
+    deciding = initiative.can(Action.recognize, current_user)
     return render_template(
         "council/results.html",
         **context(initiative, appraisal=appraisal, form=form, decisions=queries.decisions_of(initiative),
-                  reopen_form=ReopenForm(), outcome_labels=OUTCOME_LABELS, required=reviewers_per_initiative()))
+                  reopen_form=ReopenForm(), outcome_labels=OUTCOME_LABELS, required=reviewers_per_initiative(),
+                  recognized_like=operations.recognized_like(initiative) if deciding else []))
 
 
 @bp.route("/initiatives/<int:initiative_id>/decision", methods=["POST"])

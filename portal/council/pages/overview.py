@@ -3,16 +3,25 @@ from flask import redirect, render_template, url_for
 from flask_login import current_user, login_required
 
 from portal.core.layout import register_nav
-from portal.core.timeutil import today
-from portal.council import bp, deadlines, queries
+from portal.core.timeutil import local_date, today
+from portal.council import bp, queries
 from portal.council.forms import BatchDecisionForm
 from portal.council.models import OUTCOME_LABELS
 from portal.council.pages.common import load, year_arg
-from portal.council.services import active_assignment, reviewers_per_initiative, rubric_for, visible_appraisal
+from portal.council.services import (
+    active_assignment,
+    decision_deadline,
+    filed_late,
+    reviewers_per_initiative,
+    rubric_for,
+    visible_appraisal,
+)
 from portal.initiatives import policy
 from portal.initiatives.policy import Act, YearAct
 from portal.initiatives.workflow import DECIDED, Action, Status
+from portal.years import services as years
 from portal.years.models import known_years
+from portal.years.rules import age_in_days
 
 register_nav("Hội đồng Sáng kiến", "council.index", policy.on_any_council, order=30)
 
@@ -44,12 +53,11 @@ def queue():
     today_ = today()
     rows = []
     for initiative in initiatives:
-        filed_on = initiative.submitted_at
         rows.append({
             "initiative": initiative,
-            "age": deadlines.age_in_days(filed_on, today_),
-            "filed_late": deadlines.filed_late(initiative.first_applied_on, filed_on),
-            "deadline": deadlines.decision_deadline(initiative.accepted_at, today_),
+            "age": age_in_days(local_date(initiative.submitted_at), today_),
+            "filed_late": filed_late(initiative),
+            "deadline": decision_deadline(initiative, today_),
             "follow": initiative.can(Act.follow, current_user),
             "assigned": [a for a in assignments.get(initiative.id, []) if a.is_active],
             "appraisal": visible_appraisal(initiative, current_user, assignments=assignments.get(initiative.id, []),
@@ -65,7 +73,7 @@ def queue():
     return render_template(
         "council/queue.html", year=year, years=known_years(), groups=groups, batch_form=BatchDecisionForm(),
         can_batch=any(r["batch"] for r in groups["in_review"]), required=reviewers_per_initiative(),
-        outcome_labels=OUTCOME_LABELS)
+        outcome_labels=OUTCOME_LABELS, rules=years.rules_for(year))
 
 
 @bp.route("/initiatives/<int:initiative_id>")
