@@ -45,7 +45,6 @@ ROUTES = [
 @pytest.fixture
 def targets(make_user):
     from portal.extensions import db
-    from portal.years.models import Year
 
     ensure_year(YEAR)
     db.session.commit()

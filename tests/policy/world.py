@@ -14,8 +14,8 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 
-from portal.core.timeutil import today as portal_today
 from portal.core.timeutil import today
+from portal.core.timeutil import today as portal_today
 from portal.council import operations as council
 from portal.extensions import db
 from portal.initiatives import operations
