@@ -12,6 +12,7 @@ from sqlalchemy.orm import selectinload
 
 from portal.api import bp
 from portal.api.common import current_api_user, json_body, token_required, wrong_field
+from portal.api.reference import valid_codes
 from portal.auth.models import Unit
 from portal.core import refusal
 from portal.extensions import db
@@ -61,7 +62,8 @@ def _values(data):
         if data["field"] not in (None, ""):
             field = db.session.execute(select(Field).where(Field.code == str(data["field"]))).scalar_one_or_none()
             if field is None:
-                errors["field_id"] = [f"Không có lĩnh vực mã “{data['field']}”."]
+                errors["field_id"] = [_l("Không có lĩnh vực mã “%(code)s”. Các mã: %(codes)s (GET /api/v1/reference).",
+                                         code=data["field"], codes=", ".join(valid_codes("field")))]
             else:
                 values["field_id"] = field.id
     if "unit" in data:
@@ -71,7 +73,8 @@ def _values(data):
         elif isinstance(data["unit"], str) and data["unit"]:
             unit = db.session.execute(select(Unit).where(Unit.code == data["unit"])).scalar_one_or_none()
         if unit is None:
-            errors["unit_id"] = [f"Không có đơn vị “{data['unit']}”."]
+            errors["unit_id"] = [_l("Không có đơn vị “%(code)s”. Các mã: %(codes)s (GET /api/v1/reference).",
+                                    code=data["unit"], codes=", ".join(valid_codes("unit")[:50]))]
         else:
             values["unit_id"] = unit.id
     for key in ("form", "requested_level", "year", *FLAG_KEYS):

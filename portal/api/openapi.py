@@ -24,10 +24,10 @@ ERROR_SCHEMA = {
 
 
 def document():
-    from portal.api import auth, council, emulation, initiatives, public
+    from portal.api import auth, council, emulation, initiatives, public, reference
 
     paths = {}
-    for module in (auth, initiatives, council, public, emulation):
+    for module in (auth, initiatives, council, public, emulation, reference):
         for path, operations in module.PATHS.items():
             paths.setdefault(path, {}).update(operations)
     return {

@@ -112,7 +112,8 @@ def _checked_values(values, initiative=None):
             except ValueError:
                 values[key] = None
             if values[key] not in allowed:
-                errors[key] = [f"{rules.LABELS[key]} không hợp lệ."]
+                errors[key] = [_l("%(what)s không hợp lệ (các mã: %(codes)s).", what=rules.LABELS[key],
+                                  codes=", ".join(sorted(allowed)))]
     if errors:
         raise invalid(errors)
     return values
