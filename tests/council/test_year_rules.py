@@ -192,3 +192,21 @@ def test_the_decision_is_dated_today_in_vietnam(client, council, scored, early_m
     # 2 December is not in the future in Đà Nẵng, though it is still 1 December in UTC.
     assert operations._date_errors(early_morning_in_da_nang) == {}
     assert operations._date_errors(early_morning_in_da_nang + timedelta(days=1))
+
+
+# -- one source for the 2/3 rule: the year's rubric, named on the results page ------------------
+
+def test_the_rubrics_vote_fraction_decides_the_suggestion(client, council, submitted, appraise):
+    from portal.council.services import rubric_for
+
+    rubric = rubric_for(YEAR)
+    rubric.approval_numerator, rubric.approval_denominator = 1, 1  # every member who scored must agree
+    db.session.commit()
+    appraise(submitted, [("m1", GOOD, "pass"), ("m2", GOOD, "pass"), ("m3", GOOD, "fail")])
+    assert services.Appraisal(submitted).suggested == "rejected"
+    client.login(council["chair"])
+    assert "Cần 1/1 thành viên đã chấm đề nghị đạt" in text(client.get(f"/council/initiatives/{submitted.id}/results"))
+
+    rubric.approval_numerator, rubric.approval_denominator = 2, 3
+    db.session.commit()
+    assert services.Appraisal(submitted).suggested == "recognized"
