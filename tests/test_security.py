@@ -250,3 +250,23 @@ def test_catalogue_covers_the_layout_and_admin_templates():
             if isinstance(message, str) and message not in translated:
                 missing.add(message)
     assert missing == set()
+
+
+def test_every_message_of_the_code_and_templates_has_an_english_translation():
+    """English is complete: each msgid in any template or module is translated in some catalogue."""
+    from babel.messages.extract import extract_from_dir
+    from babel.messages.pofile import read_po
+
+    translated = set()
+    for catalogue in ROOT.glob("portal/**/translations/en/LC_MESSAGES/messages.po"):
+        with catalogue.open("rb") as f:
+            translated |= {m.id for m in read_po(f) if isinstance(m.id, str) and m.string}
+    keywords = {"_": None, "gettext": None, "_l": None, "lazy_gettext": None}
+    missing = set()
+    for folder, method in (("templates", "jinja2"), ("portal", "python")):
+        pattern = "**.html" if method == "jinja2" else "**.py"
+        for filename, line, message, _comments, _context in extract_from_dir(
+                Path(ROOT / folder), method_map=[(pattern, method)], keywords=keywords):
+            if isinstance(message, str) and message and message not in translated:
+                missing.add(f"{folder}/{filename}:{line}: {message}")
+    assert sorted(missing) == []
