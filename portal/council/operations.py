@@ -10,6 +10,7 @@ from datetime import date, timedelta
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
+from portal.auth.models import User
 from portal.core import audit
 from portal.core.notifications import notify
 from portal.core.refusal import Refusal, conflict, forbidden, invalid, wrong_state
@@ -217,7 +218,6 @@ def recuse(initiative, actor, reason):
 def acting_officers(initiative, *roles):
     """Who acts as each of `roles` ("secretary", "chair") for the initiative: the holder, or the
     deputy when the holder is named on it (so a message never goes to an author instead)."""
-    from portal.auth.models import User
 
     ids = set()
     for role in roles:

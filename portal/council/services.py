@@ -149,7 +149,6 @@ def rubric_for(year):
 
 def rubric_frozen(year):
     """True once any reviewer has given any score for an initiative of `year`."""
-    from portal.initiatives.models import Initiative
 
     return db.session.execute(
         select(ReviewScore.id)
@@ -329,11 +328,15 @@ def outcome_for(initiative, user):
     }
 
 
-def similar_initiatives(initiative, limit=5):
-    """The search area's most similar earlier initiatives, when that area provides them."""
-    import portal.search as search
+_similarity = {"finder": None}
 
-    finder = getattr(search, "similar_initiatives", None)
-    if finder is None:
-        return None
-    return finder(initiative, limit=limit)
+
+def provide_similarity(finder):
+    """The search area installs its finder here: search sits above the council, not below it."""
+    _similarity["finder"] = finder
+
+
+def similar_initiatives(initiative, limit=5):
+    """The most similar earlier initiatives (None when no search area is installed)."""
+    finder = _similarity["finder"]
+    return None if finder is None else finder(initiative, limit=limit)

@@ -8,6 +8,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from portal.core.timeutil import utcnow
 from portal.extensions import db
 from portal.initiatives import policy
+from portal.initiatives.rules import SECTIONS
 from portal.initiatives.workflow import (
     LEVEL_LABELS,
     NATIONAL_STATUS_LABELS,
@@ -163,8 +164,6 @@ class Initiative(db.Model):
 
     def sections(self):
         """The long sections of the application, in the order of the official form."""
-        from portal.initiatives.rules import SECTIONS
-
         return [(key, label, getattr(self, key)) for key, label in SECTIONS.items()]
 
     def snapshot(self):

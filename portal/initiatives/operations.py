@@ -7,11 +7,13 @@ A refusal is a portal.core.refusal.Refusal, raised before anything changes.
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
+from portal.auth.models import Unit, User
 from portal.core import audit, refusal
 from portal.core.notifications import notify
 from portal.core.timeutil import today, utcnow
 from portal.extensions import db
 from portal.initiatives import policy, rules, storage, workflow
+from portal.initiatives.models import Attachment, Field, Form, Initiative, InitiativeAuthor, InitiativeVersion
 from portal.initiatives.policy import Act
 from portal.initiatives.workflow import Action, Status
 from portal.years import services as years
@@ -77,8 +79,6 @@ FLAGS = ("ip_protected", "trial_only", "first_application_requested")
 
 def _checked_values(values, initiative=None):
     """Validate the given content values (all optional but title on creation); a 422 Refusal otherwise."""
-    from portal.auth.models import Unit
-    from portal.initiatives.models import Field, Form
 
     unknown = set(values) - set(CONTENT_FIELDS)
     if unknown:
@@ -121,7 +121,6 @@ def _checked_values(values, initiative=None):
 
 def _author_rows(initiative, actor, authors):
     """Match the wanted authors to existing rows or new ones; a 422 Refusal otherwise."""
-    from portal.auth.models import User
 
     problems = rules.author_errors(authors)
     usernames = {(a.get("username") or "").strip().lower() for a in authors} - {""}
@@ -159,7 +158,6 @@ def _author_rows(initiative, actor, authors):
 
 def _apply_author_plan(plan, actor, creator_id):
     """The author rows of `plan`; a staff account newly named by someone else is invited."""
-    from portal.initiatives.models import InitiativeAuthor
 
     rows = []
     for row, attrs in plan:
@@ -205,7 +203,6 @@ def create_initiative(actor, values, authors=None):
 
     Staff co-authors named here are invited: they confirm before the draft can be submitted.
     """
-    from portal.initiatives.models import Initiative
 
     values = {"year": years.filing_year(), "unit_id": actor.unit_id, **values}
     errors = {}
@@ -341,7 +338,6 @@ def delete_draft(initiative, actor):
 
 def secretaries_of(initiative):
     """Who screens the initiative: the year's secretary, or the deputy when the secretary is named on it."""
-    from portal.auth.models import User
 
     ids, _deputy = policy.acting(initiative, "secretary")
     if not ids:
@@ -371,7 +367,6 @@ def submit(initiative, actor):
     if missing:
         raise refusal.invalid(_l("Hồ sơ chưa đủ để nộp: %(items)s", items=" ".join(missing)),
                               code="incomplete", fields={"missing": missing})
-    from portal.initiatives.models import InitiativeVersion
 
     number = max((v.number for v in initiative.versions), default=0) + 1
     resubmission = initiative.status == Status.returned
@@ -415,7 +410,6 @@ def add_attachment(initiative, actor, stream, filename):
     Refuses as the policy says for editing, 413 too large, 422 not an allowed kind; the
     file is removed again if the transaction rolls back.
     """
-    from portal.initiatives.models import Attachment
 
     policy.check(actor, Act.edit, initiative)
     name = safe_original_name(filename)

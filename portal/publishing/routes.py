@@ -15,6 +15,7 @@ from sqlalchemy import update
 
 from portal.core.files import send_stored_file
 from portal.core.layout import register_nav
+from portal.core.markup import plain_text
 from portal.core.permissions import require_roles
 from portal.core.refusal import not_found, wrong_state
 from portal.extensions import db
@@ -222,6 +223,5 @@ def unpublish(initiative_id):
 @bp.app_template_filter("plain")
 def plain_filter(text, limit=None):
     """Markdown as plain text, for summaries in lists, feeds and meta tags."""
-    from portal.core.markup import plain_text
 
     return plain_text(text, limit)

@@ -9,15 +9,14 @@ from flask.cli import AppGroup
 
 bp = Blueprint("search", __name__)
 
-from portal.search import routes  # noqa: E402,F401
+from portal.council.services import provide_similarity  # noqa: E402
+from portal.search import attachments, routes, service  # noqa: E402,F401
 from portal.search.service import INDEXES, similar_initiatives  # noqa: E402,F401
 
 search_cli = AppGroup("search", help="The search indexes (derived from the database).")
 
 
 def _extract(limit):
-    from portal.search import attachments
-
     done = attachments.extract_pending(limit)
     if done:
         counts = ", ".join(f"{status} {n}" for status, n in sorted(done.items()))
@@ -30,8 +29,6 @@ def _extract(limit):
               help="Attachments read at most in this run.")
 def extract_command(limit):
     """Read the text of attachments that are new or changed (PDF, DOCX)."""
-    from portal.search import attachments
-
     if not _extract(limit):
         click.echo("No attachment waiting to be read.")
     left = attachments.pending_count()
@@ -46,8 +43,6 @@ def extract_command(limit):
               help="Read new or changed attachments first.")
 def reindex_command(which, extract):
     """Rebuild the search indexes from the database (searches go on meanwhile)."""
-    from portal.search import service
-
     if extract:
         _extract(100_000)
     for name in INDEXES if which == "all" else (which,):
@@ -58,8 +53,6 @@ def reindex_command(which, extract):
 @search_cli.command("status")
 def status_command():
     """Where each index stands against the database."""
-    from portal.search import service
-
     for name in INDEXES:
         s = service.status(name)
         if s["position"] is None:
@@ -75,3 +68,4 @@ def status_command():
 
 def init_app(app):
     app.cli.add_command(search_cli)
+    provide_similarity(similar_initiatives)  # the council's duplicate check, without the council importing search

@@ -59,7 +59,7 @@ def test_screening_page_reserves_the_similar_initiatives_place(client, council, 
 
 
 def test_screening_shows_what_the_search_area_finds(client, council, submitted, make_initiative, monkeypatch):
-    import portal.search
+    from portal.council import services
 
     earlier = make_initiative([council["staff"]], status="recognized", title="Sơ đồ tư duy trong án ma túy 2024")
     calls = []
@@ -67,7 +67,7 @@ def test_screening_shows_what_the_search_area_finds(client, council, submitted, 
     def similar(initiative, limit=5):
         calls.append((initiative.id, limit))
         return [earlier]
-    monkeypatch.setattr(portal.search, "similar_initiatives", similar, raising=False)
+    monkeypatch.setitem(services._similarity, "finder", similar)  # what the search area installs
     client.login(council["secretary"])
     page = text(client.get(f"/council/initiatives/{submitted.id}/screening"))
     assert earlier.title in page and calls == [(submitted.id, 5)]

@@ -17,7 +17,7 @@ from portal.initiatives.workflow import Status
 from portal.years.models import Year
 from tests.initiatives.helpers import YEAR
 from tests.initiatives.test_api import BODY
-from tests.production.helpers import scratch_database
+from tests.production.helpers import preserved_logging, scratch_database
 
 
 @pytest.fixture
@@ -141,7 +141,7 @@ def test_the_reference_says_when_a_year_is_past_its_deadline(api):
 
 def test_a_fresh_init_db_then_create_user_lets_staff_file_under_criminal(tmp_path, monkeypatch):
     monkeypatch.delenv("DATABASE_URL", raising=False)
-    with scratch_database(tmp_path, "fresh") as url:
+    with scratch_database(tmp_path, "fresh") as url, preserved_logging():
         app = create_app({"TESTING": True, "INSTANCE_PATH": str(tmp_path / "instance"), "SECRET_KEY": "fresh",
                           "SQLALCHEMY_DATABASE_URI": url, "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000"})
         runner = app.test_cli_runner()

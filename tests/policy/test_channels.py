@@ -65,7 +65,7 @@ CHANNELS = {
     "/admin/units/new": ONCE, "/admin/units/<int:unit_id>": ONCE, "/admin/years": ONCE, "/admin/years/new": ONCE,
     "/admin/years/<int:number>": ONCE, "/admin/councils": ONCE, "/admin/councils/<int:year>": ONCE,
     "/admin/fields": ONCE, "/admin/audit": ONCE, "/admin/audit.csv": ONCE,
-    "/api/v1/openapi.json": ONCE, "/api/v1/auth/me": ONCE, "/api/v1/initiatives": ONCE,
+    "/api/v1/openapi.json": ONCE, "/api/v1/auth/me": ONCE, "/api/v1/reference": ONCE, "/api/v1/initiatives": ONCE,
     "/api/v1/initiatives/<int:initiative_id>": EACH, "/api/v1/initiatives/<int:initiative_id>/assignments": EACH,
     "/api/v1/initiatives/<int:initiative_id>/review": EACH, "/api/v1/initiatives/<int:initiative_id>/appraisal": EACH,
     "/api/v1/public/initiatives": ONCE, "/api/v1/public/initiatives/<int:initiative_id>": EACH,

@@ -2,10 +2,12 @@
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from portal.auth.models import User
 from portal.core.numbers import score
 from portal.council import bp
 from portal.council.models import COUNCIL_ROLE_LABELS
 from portal.council.services import outcome_for
+from portal.extensions import db
 from portal.initiatives import policy
 from portal.initiatives.workflow import EDITABLE
 
@@ -19,8 +21,6 @@ def council_outcome(initiative):
 @bp.app_template_global("acting_notes")
 def acting_notes(initiative):
     """Who acts instead when the year's secretary or chair is named on the initiative."""
-    from portal.auth.models import User
-    from portal.extensions import db
 
     if initiative.status in EDITABLE and not initiative.versions:
         return []
