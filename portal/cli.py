@@ -43,7 +43,7 @@ def init_db():
 def seed_demo(if_empty):
     """Fill the database with the demo: units, staff for every role, councils, initiatives."""
     from portal.auth.models import User
-    from portal.seed import seed
+    from portal.demo.seed import seed
 
     if if_empty and db.session.execute(select(func.count(User.id))).scalar_one():
         click.echo("Demo data already present; kept as it is.")
@@ -56,7 +56,7 @@ def seed_demo(if_empty):
 @with_appcontext
 def demo_accounts():
     """Print the demo accounts."""
-    from portal.seed import DEMO_PASSWORD, demo_account_lines
+    from portal.demo.seed import DEMO_PASSWORD, demo_account_lines
 
     click.echo("\nTài khoản demo (mật khẩu chung: %s)" % DEMO_PASSWORD)
     for line in demo_account_lines():

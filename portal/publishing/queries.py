@@ -191,3 +191,17 @@ def last_modified():
 
 def field_by_code(code):
     return db.session.execute(select(Field).where(Field.code == code)).scalar_one_or_none()
+
+
+_related = {"finder": None}
+
+
+def provide_related(finder):
+    """The search area installs its finder of similar articles here (search sits above publishing)."""
+    _related["finder"] = finder
+
+
+def related_articles(initiative, limit=5):
+    """Published initiatives most like `initiative`; none when no search area is installed."""
+    finder = _related["finder"]
+    return [] if finder is None else finder(initiative, limit)

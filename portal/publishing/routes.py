@@ -26,7 +26,6 @@ from portal.initiatives.workflow import LEVEL_LABELS
 from portal.publishing import bp, operations, queries
 from portal.publishing.forms import PublishForm, UnpublishForm
 from portal.publishing.models import Publication
-from portal.search import service as search
 
 register_nav("Sáng kiến", "publishing.initiatives", order=5, section="public")
 register_nav("Biên tập", "publishing.queue", operations.can_publish, order=60)
@@ -91,7 +90,7 @@ def article(initiative_id, slug):
             return redirect(article_url(publication), 301)
         raise not_found()
     initiative = publication.initiative
-    related = search.related_articles(initiative, 5)
+    related = queries.related_articles(initiative, 5)
     related_pubs = queries.publications_of(related)
     page = render_template(
         "publishing/article.html", publication=publication, initiative=initiative,

@@ -10,6 +10,7 @@ from flask.cli import AppGroup
 bp = Blueprint("search", __name__)
 
 from portal.council.services import provide_similarity  # noqa: E402
+from portal.publishing.queries import provide_related  # noqa: E402
 from portal.search import attachments, routes, service  # noqa: E402,F401
 from portal.search.service import INDEXES, similar_initiatives  # noqa: E402,F401
 
@@ -68,4 +69,6 @@ def status_command():
 
 def init_app(app):
     app.cli.add_command(search_cli)
-    provide_similarity(similar_initiatives)  # the council's duplicate check, without the council importing search
+    # The areas below ask search through a slot they own, so that no arrow points up to search.
+    provide_similarity(similar_initiatives)
+    provide_related(service.related_articles)

@@ -6,7 +6,7 @@ from portal.years.models import current_year
 
 def test_demo_gives_the_officer_a_page_worth_looking_at(app, client):
     from portal.auth.models import user_by_username
-    from portal.seed import seed
+    from portal.demo.seed import seed
 
     seed()
     year = current_year()

@@ -2,13 +2,13 @@
 from sqlalchemy import func, select
 
 from portal.core.audit import verify
+from portal.demo.initiatives import PLAN, TOPICS
 from portal.extensions import db
-from portal.initiatives.demo import PLAN, TOPICS
 from portal.initiatives.models import Initiative, InitiativeVersion
 
 
 def test_demo_seed_makes_initiatives_in_every_state_of_submission(app):
-    from portal.seed import seed
+    from portal.demo.seed import seed
 
     seed()
     ids = db.session.execute(select(Initiative.id).where(Initiative.title.in_([t["title"] for t in TOPICS]))).all()

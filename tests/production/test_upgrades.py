@@ -239,7 +239,7 @@ def test_backup_then_restore_brings_back_every_row_and_file(tmp_path):
         assert restored_app.test_cli_runner().invoke(args=["audit", "verify"]).exit_code == 0
         client = restored_app.test_client()
         assert client.get("/").status_code == 200
-        from portal.seed import DEMO_PASSWORD
+        from portal.demo.seed import DEMO_PASSWORD
 
         response = client.post("/api/v1/auth/token", json={"username": "thuky", "password": DEMO_PASSWORD})
         assert response.status_code == 200, response.get_data(as_text=True)

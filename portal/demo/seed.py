@@ -1,10 +1,9 @@
 """Demo data: the Đà Nẵng city procuracy, its departments and district procuracies,
 staff for every role, this year's council and two earlier ones.
 
-Each area adds its own demo through `portal/<area>/demo.py: seed(ctx)`, in the
-order of AREAS, so that later areas build on what earlier ones made.
+Each area's demo is a module of this package with `seed(ctx)`, run in the order
+initiatives, council, publishing, emulation, so that later ones build on what earlier ones made.
 """
-import importlib
 from datetime import date
 
 from portal.auth.models import Role, UnitKind
@@ -13,13 +12,13 @@ from portal.core.audit import ensure_head
 from portal.core.timeutil import today
 from portal.council.services import add_council_member, get_or_create_council
 from portal.defaults import ensure_defaults
+from portal.demo import council, emulation, initiatives, publishing
 from portal.extensions import db
 from portal.years import services as years_service
 from portal.years.models import Year, current_year
 from portal.years.services import ensure_year
 
 DEMO_PASSWORD = "sangkien2026"
-AREAS = ("initiatives", "council", "publishing", "emulation")
 
 UNITS = [
     ("Lãnh đạo Viện", UnitKind.leadership, "LD"),
@@ -119,13 +118,7 @@ def seed():
     db.session.flush()
     ctx = {"users": users, "units": units, "years": years, "this_year": this_year}
     summary = {"units": len(units), "users": len(users), "councils": len(years)}
-    for area in AREAS:
-        try:
-            module = importlib.import_module(f"portal.{area}.demo")
-        except ModuleNotFoundError as error:
-            if error.name != f"portal.{area}.demo":
-                raise
-            continue
+    for module in (initiatives, council, publishing, emulation):  # each area's demo, in the order they build on
         summary.update(module.seed(ctx) or {})
         db.session.flush()
     _set_deadlines(years, today())

@@ -10,6 +10,7 @@ from sqlalchemy import select
 
 from portal.core.timeutil import today as today_in_portal
 from portal.core.timeutil import utcnow
+from portal.council.operations import return_to_authors
 from portal.extensions import db
 from portal.initiatives import operations
 from portal.initiatives.models import Field
@@ -509,7 +510,6 @@ def seed(ctx):
 
 def _return(initiative, secretary, note):
     """The secretary's screening return, through the council area's operation."""
-    from portal.council.operations import return_to_authors
 
     return_to_authors(initiative, secretary, note)
 
