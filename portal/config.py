@@ -35,6 +35,13 @@ class Defaults:
     PROXY_FIX = 0  # number of trusted reverse proxies setting X-Forwarded-*; 0 trusts none
     SITE_NAME = "Cổng Sáng kiến VKSND thành phố Đà Nẵng"
     REVIEWERS_PER_INITIATIVE = 3
+    # Public pages (portal.publishing.cache): kept rendered for PUBLIC_CACHE_SECONDS, in the process
+    # or in Redis (PORTAL_CACHE_URL=redis://…); browsers and nginx may keep them PUBLIC_MAX_AGE s.
+    PUBLIC_CACHE = True
+    PUBLIC_CACHE_URL = ""
+    PUBLIC_CACHE_SECONDS = 300
+    PUBLIC_MAX_AGE = 60
+    PUBLIC_VIEWS_FLUSH_SECONDS = 10
 
 
 def database_url(raw):
@@ -63,6 +70,8 @@ def load(app, overrides=None):
         app.config["SESSION_COOKIE_SECURE"] = app.config["REMEMBER_COOKIE_SECURE"] = True
     if env.get("PORTAL_PROXY_FIX"):
         app.config["PROXY_FIX"] = int(env["PORTAL_PROXY_FIX"])
+    if env.get("PORTAL_CACHE_URL"):
+        app.config["PUBLIC_CACHE_URL"] = env["PORTAL_CACHE_URL"]
     if env.get("PORTAL_TIMEZONE"):
         app.config["PORTAL_TIMEZONE"] = env["PORTAL_TIMEZONE"]
     if overrides:

@@ -221,6 +221,15 @@ def test_switch_to_english_and_back(client):
     assert '<html lang="vi">' in page and "Tên đăng nhập" in page and "English" in page
 
 
+def test_a_reader_without_an_account_switches_language_by_a_link(client):
+    page = client.get("/initiatives").get_data(as_text=True)
+    assert 'href="/lang/en?next=/initiatives"' in page and "csrf" not in page
+    response = client.get("/lang/en?next=/initiatives")
+    assert response.status_code == 302 and response.headers["Location"].endswith("/initiatives")
+    assert '<html lang="en">' in client.get("/initiatives").get_data(as_text=True)
+    assert client.get("/lang/en?next=https://evil.example/").headers["Location"].endswith("/")
+
+
 def test_lang_query_parameter_and_signed_in_preference(client, make_user):
     assert "Sign in" in client.get("/login?lang=en").get_data(as_text=True)
     assert "Đăng nhập" in client.get("/login").get_data(as_text=True)  # not sticky by itself

@@ -144,14 +144,20 @@ def notifications_read():
     return redirect(url_for("auth.notifications"))
 
 
-@bp.route("/lang/<code>", methods=["POST"])
+@bp.route("/lang/<code>", methods=["GET", "POST"])
 def set_language(code):
+    """The reader's language. A link (GET) for readers without an account, so that the public
+    pages carry no CSRF token and can be shared by caches; a form (POST) for signed-in people,
+    whose account keeps the choice."""
     from flask import current_app
 
     if code not in current_app.config["LANGUAGES"]:
         return render_error(404)
+    if request.method == "GET" and current_user.is_authenticated:
+        return redirect(safe_next(request.args.get("next")) or url_for("publishing.home"))
     session["lang"] = code
     if current_user.is_authenticated:
         current_user.locale = code
         db.session.commit()
-    return redirect(safe_next(request.form.get("next")) or url_for("publishing.home"))
+    wanted = request.form.get("next") if request.method == "POST" else request.args.get("next")
+    return redirect(safe_next(wanted) or url_for("publishing.home"))

@@ -3,4 +3,13 @@ from flask import Blueprint
 
 bp = Blueprint("publishing", __name__)
 
-from portal.publishing import routes  # noqa: E402,F401
+from portal.publishing import (  # noqa: E402
+    cache,
+    routes,  # noqa: E402,F401
+    views,
+)
+
+
+def init_app(app):
+    cache.install(app)
+    views.install(app)

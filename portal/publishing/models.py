@@ -84,3 +84,15 @@ def live_condition():
     `Publication.live`; the article page and every search result use this.
     """
     return and_(Publication.is_published.is_(True), Initiative.status == Status.recognized)
+
+
+class SiteGeneration(db.Model):
+    """One row: a number that grows with every change a public page can show.
+
+    Written in the transaction of the change (publishing.cache bumps it), read once per public
+    request: rendered pages and ETags are keyed by it, so a publish, an unpublish or an edit
+    makes every cached public page fresh at once, on every worker and host.
+    """
+    __tablename__ = "site_generation"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    value: Mapped[int] = mapped_column(default=0)

@@ -11,7 +11,6 @@ from flask import (
 )
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import update
 
 from portal.core.files import send_stored_file
 from portal.core.layout import register_nav
@@ -23,9 +22,9 @@ from portal.initiatives.access import get_initiative_or_404
 from portal.initiatives.models import Attachment
 from portal.initiatives.policy import Act
 from portal.initiatives.workflow import LEVEL_LABELS
-from portal.publishing import bp, operations, queries
+from portal.publishing import bp, operations, queries, views
+from portal.publishing.cache import public_page
 from portal.publishing.forms import PublishForm, UnpublishForm
-from portal.publishing.models import Publication
 
 register_nav("Sáng kiến", "publishing.initiatives", order=5, section="public")
 register_nav("Biên tập", "publishing.queue", operations.can_publish, order=60)
@@ -47,6 +46,7 @@ def level_label(level):
 # -- public pages ---------------------------------------------------------------------
 
 @bp.route("/")
+@public_page
 def home():
     return render_template(
         "publishing/home.html",
@@ -58,6 +58,7 @@ def home():
 
 
 @bp.route("/initiatives")
+@public_page
 def initiatives():
     filters = queries.clean_filters(request.args)
     sort = request.args.get("sort") if request.args.get("sort") in queries.SORTS else "newest"
@@ -84,6 +85,14 @@ def article_short(initiative_id):
 
 @bp.route("/initiatives/<int:initiative_id>-<slug>")
 def article(initiative_id, slug):
+    response = make_response(_article(initiative_id, slug))
+    if response.status_code in (200, 304):
+        views.count(initiative_id)  # written in batches (publishing.views): reading is not a write
+    return response
+
+
+@public_page
+def _article(initiative_id, slug):
     publication = _live_or_404(initiative_id)
     if slug != publication.slug:
         if slug in {s.slug for s in publication.old_slugs}:
@@ -92,22 +101,15 @@ def article(initiative_id, slug):
     initiative = publication.initiative
     related = queries.related_articles(initiative, 5)
     related_pubs = queries.publications_of(related)
-    page = render_template(
+    return render_template(
         "publishing/article.html", publication=publication, initiative=initiative,
         attachments=queries.public_attachments(initiative.id),
         related=[(related_pubs[i.id], i) for i in related if i.id in related_pubs],
     )
-    # Counted after rendering: the commit expires what the page shows.
-    db.session.execute(
-        update(Publication).where(Publication.id == publication.id)
-        # Keep updated_at: a reader's visit does not change the article.
-        .values(view_count=Publication.view_count + 1, updated_at=Publication.updated_at)
-        .execution_options(synchronize_session=False))
-    db.session.commit()
-    return page
 
 
 @bp.route("/initiatives/<int:initiative_id>-<slug>/print")
+@public_page
 def article_print(initiative_id, slug):
     publication = _live_or_404(initiative_id)
     if slug != publication.slug:
@@ -135,6 +137,7 @@ def download(initiative_id, attachment_id):
 
 
 @bp.route("/feed.atom")
+@public_page
 def feed():
     code = (request.args.get("field") or "").strip()
     if code:
@@ -143,6 +146,7 @@ def feed():
 
 
 @bp.route("/fields/<code>/feed.atom")
+@public_page
 def field_feed(code):
     field = queries.field_by_code(code)
     if field is None:
@@ -162,6 +166,7 @@ def _feed(field):
 
 
 @bp.route("/sitemap.xml")
+@public_page
 def sitemap():
     rows = queries.sitemap_rows()
     response = make_response(render_template("publishing/sitemap.xml", rows=rows))

@@ -155,3 +155,14 @@ def test_forwarded_for_is_trusted_only_with_proxy_fix(app, serve, nginx, proxy_f
     addresses = dict(db.session.execute(select(LoginAttempt.username, LoginAttempt.address)).all())
     assert addresses["nobody"] == seen_as
     assert addresses["direct"] == ("198.51.100.4" if proxy_fix else "127.0.0.1")
+
+
+def test_nginx_keeps_anonymous_public_pages_and_never_pages_with_a_cookie(app, serve, nginx):
+    server = serve("proxy_app:create()", PORTAL_PROXY_FIX=1)
+    base = nginx(server.port)
+    first = get(base + "/initiatives")
+    assert first[0] == 200 and first[1]["Cache-Control"].startswith("public")
+    again = get(base + "/initiatives")
+    assert again[1]["X-Cache"] == "HIT" and again[2] == first[2]
+    with_cookie = get(base + "/initiatives", headers={"Cookie": "session=someone"})
+    assert with_cookie[1]["X-Cache"] == "BYPASS"

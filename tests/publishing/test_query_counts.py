@@ -1,4 +1,6 @@
-"""Public pages issue the same number of SQL queries at 5 and at 40 articles."""
+"""Public pages issue the same number of SQL queries at 5 and at 40 articles, rendered or cached."""
+import pytest
+
 from portal.initiatives.workflow import Level
 
 FIELDS = [("criminal", "Hình sự"), ("civil", "Dân sự"), ("it", "Công nghệ thông tin")]
@@ -25,7 +27,9 @@ def _counts(client, count_queries, urls):
     return result
 
 
-def test_public_pages_issue_a_fixed_number_of_queries(client, published, count_queries):
+@pytest.mark.parametrize("cached", [False, True], ids=["rendered", "cached"])
+def test_public_pages_issue_a_fixed_number_of_queries(app, client, published, count_queries, cached):
+    app.config["PUBLIC_CACHE"] = cached
     first = _add(published, 0, 5)
     initiative, publication = first[0]
     urls = [
@@ -40,3 +44,5 @@ def test_public_pages_issue_a_fixed_number_of_queries(client, published, count_q
     large = _counts(client, count_queries, urls)
     assert small == large
     assert max(small.values()) <= 15, small
+    if cached:  # a shared page from the cache: the site generation only (search is not cached)
+        assert all(small[url] == 1 for url in urls if not url.startswith(("/search", "/api/"))), small

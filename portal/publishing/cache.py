@@ -1,0 +1,136 @@
+"""Public pages that browsers, nginx and the portal itself can keep.
+
+Every public page is a function of the URL, the language and what is published. What is
+published is summed up by one number, the site generation (`SiteGeneration`), which grows in
+the transaction of every change a public page can show (`_bump_on_change`). So:
+
+- the ETag of a public page is derived from (generation, URL, language): a browser or nginx
+  that sends it back gets a 304 without anything being rendered;
+- rendered pages are kept in an application cache (cachelib: in-process by default, Redis
+  with PORTAL_CACHE_URL=redis://…) under the same key, so a publish makes every cached page
+  fresh at once on every worker and host, since each request reads the generation;
+- anonymous answers carry `Cache-Control: public, max-age=…, stale-while-revalidate=…` and
+  never set or vary on a cookie. A request with a cookie of the portal (signed in, or a chosen
+  language) is rendered for that person and never shared.
+"""
+import hashlib
+from functools import wraps
+
+from cachelib import RedisCache, SimpleCache
+from flask import current_app, g, make_response, request
+from flask.sessions import SecureCookieSessionInterface
+from flask_babel import get_locale
+from sqlalchemy import event, inspect, select, update
+from sqlalchemy.orm import Session
+
+from portal.extensions import db
+from portal.publishing.models import Publication, SiteGeneration
+
+_TRACKED = ("Publication", "PublicationSlug", "Attachment", "Field", "Unit")
+
+
+def generation():
+    """The site generation, read once per request."""
+    if "_site_generation" not in g:
+        value = db.session.execute(select(SiteGeneration.value).where(SiteGeneration.id == 1)).scalar()
+        if value is None:  # a database made before the row existed: make it
+            db.session.add(SiteGeneration(id=1, value=1))
+            db.session.commit()
+            value = 1
+        g._site_generation = value
+    return g._site_generation
+
+
+@event.listens_for(Session, "after_flush")
+def _bump_on_change(session, flush_context):
+    """Grow the generation in the transaction of a change a public page can show."""
+    for obj in (*session.new, *session.dirty, *session.deleted):
+        if type(obj).__name__ in _TRACKED and (obj in session.new or obj in session.deleted
+                                               or session.is_modified(obj, include_collections=False)):
+            if isinstance(obj, Publication) and _only_views_changed(obj):
+                continue
+            session.connection().execute(
+                update(SiteGeneration).where(SiteGeneration.id == 1).values(value=SiteGeneration.value + 1))
+            return
+
+
+def _only_views_changed(publication):
+    state = inspect(publication)
+    changed = {attr.key for attr in state.attrs if attr.history.has_changes()}
+    return changed <= {"view_count"}
+
+
+def _store(app):
+    if "portal_public_cache" not in app.extensions:
+        url = app.config.get("PUBLIC_CACHE_URL") or ""
+        if url.startswith("redis://"):
+            import redis  # production only: `pip install redis`
+
+            store = RedisCache(host=redis.Redis.from_url(url), key_prefix="portal-public:")
+        else:
+            store = SimpleCache(threshold=app.config.get("PUBLIC_CACHE_ENTRIES", 2000))
+        app.extensions["portal_public_cache"] = store
+    return app.extensions["portal_public_cache"]
+
+
+def _shared():
+    """True when the answer may be shared: an anonymous request without any cookie of the portal."""
+    return request.method in ("GET", "HEAD") and not request.cookies
+
+
+def _etag(key):
+    return hashlib.sha256(key.encode()).hexdigest()[:32]
+
+
+def public_page(view):
+    """Serve a public page from the cache, with an ETag and a 304, when the request is shareable."""
+    @wraps(view)
+    def wrapped(*args, **kwargs):
+        if not current_app.config.get("PUBLIC_CACHE", True) or not _shared():
+            return view(*args, **kwargs)
+        key = f"{generation()}|{get_locale()}|{request.host}|{request.full_path}"
+        tag = _etag(key)
+        if request.if_none_match.contains(tag):
+            response = current_app.response_class(status=304)
+            return _public(response, tag)
+        store = _store(current_app)
+        kept = store.get(key)
+        if kept is None:
+            response = make_response(view(*args, **kwargs))
+            if response.status_code != 200 or response.direct_passthrough:
+                return response
+            kept = (response.get_data(), response.mimetype, response.status_code)
+            store.set(key, kept, timeout=current_app.config.get("PUBLIC_CACHE_SECONDS", 300))
+        body, mimetype, status = kept
+        response = current_app.response_class(body, status=status, mimetype=mimetype)
+        return _public(response, tag)
+    return wrapped
+
+
+def _public(response, tag):
+    seconds = current_app.config.get("PUBLIC_MAX_AGE", 60)
+    response.set_etag(tag)
+    response.headers["Cache-Control"] = f"public, max-age={seconds}, stale-while-revalidate={seconds * 5}"
+    g.public_response = True  # no session cookie, no Vary: Cookie (see after_request below)
+    return response
+
+
+class SessionInterface(SecureCookieSessionInterface):
+    """The portal's session, never saved on a shared answer: it sets no cookie and adds no
+    `Vary: Cookie` there (the page was rendered for nobody in particular)."""
+
+    def save_session(self, app, session, response):
+        if g.get("public_response"):
+            return None
+        return super().save_session(app, session, response)
+
+
+def install(app):
+    app.session_interface = SessionInterface()
+
+    @app.after_request
+    def shared_answer_sets_no_cookie(response):
+        if g.get("public_response"):
+            response.vary.discard("Cookie")
+            response.headers.pop("Set-Cookie", None)
+        return response
