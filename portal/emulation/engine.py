@@ -152,8 +152,8 @@ SETTING_SOURCES = {
                           "được sử dụng",
     "article_quota": "Kế hoạch thi đua, khen thưởng hằng năm của VKSND thành phố (chỉ tiêu viết tin, bài)",
     "require_registration": "Kế hoạch thi đua hằng năm: cá nhân đăng ký danh hiệu phấn đấu đầu năm",
-    "grassroots_cap_percent": "Luật Thi đua, khen thưởng 06/2022/QH15 và Nghị định 98/2023/NĐ-CP: CSTĐ cơ sở "
-                              "không quá 15% số cá nhân đạt Lao động tiên tiến",
+    "grassroots_cap_percent": "Luật Thi đua, khen thưởng 06/2022/QH15 và Nghị định 98/2023/NĐ-CP: số CSTĐ cơ "
+                              "sở so với số cá nhân đạt Lao động tiên tiến không quá 15%",
     "cap_minimum_one": "Văn bản ghi “không quá 15%”; tối thiểu 1 là thực tiễn áp dụng (tắt = đúng tỷ lệ, "
                        "làm tròn xuống)",
     "sector_consecutive_years": "Thông tư 02/2024/TT-VKSTC: ba lần liên tục đạt CSTĐ cơ sở",

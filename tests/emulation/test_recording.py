@@ -237,8 +237,9 @@ def test_without_a_commendation_deadline_the_page_says_so(client, officer):
 
 
 def test_result_pages_name_the_settings_they_used_with_their_sources(client, officer, hung, award):
-    from openpyxl import load_workbook
     from io import BytesIO
+
+    from openpyxl import load_workbook
 
     award(hung, 2025, "advanced_worker")
     client.login(officer)
