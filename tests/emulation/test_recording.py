@@ -255,3 +255,19 @@ def test_result_pages_name_the_settings_they_used_with_their_sources(client, off
     client.login(hung)
     mine = client.get("/emulation/me").text
     assert "Căn cứ" in mine and "one_use_per_initiative" in mine
+
+
+def test_the_settings_and_the_year_page_read_in_english(client, officer, hung, award):
+    from portal.years.models import Year
+
+    db.session.add(Year(year=2025, commendation_deadline=date(2026, 3, 10)))
+    award(hung, 2025, "advanced_worker")
+    client.login(officer)
+    client.post("/lang/en", data={"next": "/"})
+    settings = client.get("/emulation/year/2025/settings").text
+    assert "Each initiative is used once per person" in settings
+    assert "Official letter 5007/BNV-TĐKT" in settings and "Default: on. Source:" in settings
+    with frozen_at(datetime(2026, 2, 28, 8, 0)):
+        page = client.get("/emulation/year/2025").text
+    assert "10 days left until the commendation dossiers of 2025 are due" in page
+    assert "Advanced Workers whom the portal finds eligible (no disciplinary measure), rounded down, at least 1" in page
