@@ -39,6 +39,13 @@ def upgrade():
     op.add_column("title_award", sa.Column(
         "provisional_on", sa.Enum(*TITLES, name="title", native_enum=False, length=40), nullable=True))
     op.add_column("discipline", sa.Column("violation_year", sa.Integer(), nullable=True))
+    # The windows an officer set here (stored, never read) move to the year, unless the admin
+    # already changed the year's own value.
+    for name, default in (("filing_window_days", 365), ("decision_due_days", 90)):
+        op.execute(
+            f"UPDATE year SET {name} = (SELECT s.{name} FROM emulation_settings s WHERE s.year = year.year) "
+            f"WHERE {name} = {default} AND EXISTS (SELECT 1 FROM emulation_settings s "
+            f"WHERE s.year = year.year AND s.{name} <> {default} AND s.{name} > 0)")
     with op.batch_alter_table("emulation_settings") as batch:
         for name, kind, default in NEW_SETTINGS:
             batch.add_column(sa.Column(name, kind, nullable=False, server_default=default))
