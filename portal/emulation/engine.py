@@ -648,24 +648,33 @@ def _index(
                 by_year = authored.setdefault(pid, {})
                 by_year.setdefault(decided, []).append((recognition, share))
 
+    disciplines = tuple(disciplines)
+    # Only people with a measure for an earlier violation need their LĐTT years (_counted_year).
+    earlier_violation = {
+        m.person_id for m in disciplines if m.violation_year is not None and m.violation_year < m.year
+    }
     held: dict[int, dict[int, set[str]]] = {}
     lddt_years: dict[int, set[int]] = {}
     uses: dict[int, dict[RecognitionKey, list[TitleAward]]] = {}
     everyones_uses: dict[RecognitionKey, list[TitleAward]] = {}
     pending: dict[int, dict[str, str]] = {}
+    per_initiative, shared_uses = s.one_use_per_initiative, not s.coauthors_each_use
     for award in awards:
+        pid = award.person_id
         if first <= award.year <= year:
-            held.setdefault(award.person_id, {}).setdefault(award.year, set()).add(award.title)
-        if award.title == ADVANCED_WORKER and award.year <= year:
-            lddt_years.setdefault(award.person_id, set()).add(award.year)
-        if award.year == year and award.provisional_on is not None:
-            pending.setdefault(award.person_id, {})[award.title] = award.provisional_on
+            held.setdefault(pid, {}).setdefault(award.year, set()).add(award.title)
+            if award.year == year and award.provisional_on is not None:
+                pending.setdefault(pid, {})[award.title] = award.provisional_on
+        if pid in earlier_violation and award.title == ADVANCED_WORKER and award.year <= year:
+            lddt_years.setdefault(pid, set()).add(award.year)
         # A use blocks the recognition whatever the award's year.
         used = award.used_recognition
         if used is not None:
-            key = use_key(*used, s)
-            uses.setdefault(award.person_id, {}).setdefault(key, []).append(award)
-            everyones_uses.setdefault(key, []).append(award)
+            # use_key(), inlined: this loop sees every award of the history.
+            key = (used[0], ANY_LEVEL) if per_initiative else used
+            uses.setdefault(pid, {}).setdefault(key, []).append(award)
+            if shared_uses:
+                everyones_uses.setdefault(key, []).append(award)
 
     measures: dict[int, dict[int, list[Discipline]]] = {}
     not_again: dict[int, dict[int, list[Discipline]]] = {}
@@ -1301,7 +1310,7 @@ def _initiative_condition(
             f"năm {blocker.year}{whose}"
         )
     evidence.sort(key=_evidence_order)
-    chosen = _choose(evidence, _top_levels(rec)) if usable else None
+    chosen = _choose(evidence, rec) if usable else None
     if usable:
         names = "; ".join(_recognition_text(e) for e in evidence if e["usable"])
         detail = f"Là tác giả sáng kiến {requirement}, {where}: {names}."
@@ -1324,18 +1333,23 @@ def _top_levels(rec: _Records) -> dict[int, int]:
     return top
 
 
-def _choose(evidence: list[dict[str, Any]], top: Mapping[int, int]) -> RecognitionKey:
+def _choose(evidence: list[dict[str, Any]], rec: _Records) -> RecognitionKey:
     """Mark and return the usable recognition an award uses.
 
     The one worth least to a higher title goes first: the initiative whose
     highest recognition is lowest, then the lower level, then the earliest
     decision (it leaves the windows of the higher titles first).
     """
-    item = min(
-        (e for e in evidence if e["usable"]),
-        key=lambda e: (top.get(e["initiative_id"], 0), LEVELS.index(e["level"]), e["decision_date"],
-                       e["initiative_id"]),
-    )
+    usable = [e for e in evidence if e["usable"]]
+    if len(usable) == 1:
+        item = usable[0]
+    else:
+        top = _top_levels(rec)
+        item = min(
+            usable,
+            key=lambda e: (top.get(e["initiative_id"], 0), LEVELS.index(e["level"]), e["decision_date"],
+                           e["initiative_id"]),
+        )
     item["uses"] = True
     return (item["initiative_id"], item["level"])
 
