@@ -125,11 +125,13 @@ def seed(ctx):
         years = (year - 2, year - 1) if position % 2 == 0 else (year - 2,)
         for y in years:
             award(user, y, engine.GRASSROOTS)
-    # National: a sector title three years ago, CSTĐ cơ sở since, recognitions at every level.
+    # National: CSTĐ Ngành four years ago and last year (the national title is proposed
+    # the year after the second, national_in_following_year), CSTĐ cơ sở in between,
+    # recognitions at every level.
     for user in current["national"]:
-        award(user, year - 3, engine.SECTOR)
-        award(user, year - 3, engine.GRASSROOTS)
-        for y in (year - 2, year - 1):
+        award(user, year - 4, engine.SECTOR)
+        award(user, year - 1, engine.SECTOR)
+        for y in (year - 4, year - 3, year - 2, year - 1):
             award(user, y, engine.GRASSROOTS)
 
     # Registrations: candidates aim for the title their record points to; some

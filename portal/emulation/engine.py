@@ -25,16 +25,20 @@ from typing import Any, ClassVar
 
 __all__ = [
     "ADVANCED_WORKER",
+    "ANY_LEVEL",
+    "CAP_SETTINGS",
     "CONDITION_LABELS",
     "DISCIPLINE_LABELS",
     "DISCIPLINE_LEVELS",
     "GRASSROOTS",
+    "INITIATIVE_CONDITION",
     "LEVELS",
     "LEVEL_LABELS",
     "NATIONAL",
     "SECTOR",
     "SETTINGS_BY_CONDITION",
     "SETTING_LABELS",
+    "SETTING_SOURCES",
     "TITLES",
     "TITLE_DEFAULT_LEVEL",
     "TITLE_RANK",
@@ -46,6 +50,7 @@ __all__ = [
     "PersonResult",
     "Recognition",
     "Registration",
+    "Service",
     "Settings",
     "TitleAward",
     "TitleResult",
@@ -53,8 +58,12 @@ __all__ = [
     "evaluate_person",
     "evaluate_year",
     "grassroots_cap",
+    "months_served",
+    "recognition_to_use",
+    "recognition_user",
     "settings_for_year",
     "unit_caps",
+    "use_key",
 ]
 
 # --------------------------------------------------------------------------
@@ -106,6 +115,8 @@ CONDITION_LABELS = {
     "sector_initiative": "Là tác giả sáng kiến được VKSND tối cao công nhận cấp Ngành",
     "consecutive_sector": "Hai lần liên tục đạt Chiến sỹ thi đua Ngành KSND",
     "national_initiative": "Là tác giả sáng kiến có phạm vi ảnh hưởng toàn quốc",
+    "time_served": "Đủ thời gian công tác trong năm",
+    "lower_title": "Danh hiệu thấp hơn cùng năm được công nhận",
 }
 
 # --------------------------------------------------------------------------
@@ -115,74 +126,120 @@ CONDITION_LABELS = {
 SETTING_LABELS = {
     "min_author_share": "Tỷ lệ đóng góp tối thiểu của tác giả sáng kiến (%)",
     "allow_previous_year": "Tính sáng kiến công nhận trong năm trước khi xét CSTĐ cơ sở",
-    "one_use_per_level": "Mỗi lần công nhận sáng kiến chỉ được sử dụng một lần cho mỗi người",
+    "one_use_per_initiative": "Mỗi sáng kiến chỉ được sử dụng một lần cho mỗi người (tắt = mỗi cấp công nhận một lần)",
+    "coauthors_each_use": "Mỗi đồng tác giả đều được sử dụng sáng kiến",
     "article_quota": "Chỉ tiêu viết tin, bài trong năm (0 = không áp dụng)",
     "require_registration": "Bắt buộc đăng ký danh hiệu (tắt = chỉ cảnh báo)",
     "grassroots_cap_percent": "Tỷ lệ CSTĐ cơ sở tối đa so với số LĐTT của đơn vị (%)",
+    "cap_minimum_one": "Đơn vị có LĐTT được tối thiểu 1 CSTĐ cơ sở",
     "sector_consecutive_years": "Số năm liên tục đạt CSTĐ cơ sở để xét CSTĐ Ngành KSND",
     "sector_cycle_years": "Khoảng cách giữa hai lần CSTĐ Ngành KSND để xét CSTĐ toàn quốc (năm)",
-    "filing_window_days": "Thời hạn nộp đơn kể từ ngày áp dụng lần đầu (ngày)",
-    "decision_due_days": "Thời hạn ra quyết định công nhận kể từ ngày tiếp nhận (ngày)",
-    "approval_fraction": "Tỷ lệ thành viên chấm điểm đề nghị “đạt” tối thiểu",
+    "national_in_following_year": "Đề nghị CSTĐ toàn quốc vào năm sau năm đạt CSTĐ Ngành KSND lần thứ hai",
+    "min_service_months": "Thời gian công tác tối thiểu trong năm để xét LĐTT (tháng)",
+    "leave_flag_months": "Số tháng nghỉ việc trong năm từ đó cần xem xét LĐTT (tháng)",
+    "discipline_counted_once": "Kỷ luật ban hành năm sau cho vi phạm đã bị xét không đạt LĐTT thì không tính lại",
+}
+
+# The legal source of each setting (ELIGIBILITY.md; docs/rules.md). Where a
+# text was not verified the source says so: that is why it is a setting.
+SETTING_SOURCES = {
+    "min_author_share": "Không có văn bản quy định; thiết lập nội bộ (chưa xác minh)",
+    "allow_previous_year": "Luật Thi đua, khen thưởng 06/2022/QH15; Thông tư 02/2024/TT-VKSTC: sáng kiến được "
+                           "công nhận trong năm xét (việc tính năm trước chưa xác minh)",
+    "one_use_per_initiative": "Công văn 5007/BNV-TĐKT (2023), mục III.5.c: “Một sáng kiến chỉ được sử dụng một "
+                              "lần khi làm tiêu chuẩn đề nghị khen thưởng”",
+    "coauthors_each_use": "Chưa có văn bản xác minh (Công văn 3385/BTĐKT-P.II); mặc định mỗi đồng tác giả đều "
+                          "được sử dụng",
+    "article_quota": "Kế hoạch thi đua, khen thưởng hằng năm của VKSND thành phố (chỉ tiêu viết tin, bài)",
+    "require_registration": "Kế hoạch thi đua hằng năm: cá nhân đăng ký danh hiệu phấn đấu đầu năm",
+    "grassroots_cap_percent": "Luật Thi đua, khen thưởng 06/2022/QH15 và Nghị định 98/2023/NĐ-CP: số CSTĐ cơ "
+                              "sở so với số cá nhân đạt Lao động tiên tiến không quá 15%",
+    "cap_minimum_one": "Văn bản ghi “không quá 15%”; tối thiểu 1 là thực tiễn áp dụng (tắt = đúng tỷ lệ, "
+                       "làm tròn xuống)",
+    "sector_consecutive_years": "Thông tư 02/2024/TT-VKSTC: ba lần liên tục đạt CSTĐ cơ sở",
+    "sector_cycle_years": "Luật Thi đua, khen thưởng 06/2022/QH15: hai lần liên tục đạt CSTĐ cấp bộ, ngành",
+    "national_in_following_year": "Nghị định 91/2017/NĐ-CP Điều 48.1.a; Thông tư 07/2014/TT-BNV Điều 4.3 (văn "
+                                  "bản cũ; chưa xác minh theo Nghị định 152/2025/NĐ-CP)",
+    "min_service_months": "Thông tư 02/2024/TT-VKSTC: không bình xét Lao động tiên tiến khi mới tuyển dụng "
+                          "dưới 6 tháng",
+    "leave_flag_months": "Thông tư 02/2024/TT-VKSTC: nghỉ việc từ 3 tháng đến dưới 6 tháng không bình xét Lao "
+                         "động tiên tiến, trừ các trường hợp văn bản cho phép",
+    "discipline_counted_once": "Thông tư 02/2024/TT-VKSTC: quyết định kỷ luật ban hành năm sau cho hành vi vi "
+                               "phạm đã bị xét không đạt danh hiệu năm vi phạm thì không tính lại (chưa xác "
+                               "minh số điều)",
 }
 
 # Which settings each condition reads, so that the page can name the settings
 # behind a result next to it ("rules and settings are never hidden").
+_USE = ("one_use_per_initiative", "coauthors_each_use")
 SETTINGS_BY_CONDITION = {
     "advanced_worker": (),
-    "initiative": ("min_author_share", "allow_previous_year", "one_use_per_level"),
-    "no_discipline": (),
+    "initiative": ("min_author_share", "allow_previous_year", *_USE),
+    "no_discipline": ("discipline_counted_once",),
+    "time_served": ("min_service_months", "leave_flag_months"),
     "article_quota": ("article_quota",),
     "registered": ("require_registration",),
     "consecutive_grassroots": ("sector_consecutive_years",),
-    "sector_initiative": (
-        "min_author_share",
-        "one_use_per_level",
-        "sector_consecutive_years",
-    ),
-    "consecutive_sector": ("sector_cycle_years",),
+    "sector_initiative": ("min_author_share", *_USE, "sector_consecutive_years"),
+    "consecutive_sector": ("sector_cycle_years", "national_in_following_year"),
     "national_initiative": (
         "min_author_share",
-        "one_use_per_level",
+        *_USE,
         "sector_consecutive_years",
         "sector_cycle_years",
+        "national_in_following_year",
     ),
+    "lower_title": (),
 }
+# The settings behind the unit caps of the officer's page.
+CAP_SETTINGS = ("grassroots_cap_percent", "cap_minimum_one")
+
+_BOOLEAN_SETTINGS = (
+    "allow_previous_year",
+    "one_use_per_initiative",
+    "coauthors_each_use",
+    "require_registration",
+    "cap_minimum_one",
+    "national_in_following_year",
+    "discipline_counted_once",
+)
 
 
 @dataclass(frozen=True, slots=True)
 class Settings:
-    """The year's rule settings (ELIGIBILITY.md), with the documented defaults."""
+    """The year's emulation settings (ELIGIBILITY.md), with the documented defaults.
+
+    The appraisal's settings (approval fraction, filing and decision windows)
+    live with the year (portal.years) and its rubric, not here.
+    """
 
     min_author_share: float = 0
     allow_previous_year: bool = False
-    one_use_per_level: bool = True
+    # Công văn 5007/BNV-TĐKT: "một sáng kiến chỉ được sử dụng một lần".
+    one_use_per_initiative: bool = True
+    coauthors_each_use: bool = True
     article_quota: int = 0
     require_registration: bool = False
     grassroots_cap_percent: float = 15
+    cap_minimum_one: bool = True
     sector_consecutive_years: int = 3
     sector_cycle_years: int = 3
-    # The three below belong to the council (appraisal); carried here so that
-    # one object holds every setting of a year.
-    filing_window_days: int = 365
-    decision_due_days: int = 90
-    approval_fraction: float = 2 / 3
+    national_in_following_year: bool = True
+    min_service_months: int = 6
+    leave_flag_months: int = 3
+    discipline_counted_once: bool = True
 
     LABELS: ClassVar[Mapping[str, str]] = SETTING_LABELS
+    BOOLEANS: ClassVar[tuple[str, ...]] = _BOOLEAN_SETTINGS
 
     def __post_init__(self) -> None:
         # Reject nonsense early: a wrong setting would silently change every
         # result on the page.
-        for name in (
-            "allow_previous_year",
-            "one_use_per_level",
-            "require_registration",
-        ):
+        for name in _BOOLEAN_SETTINGS:
             if not isinstance(getattr(self, name), bool):
                 raise TypeError(f"{name} must be a boolean")
         _check_range("min_author_share", self.min_author_share, 0, 100)
         _check_range("grassroots_cap_percent", self.grassroots_cap_percent, 0, 100)
-        _check_range("approval_fraction", self.approval_fraction, 0, 1)
         _check_range("article_quota", self.article_quota, 0, None, integer=True)
         _check_range(
             "sector_consecutive_years",
@@ -192,8 +249,8 @@ class Settings:
             integer=True,
         )
         _check_range("sector_cycle_years", self.sector_cycle_years, 1, None, integer=True)
-        _check_range("filing_window_days", self.filing_window_days, 0, None, integer=True)
-        _check_range("decision_due_days", self.decision_due_days, 0, None, integer=True)
+        _check_range("min_service_months", self.min_service_months, 0, 12, integer=True)
+        _check_range("leave_flag_months", self.leave_flag_months, 1, 12, integer=True)
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Settings:
@@ -309,12 +366,17 @@ class TitleAward:
     title: str
     initiative_id: int | None = None
     level_used: str | None = None
+    # The lower title of the same year that was only provisional when this one
+    # was recorded (with a reason); the award is flagged if it is later refused.
+    provisional_on: str | None = None
 
     def __post_init__(self) -> None:
         if self.title not in TITLE_RANK:
             raise ValueError(f"unknown title: {self.title!r}")
         if self.level_used is not None and self.level_used not in LEVEL_LABELS:
             raise ValueError(f"unknown recognition level: {self.level_used!r}")
+        if self.provisional_on is not None and self.provisional_on not in TITLE_RANK:
+            raise ValueError(f"unknown title: {self.provisional_on!r}")
 
     @property
     def used_recognition(self) -> tuple[int, str] | None:
@@ -327,13 +389,32 @@ class TitleAward:
 
 @dataclass(frozen=True, slots=True)
 class Discipline:
+    """A measure issued in ``year`` for a violation committed in ``violation_year`` (default: the same)."""
+
     person_id: int
     year: int
     level: str = "reprimand"
+    violation_year: int | None = None
 
     def __post_init__(self) -> None:
         if self.level not in DISCIPLINE_LABELS:
             raise ValueError(f"unknown discipline level: {self.level!r}")
+        if self.violation_year is not None and self.violation_year > self.year:
+            raise ValueError("a violation cannot follow the measure taken for it")
+
+
+@dataclass(frozen=True, slots=True)
+class Service:
+    """Time served in a year, for Lao động tiên tiến: the recruitment date and the months off work."""
+
+    person_id: int
+    year: int
+    recruited_on: date | None = None
+    leave_months: float = 0
+
+    def __post_init__(self) -> None:
+        if self.leave_months < 0 or self.leave_months > 12:
+            raise ValueError("leave_months must be between 0 and 12")
 
 
 @dataclass(frozen=True, slots=True)
@@ -398,6 +479,9 @@ class TitleResult:
     conditions: list[Condition]
     # Whether the title is recorded for the person in that year.
     held: bool = False
+    # The recognition (initiative id, level) an award of this title would use:
+    # the one the recorder stores (see :func:`recognition_to_use`).
+    uses: tuple[int, str] | None = None
 
     @property
     def label(self) -> str:
@@ -414,9 +498,13 @@ class TitleResult:
         raise KeyError(code)
 
     def to_dict(self) -> dict[str, Any]:
+        uses = None
+        if self.uses is not None:
+            uses = {"initiative_id": self.uses[0], "level": self.uses[1]}
         return {
             "eligible": self.eligible,
             "held": self.held,
+            "uses": uses,
             "conditions": [c.to_dict() for c in self.conditions],
         }
 
@@ -470,32 +558,69 @@ class _Context:
 def _context(year: int, s: Settings) -> _Context:
     n, cycle = s.sector_consecutive_years, s.sector_cycle_years
     sector_years = tuple(range(year - n + 1, year + 1))
-    earlier_period = range(year - cycle - n + 1, year - cycle + 1)
+    # CSTĐ toàn quốc is proposed in the year after the second CSTĐ Ngành
+    # (national_in_following_year), or in that same year.
+    last_sector = year - 1 if s.national_in_following_year else year
+    earlier_period = range(last_sector - cycle - n + 1, last_sector - cycle + 1)
+    later_period = range(last_sector - n + 1, year + 1)
     return _Context(
         year=year,
         s=s,
         grassroots_years=(year - 1, year) if s.allow_previous_year else (year,),
         sector_years=sector_years,
-        sector_title_years=(year - cycle, year),
-        national_years=tuple(sorted(set(earlier_period) | set(sector_years))),
+        sector_title_years=(last_sector - cycle, last_sector),
+        national_years=tuple(sorted(set(earlier_period) | set(later_period))),
     )
+
+
+# An award's use of a recognition, as the settings read it: the initiative
+# itself (one use per initiative, the default) or one of its levels.
+ANY_LEVEL = "*"
+
+
+def use_key(initiative_id: int, level: str, s: Settings) -> RecognitionKey:
+    """What a use of the recognition ``(initiative_id, level)`` consumes under ``s``.
+
+    The one place that says what "used" means: the engine's evidence and the
+    recorder's refusal both go through it, so they cannot disagree.
+    """
+    return (initiative_id, ANY_LEVEL) if s.one_use_per_initiative else (initiative_id, level)
 
 
 @dataclass(slots=True)
 class _Records:
     """One person's records, as far as the evaluated year can see them."""
 
+    person_id: int
     # decision year -> (recognition, share), for the years any rule looks at
     authored: dict[int, list[tuple[Recognition, float]]]
     held: dict[int, set[str]]  # year -> titles recorded
-    uses: dict[RecognitionKey, list[TitleAward]]  # awards that used a recognition
-    disciplines: dict[int, list[str]]  # year -> measures
+    uses: dict[RecognitionKey, list[TitleAward]]  # use key -> awards that used it
+    disciplines: dict[int, list[Discipline]]  # counted year -> measures
     registered: set[str]  # titles registered for in the evaluated year
     articles: int  # articles written in the evaluated year
+    service: Service | None = None  # time served in the evaluated year
+    # measures issued in a year but not counted there (see _counted_year): year -> measures
+    not_again: dict[int, list[Discipline]] = field(default_factory=dict)
+    # titles of the evaluated year recorded while a lower title was provisional
+    pending: dict[str, str] = field(default_factory=dict)
 
 
 _EMPTY: dict = {}
 _NOTHING: tuple = ()
+
+
+def _counted_year(measure: Discipline, lddt_years: Iterable[int], s: Settings) -> int:
+    """The year a disciplinary measure counts in.
+
+    Its own year, except a measure issued later for a violation that already
+    cost Lao động tiên tiến in the violation's year: that one is not counted
+    again (``discipline_counted_once``) and stays with the violation's year.
+    """
+    v = measure.violation_year
+    if s.discipline_counted_once and v is not None and v < measure.year and v not in lddt_years:
+        return v
+    return measure.year
 
 
 def _index(
@@ -505,13 +630,14 @@ def _index(
     disciplines: Iterable[Discipline],
     registrations: Iterable[Registration],
     articles: Iterable[ArticleCount],
+    services: Iterable[Service],
 ) -> Callable[[int], _Records]:
     """Group every input by person in one pass each; return a lookup by person id.
 
     Records outside the years the rules look at are dropped here, so the
     per-person work does not grow with the length of the history.
     """
-    year, first = ctx.year, ctx.first_year
+    year, first, s = ctx.year, ctx.first_year, ctx.s
     authored: dict[int, dict[int, list[tuple[Recognition, float]]]] = {}
     for recognition in recognitions:
         decided = recognition.decision_date.year
@@ -522,22 +648,44 @@ def _index(
                 by_year = authored.setdefault(pid, {})
                 by_year.setdefault(decided, []).append((recognition, share))
 
+    disciplines = tuple(disciplines)
+    # Only people with a measure for an earlier violation need their LĐTT years (_counted_year).
+    earlier_violation = {
+        m.person_id for m in disciplines if m.violation_year is not None and m.violation_year < m.year
+    }
     held: dict[int, dict[int, set[str]]] = {}
+    lddt_years: dict[int, set[int]] = {}
     uses: dict[int, dict[RecognitionKey, list[TitleAward]]] = {}
+    everyones_uses: dict[RecognitionKey, list[TitleAward]] = {}
+    pending: dict[int, dict[str, str]] = {}
+    per_initiative, shared_uses = s.one_use_per_initiative, not s.coauthors_each_use
     for award in awards:
+        pid = award.person_id
         if first <= award.year <= year:
-            held.setdefault(award.person_id, {}).setdefault(award.year, set()).add(award.title)
+            held.setdefault(pid, {}).setdefault(award.year, set()).add(award.title)
+            if award.year == year and award.provisional_on is not None:
+                pending.setdefault(pid, {})[award.title] = award.provisional_on
+        if pid in earlier_violation and award.title == ADVANCED_WORKER and award.year <= year:
+            lddt_years.setdefault(pid, set()).add(award.year)
         # A use blocks the recognition whatever the award's year.
-        if award.initiative_id is not None:
-            key = award.used_recognition
-            if key is not None:
-                by_key = uses.setdefault(award.person_id, {})
-                by_key.setdefault(key, []).append(award)
+        used = award.used_recognition
+        if used is not None:
+            # use_key(), inlined: this loop sees every award of the history.
+            key = (used[0], ANY_LEVEL) if per_initiative else used
+            uses.setdefault(pid, {}).setdefault(key, []).append(award)
+            if shared_uses:
+                everyones_uses.setdefault(key, []).append(award)
 
-    measures: dict[int, dict[int, list[str]]] = {}
+    measures: dict[int, dict[int, list[Discipline]]] = {}
+    not_again: dict[int, dict[int, list[Discipline]]] = {}
     for measure in disciplines:
-        if first <= measure.year <= year:
-            measures.setdefault(measure.person_id, {}).setdefault(measure.year, []).append(measure.level)
+        if measure.year > year:
+            continue  # not issued yet, as the evaluated year sees it
+        counted = _counted_year(measure, lddt_years.get(measure.person_id, _NOTHING), s)
+        if first <= counted <= year:
+            measures.setdefault(measure.person_id, {}).setdefault(counted, []).append(measure)
+        if counted != measure.year and first <= measure.year <= year:
+            not_again.setdefault(measure.person_id, {}).setdefault(measure.year, []).append(measure)
 
     registered: dict[int, set[str]] = {}
     for registration in registrations:
@@ -550,14 +698,26 @@ def _index(
             # Rows add up, so counts may be imported per period.
             written[article.person_id] = written.get(article.person_id, 0) + article.count
 
+    served: dict[int, Service] = {}
+    for service in services:
+        if service.year == year:
+            served[service.person_id] = service
+
     def lookup(pid: int) -> _Records:
+        # Co-authors each may use a recognition (coauthors_each_use), or a
+        # use by any of them uses it up for all.
+        person_uses = uses.get(pid, _EMPTY) if s.coauthors_each_use else everyones_uses
         return _Records(
+            pid,
             authored.get(pid, _EMPTY),
             held.get(pid, _EMPTY),
-            uses.get(pid, _EMPTY),
+            person_uses,
             measures.get(pid, _EMPTY),
             registered.get(pid, _NOTHING),
             written.get(pid, 0),
+            served.get(pid),
+            not_again.get(pid, _EMPTY),
+            pending.get(pid, _EMPTY),
         )
 
     return lookup
@@ -577,16 +737,18 @@ def evaluate_year(
     registrations: Iterable[Registration],
     articles: Iterable[ArticleCount],
     settings_by_year: Mapping[int, Settings] | Settings | None = None,
+    services: Iterable[Service] = (),
 ) -> dict[int, PersonResult]:
     """Evaluate every title of ``year`` for every person: ``{person_id: PersonResult}``.
 
     ``settings_by_year`` is one :class:`Settings` or a mapping year -> Settings
     (see :func:`settings_for_year`); the settings of ``year`` apply to all the
-    rules evaluated for that year.
+    rules evaluated for that year. ``services`` is the time served in the year
+    (Lao động tiên tiến), for the people who have a record of it.
     """
     ctx = _context(year, settings_for_year(settings_by_year, year))
     with _gc_paused():
-        records_of = _index(ctx, recognitions, awards, disciplines, registrations, articles)
+        records_of = _index(ctx, recognitions, awards, disciplines, registrations, articles, services)
         results = {p.id: _evaluate(p, ctx, records_of(p.id)) for p in people}
         # Free the index while the collector is still paused, so that its
         # first run afterwards only walks the results.
@@ -621,6 +783,7 @@ def evaluate_person(
     registrations: Iterable[Registration] = (),
     articles: Iterable[ArticleCount] = (),
     settings_by_year: Mapping[int, Settings] | Settings | None = None,
+    services: Iterable[Service] = (),
 ) -> PersonResult:
     """Evaluate one person; records of other people are ignored."""
     results = evaluate_year(
@@ -632,18 +795,22 @@ def evaluate_person(
         registrations,
         articles,
         settings_by_year,
+        services,
     )
     return results[person.id]
 
 
-def grassroots_cap(lddt_count: int, percent: float) -> int:
-    """A unit's cap on CSTĐ cơ sở: ``percent`` % of its LĐTT, rounded down, at least 1.
+def grassroots_cap(lddt_count: int, percent: float, minimum_one: bool = True) -> int:
+    """A unit's cap on CSTĐ cơ sở: ``percent`` % of its LĐTT, rounded down.
 
-    Exact arithmetic, so that 15 % of 20 is 3 and not 2.9999…; 0 without LĐTT.
+    The text says "không quá 15%"; ``minimum_one`` (setting ``cap_minimum_one``)
+    lets a unit with any LĐTT holder have at least one. Exact arithmetic, so
+    that 15 % of 20 is 3 and not 2.9999…; 0 without LĐTT.
     """
     if lddt_count <= 0:
         return 0
-    return max(1, int(lddt_count * Fraction(str(percent)) / 100))
+    cap = int(lddt_count * Fraction(str(percent)) / 100)
+    return max(1, cap) if minimum_one else cap
 
 
 def unit_caps(
@@ -655,7 +822,9 @@ def unit_caps(
 
     ``{unit: {"lddt_count", "cap", "count_awarded_or_eligible", "over_cap",
     "candidates": [person ids, best mean score of their initiatives first]}}``.
-    The engine does not pick: the council chooses among the candidates.
+    The base is the unit's LĐTT holders whom the engine finds eligible: one
+    recorded for a person under a disciplinary measure does not count. The
+    engine does not pick: the council chooses among the candidates.
     """
     s = settings_for_year(settings, year)
     units: dict[str, dict[str, Any]] = {}
@@ -670,7 +839,8 @@ def unit_caps(
                 "count_awarded_or_eligible": 0,
             }
             ranked[unit] = []
-        if result.titles[ADVANCED_WORKER].held:
+        lddt = result.titles[ADVANCED_WORKER]
+        if lddt.held and lddt.eligible:
             entry["lddt_count"] += 1
         grassroots = result.titles[GRASSROOTS]
         if grassroots.held or grassroots.eligible:
@@ -680,10 +850,35 @@ def unit_caps(
             order = -score if score is not None else float("inf")
             ranked[unit].append((order, result.person.full_name, result.person.id))
     for unit, entry in units.items():
-        entry["cap"] = grassroots_cap(entry["lddt_count"], s.grassroots_cap_percent)
+        entry["cap"] = grassroots_cap(entry["lddt_count"], s.grassroots_cap_percent, s.cap_minimum_one)
         entry["over_cap"] = entry["count_awarded_or_eligible"] > entry["cap"]
         entry["candidates"] = [pid for _, _, pid in sorted(ranked[unit])]
     return units
+
+
+def recognition_user(
+    person_id: int,
+    initiative_id: int,
+    level: str,
+    awards: Iterable[TitleAward],
+    settings: Settings | None = None,
+    exclude_award: TitleAward | None = None,
+) -> TitleAward | None:
+    """The award that already used this recognition for ``person_id`` (then 409), or None.
+
+    "Used" is :func:`use_key`'s: the initiative by default, its level when
+    ``one_use_per_initiative`` is off. Co-authors are independent while
+    ``coauthors_each_use`` is on. ``exclude_award`` must not block itself.
+    """
+    s = settings or _DEFAULT_SETTINGS
+    key = use_key(initiative_id, level, s)
+    for award in awards:
+        if award == exclude_award or (s.coauthors_each_use and award.person_id != person_id):
+            continue
+        used = award.used_recognition
+        if used is not None and use_key(*used, s) == key:
+            return award
+    return None
 
 
 def can_use_recognition(
@@ -693,22 +888,46 @@ def can_use_recognition(
     awards: Iterable[TitleAward],
     exclude_award: TitleAward | None = None,
     *,
-    one_use_per_level: bool = True,
+    settings: Settings | None = None,
 ) -> bool:
-    """Whether ``person_id`` may base an award on this recognition (when not: 409).
+    """Whether ``person_id`` may base an award on this recognition (see :func:`recognition_user`)."""
+    return recognition_user(person_id, initiative_id, level, awards, settings, exclude_award) is None
 
-    ``exclude_award`` is the award being edited, which must not block itself.
-    Co-authors are independent: only the person's own awards count.
+
+# The condition of each title that names the initiative an award uses.
+INITIATIVE_CONDITION = {
+    GRASSROOTS: "initiative",
+    SECTOR: "sector_initiative",
+    NATIONAL: "national_initiative",
+}
+
+
+def recognition_to_use(
+    result: TitleResult, initiative_id: int | None = None, level: str | None = None
+) -> tuple[RecognitionKey | None, str | None]:
+    """The recognition an award of ``result``'s title stores, from the engine's evidence.
+
+    Without ``initiative_id``: the engine's own choice (``result.uses``).
+    With it (and optionally ``level``): that initiative's usable recognition.
+    Returns ``(key, None)`` or ``(None, why)`` with why one of ``"none"`` (no
+    usable recognition), ``"used"`` (named, but already used) or
+    ``"not_in_evidence"`` (named, but not among the recognitions the rule
+    counts). The recorder stores exactly this: it cannot disagree with the page.
     """
-    if not one_use_per_level:
-        return True
-    key = (initiative_id, level)
-    for award in awards:
-        if award.person_id != person_id or award == exclude_award:
-            continue
-        if award.used_recognition == key:
-            return False
-    return True
+    code = INITIATIVE_CONDITION.get(result.title)
+    if code is None:
+        return None, "none"
+    if initiative_id is None:
+        return (result.uses, None) if result.uses is not None else (None, "none")
+    evidence = result.condition(code).evidence
+    named = [e for e in evidence if e["initiative_id"] == initiative_id and (level is None or e["level"] == level)]
+    usable = [e for e in named if e["usable"]]
+    if usable:
+        chosen = min(usable, key=lambda e: LEVELS.index(e["level"]))
+        return (chosen["initiative_id"], chosen["level"]), None
+    if any(e["reason"] == "used" for e in named):
+        return None, "used"
+    return None, (named[0]["reason"] or "not_in_evidence") if named else "not_in_evidence"
 
 
 # --------------------------------------------------------------------------
@@ -724,30 +943,51 @@ def _evaluate(person: Person, ctx: _Context, rec: _Records) -> PersonResult:
     grassroots, grassroots_usable = _grassroots(ctx, rec, held, lddt, clean)
     sector, sector_usable = _sector(ctx, rec, held, grassroots, grassroots_usable)
     national = _national(ctx, rec, held, sector, (grassroots_usable, sector_usable))
-    return PersonResult(
-        person,
-        ctx.year,
-        {
-            # Recorded, not computed: shown with a flag for a disciplinary
-            # measure, which excludes the title.
-            ADVANCED_WORKER: _title_result(ADVANCED_WORKER, [lddt, clean], held),
-            GRASSROOTS: grassroots,
-            SECTOR: sector,
-            NATIONAL: national,
-        },
-    )
+    titles = {
+        # Recorded, not computed: shown with a flag for a disciplinary measure,
+        # which excludes the title, and for too short a time served.
+        ADVANCED_WORKER: _title_result(ADVANCED_WORKER, [lddt, clean, _time_served(ctx, rec)], held),
+        GRASSROOTS: grassroots,
+        SECTOR: sector,
+        NATIONAL: national,
+    }
+    for title, lower in rec.pending.items():
+        if title in titles and lower in titles:
+            titles[title] = _with_lower_title(ctx, titles[title], titles[lower])
+    return PersonResult(person, ctx.year, titles)
 
 
-def _title_result(title: str, conditions: list[Condition], held: Iterable[str]) -> TitleResult:
+def _title_result(
+    title: str, conditions: list[Condition], held: Iterable[str], uses: RecognitionKey | None = None
+) -> TitleResult:
     # A warning is shown but never decides.
     eligible = all(c.met or c.warning_only for c in conditions)
-    return TitleResult(title, eligible, conditions, title in held)
+    return TitleResult(title, eligible, conditions, title in held, uses if eligible else None)
+
+
+def _with_lower_title(ctx: _Context, result: TitleResult, lower: TitleResult) -> TitleResult:
+    """Flag a title recorded while its lower title of the year was provisional, once that one is refused."""
+    label, year = TITLE_LABELS[lower.title], ctx.year
+    evidence = [{"year": year, "title": lower.title, "held": lower.held, "eligible": lower.eligible}]
+    if lower.held:
+        condition = Condition("lower_title", True, f"Danh hiệu {label} năm {year} đã được ghi nhận.", evidence)
+    elif lower.eligible:
+        detail = (f"Được ghi nhận khi danh hiệu {label} năm {year} còn tạm tính; "
+                  "danh hiệu đó vẫn đủ điều kiện nhưng chưa có quyết định.")
+        condition = Condition("lower_title", True, detail, evidence, provisional=True)
+    else:
+        detail = (f"Được ghi nhận khi danh hiệu {label} năm {year} còn tạm tính; danh hiệu đó nay không được "
+                  "công nhận (không đủ điều kiện, chưa ghi nhận): cần xem xét lại.")
+        condition = Condition("lower_title", False, detail, evidence)
+    conditions = [*result.conditions, condition]
+    eligible = all(c.met or c.warning_only for c in conditions)
+    return TitleResult(result.title, eligible, conditions, result.held, result.uses if eligible else None)
 
 
 def _grassroots(
     ctx: _Context, rec: _Records, held: Iterable[str], lddt: Condition, clean: Condition
 ) -> tuple[TitleResult, list[RecognitionKey]]:
-    initiative, usable = _initiative_condition(
+    initiative, usable, chosen = _initiative_condition(
         "initiative",
         GRASSROOTS,
         ctx,
@@ -763,7 +1003,7 @@ def _grassroots(
         _article_quota(ctx, rec),
         _registered(ctx, rec),
     ]
-    return _title_result(GRASSROOTS, conditions, held), usable
+    return _title_result(GRASSROOTS, conditions, held, chosen), usable
 
 
 def _sector(
@@ -774,7 +1014,7 @@ def _sector(
     grassroots_usable: list[RecognitionKey],
 ) -> tuple[TitleResult, list[RecognitionKey]]:
     consecutive = _consecutive(ctx, "consecutive_grassroots", GRASSROOTS, ctx.sector_years, rec, grassroots)
-    initiative, usable = _initiative_condition(
+    initiative, usable, chosen = _initiative_condition(
         "sector_initiative",
         SECTOR,
         ctx,
@@ -787,7 +1027,7 @@ def _sector(
         # The provisional CSTĐ cơ sở of Y needs a recognition of its own.
         initiative = _check_distinct(initiative, ctx, [usable, grassroots_usable], [GRASSROOTS])
     conditions = [consecutive, initiative, _no_discipline(ctx, rec, ctx.sector_years)]
-    return _title_result(SECTOR, conditions, held), usable
+    return _title_result(SECTOR, conditions, held, chosen if initiative.met else None), usable
 
 
 def _national(
@@ -798,7 +1038,7 @@ def _national(
     lower_usable: tuple[list[RecognitionKey], list[RecognitionKey]],
 ) -> TitleResult:
     consecutive = _consecutive(ctx, "consecutive_sector", SECTOR, ctx.sector_title_years, rec, sector)
-    initiative, usable = _initiative_condition(
+    initiative, usable, chosen = _initiative_condition(
         "national_initiative",
         NATIONAL,
         ctx,
@@ -816,7 +1056,7 @@ def _national(
             titles.append(GRASSROOTS)
         initiative = _check_distinct(initiative, ctx, pools, titles)
     conditions = [consecutive, initiative, _no_discipline(ctx, rec, ctx.national_years)]
-    return _title_result(NATIONAL, conditions, held)
+    return _title_result(NATIONAL, conditions, held, chosen if initiative.met else None)
 
 
 # --- single conditions ----------------------------------------------------
@@ -844,17 +1084,81 @@ def _build_held(title: str, year: int, has: bool) -> Condition:
 
 
 def _no_discipline(ctx: _Context, rec: _Records, years: tuple[int, ...]) -> Condition:
-    measures = rec.disciplines
-    found = measures and [{"year": y, "level": level} for y in years for level in measures.get(y, _NOTHING)]
-    if not found:
+    measures, not_again = rec.disciplines, rec.not_again
+    found = measures and [
+        _measure_evidence(m, y) for y in years for m in measures.get(y, _NOTHING)
+    ]
+    spared = not_again and [_measure_evidence(m, m.year) for y in years for m in not_again.get(y, _NOTHING)]
+    if not found and not spared:
         return _shared(ctx, ("clean", years), lambda: _build_clean(years))
-    listed = "; ".join(f"{DISCIPLINE_LABELS[e['level']]} năm {e['year']}" for e in found)
+    if not found:
+        listed = "; ".join(_measure_text(e) for e in spared)
+        detail = (f"{_build_clean(years).detail} Không tính lại: {listed} — vi phạm đã bị xét không đạt "
+                  "Lao động tiên tiến năm vi phạm.")
+        return Condition("no_discipline", True, detail, spared)
+    listed = "; ".join(_measure_text(e) for e in found)
     return Condition("no_discipline", False, f"Bị kỷ luật: {listed}.", found)
+
+
+def _measure_evidence(measure: Discipline, counted: int) -> dict[str, Any]:
+    """``{year, level}``, plus ``issued`` and ``violation_year`` for a measure of an earlier violation."""
+    item: dict[str, Any] = {"year": counted, "level": measure.level}
+    violation = measure.violation_year if measure.violation_year is not None else measure.year
+    if violation != measure.year or counted != measure.year:
+        item.update(issued=measure.year, violation_year=violation)
+    return item
+
+
+def _measure_text(evidence: dict[str, Any]) -> str:
+    issued = evidence.get("issued", evidence["year"])
+    text = f"{DISCIPLINE_LABELS[evidence['level']]} năm {issued}"
+    if evidence.get("violation_year", issued) != issued:
+        text += f" (vi phạm năm {evidence['violation_year']})"
+    return text
 
 
 def _build_clean(years: tuple[int, ...]) -> Condition:
     detail = f"Không bị kỷ luật từ khiển trách trở lên trong {_years_text(years)}."
     return Condition("no_discipline", True, detail)
+
+
+def months_served(recruited_on: date, year: int) -> int:
+    """Whole months from the recruitment date to the end of ``year`` (12 when recruited earlier)."""
+    if recruited_on.year < year:
+        return 12
+    if recruited_on.year > year:
+        return 0
+    return 12 - recruited_on.month + (1 if recruited_on.day == 1 else 0)
+
+
+def _time_served(ctx: _Context, rec: _Records) -> Condition:
+    """LĐTT: recruited at least ``min_service_months`` before the year's end, off work under ``leave_flag_months``.
+
+    A flag for the officer (warning only): the texts have exceptions (maternity
+    leave, treatment of a work injury...) that the officer judges.
+    """
+    service, s, year = rec.service, ctx.s, ctx.year
+    if service is None:
+        return _shared(ctx, ("served", None), lambda: Condition(
+            "time_served", True, f"Không có ghi nhận tuyển dụng hoặc nghỉ việc trong năm {year}.",
+            warning_only=True))
+    notes = []
+    evidence = {"year": year, "recruited_on": None, "months_served": 12, "leave_months": service.leave_months}
+    if service.recruited_on is not None:
+        served = months_served(service.recruited_on, year)
+        evidence.update(recruited_on=service.recruited_on.isoformat(), months_served=served)
+        if served < s.min_service_months:
+            notes.append(f"tuyển dụng ngày {service.recruited_on:%d/%m/%Y}, mới công tác {served} tháng "
+                         f"trong năm (dưới {s.min_service_months} tháng)")
+    if service.leave_months >= s.leave_flag_months:
+        notes.append(f"nghỉ việc {_number(service.leave_months)} tháng trong năm "
+                     f"(từ {s.leave_flag_months} tháng trở lên)")
+    if notes:
+        detail = ("Cần xem xét thời gian công tác: " + "; ".join(notes)
+                  + ". Không bình xét Lao động tiên tiến, trừ các trường hợp văn bản cho phép.")
+        return Condition("time_served", False, detail, [evidence], warning_only=True)
+    detail = f"Thời gian công tác năm {year} đủ để bình xét Lao động tiên tiến."
+    return Condition("time_served", True, detail, [evidence], warning_only=True)
 
 
 def _article_quota(ctx: _Context, rec: _Records) -> Condition:
@@ -906,11 +1210,13 @@ def _consecutive(
 ) -> Condition:
     """``title`` recorded in each of ``years``; the last one (Y) may be provisional."""
     pattern = tuple(title in rec.held.get(y, _NOTHING) for y in years)
-    key = (code, pattern, current.eligible)
+    # Only the evaluated year's own title can be provisional.
+    current_eligible = current.eligible and years[-1] == ctx.year
+    key = (code, pattern, current_eligible)
     return _shared(
         ctx,
         key,
-        lambda: _build_consecutive(code, title, years, pattern, current.eligible),
+        lambda: _build_consecutive(code, title, years, pattern, current_eligible),
     )
 
 
@@ -951,12 +1257,12 @@ def _initiative_condition(
     levels: tuple[str, ...],
     years: tuple[int, ...],
     requirement: str,
-) -> tuple[Condition, list[RecognitionKey]]:
+) -> tuple[Condition, list[RecognitionKey], RecognitionKey | None]:
     """P authored a recognition of ``levels`` decided in ``years`` and may still use it.
 
-    Returns the condition and the usable recognition keys, so that a
-    provisional lower title of the same year can be checked not to lean on
-    the same recognition.
+    Returns the condition, the usable use keys (see :func:`use_key`), so that a
+    provisional lower title of the same year can be checked not to lean on the
+    same recognition, and the recognition an award of ``title`` would use.
     """
     authored = rec.authored
     candidates = [
@@ -974,7 +1280,7 @@ def _initiative_condition(
         if none is None:
             detail = f"Không là tác giả sáng kiến nào {requirement}, {where}."
             none = ctx.shared[key] = Condition(code, False, detail)
-        return none, []
+        return none, [], None
     s = ctx.s
     evidence: list[dict[str, Any]] = []
     usable: list[RecognitionKey] = []
@@ -989,29 +1295,63 @@ def _initiative_condition(
                 f"thấp hơn mức tối thiểu {_number(s.min_author_share)} %"
             )
             continue
-        blocker = _blocking_award(rec, recognition.key, title, ctx.year)
+        key = use_key(recognition.initiative_id, recognition.level, s)
+        blocker = _blocking_award(rec, key, title, ctx.year)
         if blocker is None:
             item["usable"] = True
-            usable.append(recognition.key)
+            if key not in usable:
+                usable.append(key)
             continue
+        item["reason"] = "used"
         item["used_for"] = {"title": blocker.title, "year": blocker.year}
-        used = f"{_recognition_text(item)} đã được dùng cho danh hiệu {TITLE_LABELS[blocker.title]} năm {blocker.year}"
-        if s.one_use_per_level:
-            item["reason"] = "used"
-            notes.append(used)
-        else:
-            item["usable"] = True
-            usable.append(recognition.key)
-            notes.append(f"{used}, nhưng thiết lập của năm cho phép dùng lại")
+        whose = "" if blocker.person_id == rec.person_id else " của đồng tác giả"
+        notes.append(
+            f"{_recognition_text(item)} đã được dùng cho danh hiệu {TITLE_LABELS[blocker.title]} "
+            f"năm {blocker.year}{whose}"
+        )
     evidence.sort(key=_evidence_order)
+    chosen = _choose(evidence, rec) if usable else None
     if usable:
         names = "; ".join(_recognition_text(e) for e in evidence if e["usable"])
         detail = f"Là tác giả sáng kiến {requirement}, {where}: {names}."
+        detail += f" Sử dụng: {_recognition_text(next(e for e in evidence if e['uses']))}."
     else:
         detail = f"Không là tác giả sáng kiến nào {requirement}, {where} mà còn sử dụng được."
     if notes:
         detail += " Ghi chú: " + "; ".join(notes) + "."
-    return Condition(code, bool(usable), detail, evidence), usable
+    return Condition(code, bool(usable), detail, evidence), usable, chosen
+
+
+def _top_levels(rec: _Records) -> dict[int, int]:
+    """initiative id -> the highest level it is recognised at, among P's recognitions in view."""
+    top: dict[int, int] = {}
+    for pairs in rec.authored.values():
+        for recognition, _share in pairs:
+            rank = LEVELS.index(recognition.level)
+            if rank > top.get(recognition.initiative_id, -1):
+                top[recognition.initiative_id] = rank
+    return top
+
+
+def _choose(evidence: list[dict[str, Any]], rec: _Records) -> RecognitionKey:
+    """Mark and return the usable recognition an award uses.
+
+    The one worth least to a higher title goes first: the initiative whose
+    highest recognition is lowest, then the lower level, then the earliest
+    decision (it leaves the windows of the higher titles first).
+    """
+    usable = [e for e in evidence if e["usable"]]
+    if len(usable) == 1:
+        item = usable[0]
+    else:
+        top = _top_levels(rec)
+        item = min(
+            usable,
+            key=lambda e: (top.get(e["initiative_id"], 0), LEVELS.index(e["level"]), e["decision_date"],
+                           e["initiative_id"]),
+        )
+    item["uses"] = True
+    return (item["initiative_id"], item["level"])
 
 
 def _check_distinct(
@@ -1022,15 +1362,16 @@ def _check_distinct(
 ) -> Condition:
     """Fail ``condition`` when it and the provisional lower titles cannot each use a different recognition.
 
-    ``pools[0]`` is the usable recognitions of the condition's own title; the
+    ``pools[0]`` is the usable use keys of the condition's own title; the
     others those of the provisional ``lower_titles`` of the same year.
     """
-    if not condition.met or not ctx.s.one_use_per_level or _distinct_choice(pools):
+    if not condition.met or _distinct_choice(pools):
         return condition
     names = ", ".join(TITLE_LABELS[t] for t in lower_titles)
+    rule = "mỗi sáng kiến" if ctx.s.one_use_per_initiative else "mỗi lần công nhận sáng kiến"
     detail = (
         f"{condition.detail} Tuy nhiên, đó cũng là căn cứ duy nhất để tạm tính danh hiệu {names} "
-        f"năm {ctx.year}, mà mỗi lần công nhận sáng kiến chỉ được sử dụng một lần."
+        f"năm {ctx.year}, mà {rule} chỉ được sử dụng một lần."
     )
     return Condition(condition.code, False, detail, condition.evidence)
 
@@ -1050,13 +1391,13 @@ def _distinct_choice(pools: list[list[RecognitionKey]]) -> bool:
 
 
 def _blocking_award(rec: _Records, key: RecognitionKey, title: str, year: int) -> TitleAward | None:
-    """An award of this person that used the recognition, other than (title, year) itself.
+    """An award that used the recognition (use key), other than P's own (title, year) itself.
 
     The award being re-evaluated must not block itself: when P holds T in Y
     on the strength of R, R still counts for T in Y.
     """
     for award in rec.uses.get(key, _NOTHING):
-        if award.title != title or award.year != year:
+        if award.person_id != rec.person_id or award.title != title or award.year != year:
             return award
     return None
 
@@ -1086,6 +1427,8 @@ def _recognition_evidence(recognition: Recognition, share: float) -> dict[str, A
         "reason": None,
         # {"title", "year"} of the other award that used it
         "used_for": None,
+        # the recognition an award of the title would use (one per condition)
+        "uses": False,
     }
 
 

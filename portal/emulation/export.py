@@ -7,7 +7,6 @@ from openpyxl.utils import get_column_letter
 
 from portal.core.timeutil import today
 from portal.emulation import engine
-from portal.emulation.forms import show_fraction
 from portal.emulation.models import TITLE_LABELS
 
 HEADER_ROW = 4
@@ -95,18 +94,17 @@ def workbook_bytes(report, *, unit_name=None, title=None):
         caps.cell(row=1, column=col).font = Font(bold=True)
 
     rules = wb.create_sheet("Thiết lập áp dụng")
-    rules.append(["Thiết lập", "Giá trị", "Mặc định"])
+    rules.append(["Thiết lập", "Giá trị", "Mặc định", "Căn cứ"])
     for item in report.inputs.settings.describe():
         value, default = item["value"], item["default"]
-        if item["key"] == "approval_fraction":
-            value, default = show_fraction(value), show_fraction(default)
-        elif isinstance(value, bool):
+        if isinstance(value, bool):
             value, default = ("Bật" if value else "Tắt"), ("Bật" if default else "Tắt")
-        rules.append([item["label"], value, default])
+        rules.append([item["label"], value, default, engine.SETTING_SOURCES[item["key"]]])
     rules.column_dimensions["A"].width = 80
     rules.column_dimensions["B"].width = 12
     rules.column_dimensions["C"].width = 12
-    for col in (1, 2, 3):
+    rules.column_dimensions["D"].width = 60
+    for col in (1, 2, 3, 4):
         rules.cell(row=1, column=col).font = Font(bold=True)
 
     out = BytesIO()

@@ -2,6 +2,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField
 from wtforms import (
     BooleanField,
+    DateField,
     DecimalField,
     IntegerField,
     SelectField,
@@ -61,14 +62,18 @@ class AwardForm(PortalForm):
     initiative_id = IntegerField(_l("Mã sáng kiến đã sử dụng"), validators=[Optional()],
                                  description="Bỏ trống để dùng sáng kiến mà hệ thống thấy còn sử dụng được.")
     level_used = SelectField(_l("Cấp công nhận đã sử dụng"), choices=LEVEL_CHOICES, default="")
-    reason = TextAreaField(_l("Lý do ghi nhận khi chưa đủ điều kiện"), validators=[Optional(), Length(max=2000)],
-                           description="Bắt buộc khi hệ thống xác định cán bộ chưa đủ điều kiện.")
+    reason = TextAreaField(_l("Lý do ghi nhận"), validators=[Optional(), Length(max=2000)],
+                           description="Bắt buộc khi hệ thống xác định cán bộ chưa đủ điều kiện, khi danh hiệu "
+                                       "thấp hơn cùng năm còn tạm tính, hoặc khi ghi nhận Lao động tiên tiến cho "
+                                       "người bị kỷ luật.")
 
 
 class DisciplineForm(PortalForm):
     username = _username()
     year = _year()
     level = SelectField(_l("Hình thức kỷ luật"), choices=DISCIPLINE_CHOICES)
+    violation_year = IntegerField(_l("Năm vi phạm (nếu trước năm ra quyết định)"), validators=[
+        Optional(), YEAR_RANGE])
     note = StringField(_l("Ghi chú (số quyết định, lý do)"), validators=[Optional(), Length(max=500)])
 
 
@@ -117,57 +122,42 @@ def _whole(name, minimum, maximum):
         NumberRange(minimum, maximum, f"Giá trị là số nguyên từ {minimum} đến {maximum}.")])
 
 
+def _switch(name):
+    return BooleanField(_l(engine.SETTING_LABELS[name]))
+
+
 class SettingsForm(PortalForm):
+    """The emulation settings of a year (the appraisal's are on the year and its rubric)."""
     min_author_share = _percent("min_author_share", 100)
-    allow_previous_year = BooleanField(_l(engine.SETTING_LABELS["allow_previous_year"]))
-    one_use_per_level = BooleanField(_l(engine.SETTING_LABELS["one_use_per_level"]))
+    allow_previous_year = _switch("allow_previous_year")
+    one_use_per_initiative = _switch("one_use_per_initiative")
+    coauthors_each_use = _switch("coauthors_each_use")
     article_quota = _whole("article_quota", 0, 1000)
-    require_registration = BooleanField(_l(engine.SETTING_LABELS["require_registration"]))
+    require_registration = _switch("require_registration")
     grassroots_cap_percent = _percent("grassroots_cap_percent", 100)
+    cap_minimum_one = _switch("cap_minimum_one")
     sector_consecutive_years = _whole("sector_consecutive_years", 1, 10)
     sector_cycle_years = _whole("sector_cycle_years", 1, 10)
-    filing_window_days = _whole("filing_window_days", 0, 3650)
-    decision_due_days = _whole("decision_due_days", 0, 3650)
-    approval_fraction = StringField(_l(engine.SETTING_LABELS["approval_fraction"]), validators=[
-        DataRequired("Vui lòng nhập tỷ lệ, ví dụ 2/3 hoặc 0,5.")],
-        description="Phân số (2/3) hoặc số thập phân từ 0 đến 1.")
-
-    def validate_approval_fraction(self, field):
-        from wtforms.validators import ValidationError
-
-        value = parse_fraction(field.data)
-        if value is None or not 0 < value <= 1:
-            raise ValidationError("Tỷ lệ phải là phân số (ví dụ 2/3) hoặc số từ 0 đến 1.")
+    national_in_following_year = _switch("national_in_following_year")
+    min_service_months = _whole("min_service_months", 0, 12)
+    leave_flag_months = _whole("leave_flag_months", 1, 12)
+    discipline_counted_once = _switch("discipline_counted_once")
 
     def values(self):
         data = {name: self[name].data for name in engine.Settings.LABELS}
         data["min_author_share"] = float(data["min_author_share"])
         data["grassroots_cap_percent"] = float(data["grassroots_cap_percent"])
-        data["approval_fraction"] = parse_fraction(data["approval_fraction"])
-        for name in ("allow_previous_year", "one_use_per_level", "require_registration"):
+        for name in engine.Settings.BOOLEANS:
             data[name] = bool(data[name])
         return data
 
 
-def parse_fraction(text):
-    """'2/3', '0,5', '0.6667' or '66,67 %' -> a float, None when unreadable."""
-    raw = str(text or "").strip().replace(",", ".").replace(" ", "")
-    try:
-        if raw.endswith("%"):
-            return float(raw[:-1]) / 100
-        if "/" in raw:
-            top, bottom = raw.split("/", 1)
-            return float(top) / float(bottom)
-        return float(raw)
-    except (ValueError, ZeroDivisionError):
-        return None
-
-
-def show_fraction(value):
-    """2/3 rather than 0.666…, for the settings shown to people."""
-    from fractions import Fraction
-
-    approx = Fraction(value).limit_denominator(12)
-    if abs(float(approx) - value) < 1e-6 and approx.denominator != 1:
-        return f"{approx.numerator}/{approx.denominator}"
-    return f"{value:g}".replace(".", ",")
+class ServiceForm(PortalForm):
+    """Time served in a year, for Lao động tiên tiến."""
+    username = _username()
+    year = _year()
+    recruited_on = DateField(_l("Ngày tuyển dụng (nếu tuyển dụng trong năm)"), validators=[Optional()])
+    leave_months = DecimalField(_l("Số tháng nghỉ việc trong năm"), places=None, default=0, validators=[
+        InputRequired("Vui lòng nhập số tháng (0 nếu không nghỉ)."),
+        NumberRange(0, 12, "Số tháng nghỉ từ 0 đến 12.")])
+    note = StringField(_l("Ghi chú (lý do nghỉ, trường hợp được tính)"), validators=[Optional(), Length(max=500)])

@@ -4,7 +4,7 @@ plain records; these are the rows they come from.
 """
 import enum
 from dataclasses import fields as dataclass_fields
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy import Enum, Float, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -65,8 +65,11 @@ class TitleAward(db.Model):
     initiative_id: Mapped[int | None] = mapped_column(
         ForeignKey("initiative.id", ondelete="SET NULL"), index=True)
     level_used: Mapped[RecognitionLevel | None] = mapped_column(_enum(RecognitionLevel, 16))
-    # Why it was recorded although the engine found the person not eligible.
+    # Why it was recorded although the engine found the person not eligible, or
+    # a lower title of the year only provisional, or LĐTT under a measure.
     reason: Mapped[str] = mapped_column(Text, default="")
+    # The lower title of the same year that was only provisional when this was recorded.
+    provisional_on: Mapped[Title | None] = mapped_column(_enum(Title))
     recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
@@ -83,15 +86,22 @@ class TitleAward(db.Model):
     def as_record(self):
         return engine.TitleAward(
             self.user_id, self.year, str(self.title), self.initiative_id,
-            str(self.level_used) if self.level_used else None)
+            str(self.level_used) if self.level_used else None,
+            str(self.provisional_on) if self.provisional_on else None)
 
 
 class Discipline(db.Model):
-    """A disciplinary measure (kỷ luật) taken in a year; any of them excludes the titles."""
+    """A disciplinary measure (kỷ luật) issued in a year; any of them excludes the titles.
+
+    ``violation_year`` is the year of the violation when it is earlier than the
+    measure (None: the same year): a measure for a violation that already cost
+    LĐTT in its year is not counted again in the measure's year.
+    """
     __tablename__ = "discipline"
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
     year: Mapped[int] = mapped_column(index=True)
+    violation_year: Mapped[int | None]
     level: Mapped[DisciplineLevel] = mapped_column(_enum(DisciplineLevel, 16))
     note: Mapped[str] = mapped_column(Text, default="")
     recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
@@ -102,6 +112,29 @@ class Discipline(db.Model):
     @property
     def level_label(self):
         return DISCIPLINE_LABELS[self.level]
+
+    def as_record(self):
+        return engine.Discipline(self.user_id, self.year, str(self.level), self.violation_year)
+
+
+class ServiceRecord(db.Model):
+    """Time served in a year (LĐTT): the recruitment date when recruited that year, months off work."""
+    __tablename__ = "service_record"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
+    year: Mapped[int] = mapped_column(index=True)
+    recruited_on: Mapped[date | None]
+    leave_months: Mapped[float] = mapped_column(Float, default=0)
+    note: Mapped[str] = mapped_column(Text, default="")
+    recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+    user = relationship("User", foreign_keys=[user_id])
+
+    __table_args__ = (UniqueConstraint("user_id", "year", name="uq_service_record_user_year"),)
+
+    def as_record(self):
+        return engine.Service(self.user_id, self.year, self.recruited_on, float(self.leave_months or 0))
 
 
 class Registration(db.Model):
@@ -143,7 +176,7 @@ SETTING_NAMES = tuple(f.name for f in dataclass_fields(engine.Settings))
 
 
 class EmulationSettings(db.Model):
-    """The rule settings of one year (ELIGIBILITY.md), edited by the emulation officer.
+    """The emulation settings of one year (ELIGIBILITY.md), edited by the emulation officer.
 
     A year without a row uses the latest earlier year's, else the documented defaults.
     """
@@ -151,15 +184,18 @@ class EmulationSettings(db.Model):
     year: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
     min_author_share: Mapped[float] = mapped_column(Float, default=0)
     allow_previous_year: Mapped[bool] = mapped_column(default=False)
-    one_use_per_level: Mapped[bool] = mapped_column(default=True)
+    one_use_per_initiative: Mapped[bool] = mapped_column(default=True)
+    coauthors_each_use: Mapped[bool] = mapped_column(default=True)
     article_quota: Mapped[int] = mapped_column(default=0)
     require_registration: Mapped[bool] = mapped_column(default=False)
     grassroots_cap_percent: Mapped[float] = mapped_column(Float, default=15)
+    cap_minimum_one: Mapped[bool] = mapped_column(default=True)
     sector_consecutive_years: Mapped[int] = mapped_column(default=3)
     sector_cycle_years: Mapped[int] = mapped_column(default=3)
-    filing_window_days: Mapped[int] = mapped_column(default=365)
-    decision_due_days: Mapped[int] = mapped_column(default=90)
-    approval_fraction: Mapped[float] = mapped_column(Float, default=2 / 3)
+    national_in_following_year: Mapped[bool] = mapped_column(default=True)
+    min_service_months: Mapped[int] = mapped_column(default=6)
+    leave_flag_months: Mapped[int] = mapped_column(default=3)
+    discipline_counted_once: Mapped[bool] = mapped_column(default=True)
     updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
@@ -170,12 +206,11 @@ class EmulationSettings(db.Model):
 
     def to_engine(self):
         data = self.values()
-        for name in ("allow_previous_year", "one_use_per_level", "require_registration"):
+        for name in engine.Settings.BOOLEANS:
             data[name] = bool(data[name])
         for name in ("article_quota", "sector_consecutive_years", "sector_cycle_years",
-                     "filing_window_days", "decision_due_days"):
+                     "min_service_months", "leave_flag_months"):
             data[name] = int(data[name])
-        for name in ("min_author_share", "grassroots_cap_percent", "approval_fraction"):
+        for name in ("min_author_share", "grassroots_cap_percent"):
             data[name] = float(data[name])
         return engine.Settings(**data)
-

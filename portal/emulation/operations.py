@@ -4,6 +4,8 @@ Pages, the API and the import call these same functions; a refusal raises
 a Refusal with the HTTP status the API answers (403, 404, 409, 422) and a
 Vietnamese message, and changes nothing.
 """
+from datetime import date
+
 from sqlalchemy import select
 from sqlalchemy.orm import lazyload
 
@@ -22,6 +24,7 @@ from portal.emulation.models import (
     DisciplineLevel,
     EmulationSettings,
     Registration,
+    ServiceRecord,
     Title,
     TitleAward,
 )
@@ -116,12 +119,18 @@ def eligibility_of(user, year, *, exclude=None):
 
 def record_award(user, year, title, *, actor, decision_no="", initiative_id=None, level_used=None,
                  reason=""):
-    """Record that ``user`` was awarded ``title`` for ``year``.
+    """Record that ``user`` was awarded ``title`` for ``year``, and the recognition it used.
 
-    Refused (409) when the title is already recorded or the recognition it names
-    was already used by the same person for another award; refused (422) when
-    the engine finds the person not eligible and no reason is written, except
-    for Lao động tiên tiến, which is a fact from the annual staff rating.
+    The recognition stored is the one the engine's evidence names
+    (:func:`engine.recognition_to_use`): the engine's own choice, or the
+    initiative the officer names when it is usable. Refused (409) when the
+    title is already recorded, when the named recognition was already used
+    (one use per initiative per person by default), or when the lower title
+    of the same year is only provisional and no reason is written (recorded
+    with a reason, the award is flagged if that title is later refused);
+    refused (422) when the engine finds the person not eligible and no reason
+    is written, except for Lao động tiên tiến, which is a fact from the annual
+    staff rating but needs a reason for a person under a disciplinary measure.
     """
     _require_officer(actor)
     title = Title(title)
@@ -136,46 +145,42 @@ def record_award(user, year, title, *, actor, decision_no="", initiative_id=None
                                   f"năm {year}.", "duplicate")
 
     result, inputs = eligibility_of(user, year)
-    title_result = result.titles[title.value] if result else None
-    level = None
-    auto_selected = False
+    title_result = result.titles[title.value]
+    flags, provisional_on, key, why = [], None, None, None
     if title == Title.advanced_worker:
-        if initiative_id:
+        if initiative_id not in (None, ""):
             raise refused(422, "Danh hiệu Lao động tiên tiến không dựa trên sáng kiến; "
                                       "bỏ trống trường sáng kiến.", "invalid", "initiative_id")
+        clean = title_result.condition("no_discipline")
+        if not clean.met and not reason:
+            raise refused(422, f"{user.full_name} bị kỷ luật trong năm {year}: {clean.detail} Muốn vẫn ghi nhận "
+                               "Lao động tiên tiến, hãy nêu lý do bằng văn bản.", "discipline_needs_reason",
+                          "reason", conditions=[{"code": clean.code, "met": False, "detail": clean.detail}])
+        flags = [c.code for c in title_result.conditions if not c.met and c.code != "advanced_worker"]
     else:
-        level = level_used or TITLE_LEVEL[title.value]
-        if level not in engine.LEVELS:
-            raise refused(422, "Cấp công nhận không hợp lệ.", "invalid", "level_used")
-        if initiative_id in (None, ""):
-            initiative_id = _usable_initiative(title_result, title)
-            auto_selected = initiative_id is not None
-        else:
-            initiative_id = _check_recognition(user, initiative_id, level)
-        if initiative_id is not None:
-            settings = inputs.settings
-            if not engine.can_use_recognition(user.id, initiative_id, level, inputs.awards,
-                                              one_use_per_level=settings.one_use_per_level):
-                used = next(a for a in inputs.awards if a.used_recognition == (initiative_id, level))
-                raise refused(
-                    409, f"Sáng kiến #{initiative_id} ({engine.LEVEL_LABELS[level]}) đã được dùng cho danh hiệu "
-                         f"{TITLE_LABELS[used.title]} năm {used.year} của {user.full_name}; mỗi lần công nhận "
-                         "sáng kiến chỉ được sử dụng một lần.", "recognition_used", "initiative_id")
-        else:
-            level = None
+        provisional_on = _provisional_lower(title_result)
+        if provisional_on is not None and not reason:
+            lower = TITLE_LABELS[provisional_on]
+            raise refused(409, f"Danh hiệu {lower} năm {year} của {user.full_name} mới là tạm tính (chưa có quyết "
+                               f"định). Hãy ghi nhận danh hiệu {lower} trước, hoặc nêu lý do để vẫn ghi nhận "
+                               "(danh hiệu sẽ bị đánh dấu nếu danh hiệu thấp hơn không được công nhận).",
+                          "lower_title_provisional", "reason")
+        key, why = _recognition(user, title_result, initiative_id, level_used, inputs)
 
-    eligible = bool(title_result and title_result.eligible)
-    unmet = [c for c in title_result.conditions if c.blocking] if title_result else []
+    eligible = bool(title_result.eligible)
+    unmet = [c for c in title_result.conditions if c.blocking]
     if title != Title.advanced_worker and not eligible and not reason:
         details = " ".join(c.detail for c in unmet)
         raise refused(
             422, f"{user.full_name} chưa đủ điều kiện danh hiệu {TITLE_LABELS[title]} năm {year}: {details} "
                  "Muốn vẫn ghi nhận, hãy nêu lý do.", "not_eligible", "reason",
             conditions=[{"code": c.code, "met": c.met, "detail": c.detail} for c in unmet])
+    if title != Title.advanced_worker and key is None:
+        key = _recognition_named_with_reason(user, title, initiative_id, level_used, why, reason, inputs)
 
     award = TitleAward(user_id=user.id, year=year, title=title, decision_no=decision_no,
-                       initiative_id=initiative_id, level_used=level, reason=reason,
-                       recorded_by_id=actor.id)
+                       initiative_id=key[0] if key else None, level_used=key[1] if key else None,
+                       provisional_on=provisional_on, reason=reason, recorded_by_id=actor.id)
     db.session.add(award)
     db.session.flush()
     notify([user], f"Danh hiệu {TITLE_LABELS[title]} năm {year} đã được ghi nhận",
@@ -183,49 +188,110 @@ def record_award(user, year, title, *, actor, decision_no="", initiative_id=None
            f"năm {year}" + (f" (quyết định số {decision_no})" if decision_no else "") + ".",
            "/emulation/me")
     data = {"user": user.username, "year": year, "title": title.value, "decision_no": decision_no,
-            "initiative_id": initiative_id, "level_used": level, "eligible": eligible,
-            "initiative_auto_selected": auto_selected}
+            "initiative_id": award.initiative_id, "level_used": key[1] if key else None, "eligible": eligible,
+            "initiative_auto_selected": key is not None and initiative_id in (None, ""),
+            "settings": {name: getattr(inputs.settings, name) for name in _USE_SETTINGS}}
+    if provisional_on:
+        data["provisional_on"] = provisional_on
+    if flags:
+        data["flags"] = flags
     if reason:
         data["reason"] = reason
     if not eligible:
         data["unmet_conditions"] = [c.code for c in unmet]
-    audit.record("emulation.title_recorded" if eligible or title == Title.advanced_worker
-                 else "emulation.title_recorded_override",
-                 actor=actor, obj=award, initiative_id=initiative_id, data=data,
+    overridden = bool((not eligible and title != Title.advanced_worker) or provisional_on or (
+        title == Title.advanced_worker and reason))
+    audit.record("emulation.title_recorded_override" if overridden else "emulation.title_recorded",
+                 actor=actor, obj=award, initiative_id=award.initiative_id, data=data,
                  summary=f"{TITLE_LABELS[title]} {year}: {user.full_name}"
-                         + ("" if eligible or not reason else f" — lý do: {reason}"))
+                         + (f" — lý do: {reason}" if reason and overridden else ""))
     return award
 
 
-def _usable_initiative(title_result, title):
-    """The recognition the engine found usable for this title (best score, then earliest)."""
-    if title_result is None:
-        return None
-    code = {Title.emulation_soldier_grassroots: "initiative",
-            Title.emulation_soldier_sector: "sector_initiative",
-            Title.emulation_soldier_national: "national_initiative"}[title]
-    try:
-        condition = title_result.condition(code)
-    except KeyError:
-        return None
-    usable = [e for e in condition.evidence if e.get("usable") and e["level"] == TITLE_LEVEL[title.value]]
-    if not usable:
-        return None
-    usable.sort(key=lambda e: (-(e["best_mean_score"] or 0), e["decision_date"]))
-    return usable[0]["initiative_id"]
+_USE_SETTINGS = ("one_use_per_initiative", "coauthors_each_use")
+# The title below each one, whose title of the same year a higher one counts on.
+LOWER_TITLE = {engine.SECTOR: engine.GRASSROOTS, engine.NATIONAL: engine.SECTOR}
+_CONSECUTIVE = {engine.SECTOR: "consecutive_grassroots", engine.NATIONAL: "consecutive_sector"}
 
 
-def _check_recognition(user, initiative_id, level):
+def _provisional_lower(title_result):
+    """The lower title of the same year that the result counts only provisionally, or None."""
+    code = _CONSECUTIVE.get(title_result.title)
+    if code is None or not title_result.condition(code).provisional:
+        return None
+    return LOWER_TITLE[title_result.title]
+
+
+def _parse_level(level_used):
+    if level_used in (None, ""):
+        return None
+    level = str(level_used)
+    if level not in engine.LEVELS:
+        raise refused(422, "Cấp công nhận không hợp lệ.", "invalid", "level_used")
+    return level
+
+
+def _recognition(user, title_result, initiative_id, level_used, inputs):
+    """(key, None) for the recognition the award uses, from the engine's evidence, or (None, why).
+
+    A named recognition already used is refused here (409), whatever the reason.
+    """
+    level = _parse_level(level_used)
+    named = None
+    if initiative_id not in (None, ""):
+        named = _check_recognition(user, initiative_id, level)
+    key, why = engine.recognition_to_use(title_result, named, level)
+    if key is None and named is not None:
+        _refuse_if_used(user, named, level, inputs)
+    return key, why
+
+
+def _refuse_if_used(user, initiative_id, level, inputs):
+    levels = [level] if level else [r.level for r in load_recognitions(initiative_ids=[initiative_id])]
+    for each in levels:
+        used = engine.recognition_user(user.id, initiative_id, each, inputs.awards, inputs.settings)
+        if used is not None:
+            rule = ("mỗi sáng kiến chỉ được sử dụng một lần" if inputs.settings.one_use_per_initiative
+                    else "mỗi lần công nhận sáng kiến chỉ được sử dụng một lần")
+            whose = "" if used.person_id == user.id else " của một đồng tác giả"
+            raise refused(
+                409, f"Sáng kiến #{initiative_id} ({engine.LEVEL_LABELS[each]}) đã được dùng cho danh hiệu "
+                     f"{TITLE_LABELS[used.title]} năm {used.year}{whose}; {rule} (Công văn 5007/BNV-TĐKT).",
+                "recognition_used", "initiative_id")
+
+
+def _recognition_named_with_reason(user, title, initiative_id, level_used, why, reason, inputs):
+    """An award recorded with a reason although the engine names no usable recognition: the officer names one."""
+    label = TITLE_LABELS[title]
+    if initiative_id in (None, ""):
+        raise refused(422, f"Danh hiệu {label} phải ghi rõ sáng kiến đã sử dụng: hệ thống không thấy sáng kiến nào "
+                           "còn sử dụng được; nhập mã sáng kiến.", "initiative_required", "initiative_id")
+    if not reason:
+        raise refused(422, f"Sáng kiến #{initiative_id} không nằm trong căn cứ hệ thống xác định cho danh hiệu "
+                           f"{label}; muốn vẫn dùng, hãy nêu lý do.", why or "not_in_evidence", "initiative_id")
+    initiative_id = int(initiative_id)
+    level = _parse_level(level_used)
+    if level is None:
+        levels = [r.level for r in load_recognitions(initiative_ids=[initiative_id])]
+        own = TITLE_LEVEL[title.value]
+        level = own if own in levels else max(levels, key=engine.LEVELS.index)
+    _refuse_if_used(user, initiative_id, level, inputs)
+    return (initiative_id, level)
+
+
+def _check_recognition(user, initiative_id, level=None):
+    """The id of an existing initiative recognised (at ``level`` when given) with ``user`` among its authors."""
     try:
         initiative_id = int(initiative_id)
     except (TypeError, ValueError):
         raise refused(422, "Mã sáng kiến phải là một số.", "invalid", "initiative_id") from None
     if db.session.get(Initiative, initiative_id) is None:
         raise refused(422, f"Không có sáng kiến #{initiative_id}.", "unknown_initiative", "initiative_id")
-    found = [r for r in load_recognitions(initiative_ids=[initiative_id]) if r.level == level]
+    found = [r for r in load_recognitions(initiative_ids=[initiative_id]) if level is None or r.level == level]
     if not found:
-        raise refused(422, f"Sáng kiến #{initiative_id} chưa được công nhận "
-                                  f"{engine.LEVEL_LABELS[level]}.", "not_recognized", "initiative_id")
+        where = f" {engine.LEVEL_LABELS[level]}" if level else ""
+        raise refused(422, f"Sáng kiến #{initiative_id} chưa được công nhận{where}.", "not_recognized",
+                      "initiative_id")
     if user.id not in found[0].authors:
         raise refused(422, f"{user.full_name} không là tác giả sáng kiến #{initiative_id}.",
                              "not_author", "initiative_id")
@@ -297,16 +363,27 @@ def register(user, year, title, *, actor):
 
 # -- disciplines and articles --------------------------------------------------------------
 
-def record_discipline(user, year, level, *, actor, note=""):
+def record_discipline(user, year, level, *, actor, note="", violation_year=None):
+    """Record a measure issued in ``year`` (for a violation of ``violation_year``, when earlier)."""
     _require_officer(actor)
     year = parse_year(year)
     level = parse_discipline_level(level)
+    if violation_year in (None, ""):
+        violation_year = None
+    else:
+        violation_year = parse_year(violation_year, "violation_year")
+        if violation_year > year:
+            raise refused(422, f"Năm vi phạm ({violation_year}) không thể sau năm ra quyết định kỷ luật ({year}).",
+                          "invalid", "violation_year")
+        if violation_year == year:
+            violation_year = None
     row = Discipline(user_id=user.id, year=year, level=level, note=(note or "").strip(),
-                     recorded_by_id=actor.id)
+                     violation_year=violation_year, recorded_by_id=actor.id)
     db.session.add(row)
     db.session.flush()
     audit.record("emulation.discipline_recorded", actor=actor, obj=row,
-                 data={"user": user.username, "year": year, "level": level.value, "note": row.note},
+                 data={"user": user.username, "year": year, "level": level.value, "note": row.note,
+                       "violation_year": violation_year},
                  summary=f"Kỷ luật {DISCIPLINE_LABELS[level]} {year}: {user.full_name}")
     return row
 
@@ -339,6 +416,42 @@ def record_articles(user, year, count, *, actor):
     audit.record("emulation.articles_recorded", actor=actor, obj=row,
                  data={"user": user.username, "year": year, "count": count, "before": before},
                  summary=f"Tin, bài {year}: {user.full_name} — {count}")
+    return row
+
+
+def record_service(user, year, *, actor, recruited_on=None, leave_months=0, note=""):
+    """Set the time ``user`` served in ``year`` (recruitment date, months off work) for LĐTT."""
+    _require_officer(actor)
+    year = parse_year(year)
+    if recruited_on is not None and not isinstance(recruited_on, date):
+        try:
+            recruited_on = date.fromisoformat(str(recruited_on).strip())
+        except ValueError:
+            raise refused(422, "Ngày tuyển dụng phải có dạng YYYY-MM-DD.", "invalid", "recruited_on") from None
+    if recruited_on is not None and recruited_on > today():
+        raise refused(422, "Ngày tuyển dụng không thể ở tương lai.", "invalid", "recruited_on")
+    try:
+        leave = float(str(leave_months if leave_months not in (None, "") else 0).replace(",", "."))
+    except ValueError:
+        raise refused(422, "Số tháng nghỉ phải là một số từ 0 đến 12.", "invalid", "leave_months") from None
+    if not 0 <= leave <= 12:
+        raise refused(422, "Số tháng nghỉ phải là một số từ 0 đến 12.", "invalid", "leave_months")
+    row = db.session.execute(
+        select(ServiceRecord).where(ServiceRecord.user_id == user.id, ServiceRecord.year == year)
+    ).scalar_one_or_none()
+    before = {"recruited_on": row.recruited_on.isoformat() if row and row.recruited_on else None,
+              "leave_months": row.leave_months} if row else None
+    if row is None:
+        row = ServiceRecord(user_id=user.id, year=year)
+        db.session.add(row)
+    row.recruited_on, row.leave_months, row.note = recruited_on, leave, (note or "").strip()
+    row.recorded_by_id = actor.id
+    db.session.flush()
+    audit.record("emulation.service_recorded", actor=actor, obj=row,
+                 data={"user": user.username, "year": year, "before": before,
+                       "recruited_on": recruited_on.isoformat() if recruited_on else None,
+                       "leave_months": leave, "note": row.note},
+                 summary=f"Thời gian công tác {year}: {user.full_name}")
     return row
 
 

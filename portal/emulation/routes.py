@@ -13,6 +13,7 @@ from portal.auth.models import Unit, User
 from portal.core.layout import register_nav
 from portal.core.permissions import require_roles
 from portal.core.refusal import bad_request, found, not_found
+from portal.core.timeutil import today
 from portal.emulation import bp, engine, operations, services
 from portal.emulation.export import workbook_bytes
 from portal.emulation.forms import (
@@ -24,9 +25,9 @@ from portal.emulation.forms import (
     ImportForm,
     MyRegistrationForm,
     RegistrationForm,
+    ServiceForm,
     SettingsForm,
     options,
-    show_fraction,
 )
 from portal.emulation.importing import import_file
 from portal.emulation.models import (
@@ -37,10 +38,12 @@ from portal.emulation.models import (
     Discipline,
     EmulationSettings,
     Registration,
+    ServiceRecord,
     TitleAward,
 )
 from portal.extensions import db
 from portal.years.models import current_year, known_years
+from portal.years.services import rules_for
 
 OFFICER = "emulation_officer"
 
@@ -110,12 +113,21 @@ def _report_for(year, form):
 
 
 def _settings_context(inputs, codes=None):
+    """The settings a result page used, named beside it ("rules and settings are never hidden")."""
     described = inputs.settings.describe() if codes is None else inputs.settings.describe_for(codes)
     for item in described:
-        if item["key"] == "approval_fraction":
-            item["value"] = show_fraction(item["value"])
-            item["default"] = show_fraction(item["default"])
+        item["source"] = engine.SETTING_SOURCES[item["key"]]
     return {"settings": described, "settings_row": inputs.settings_row}
+
+
+def _commendation_countdown(year):
+    """The year's commendation deadline (hạn nộp hồ sơ khen thưởng) and the days left, for the countdown."""
+    rules = rules_for(year)
+    days = rules.days_to_commendation(today())
+    if days is None:
+        return None
+    return {"deadline": rules.commendation_deadline, "days": days, "late": days < 0,
+            "soon": 0 <= days <= 14}
 
 
 # -- the officer's year ------------------------------------------------------------------
@@ -137,7 +149,8 @@ def year_page(year):
     return render_template(
         "emulation/year.html", year=year, years=_years_around(year), form=form, report=report,
         export_url=url_for("emulation.export", year=year, **export_args),
-        selected_title=form.title.data or None, **_settings_context(report.inputs))
+        selected_title=form.title.data or None, countdown=_commendation_countdown(year),
+        **_settings_context(report.inputs))
 
 
 def _years_around(year):
@@ -171,7 +184,7 @@ def settings(year):
     if request.method == "GET":
         data = {k: (int(v) if isinstance(v, float) and v.is_integer() else v)
                 for k, v in current.to_dict().items()}
-        form = SettingsForm(data={**data, "approval_fraction": show_fraction(current.approval_fraction)})
+        form = SettingsForm(data=data)
     else:
         form = SettingsForm()
     status = 200
@@ -187,7 +200,18 @@ def settings(year):
     history = _settings_history(year)
     return render_template("emulation/settings.html", year=year, form=form, row=row, history=history,
                            inherited=row is None, defaults=engine.Settings().to_dict(),
-                           show_fraction=show_fraction), status
+                           sources=engine.SETTING_SOURCES, groups=SETTING_GROUPS), status
+
+
+# The settings page's sections, in the order of ELIGIBILITY.md.
+SETTING_GROUPS = (
+    ("Lao động tiên tiến", ("min_service_months", "leave_flag_months", "discipline_counted_once")),
+    ("Chiến sỹ thi đua cơ sở", ("min_author_share", "allow_previous_year", "article_quota",
+                                "require_registration", "grassroots_cap_percent", "cap_minimum_one")),
+    ("Sử dụng sáng kiến", ("one_use_per_initiative", "coauthors_each_use")),
+    ("Chiến sỹ thi đua Ngành KSND và toàn quốc", ("sector_consecutive_years", "sector_cycle_years",
+                                                   "national_in_following_year")),
+)
 
 
 def _settings_history(year):
@@ -206,6 +230,7 @@ FORMS = {
     "disciplines": DisciplineForm,
     "registrations": RegistrationForm,
     "articles": ArticlesForm,
+    "services": ServiceForm,
 }
 
 
@@ -230,6 +255,7 @@ def _records(year):
         "disciplines": rows(Discipline, Discipline.id),
         "registrations": rows(Registration, Registration.title, Registration.id),
         "articles": rows(ArticleCount, ArticleCount.count.desc(), ArticleCount.id),
+        "services": rows(ServiceRecord, ServiceRecord.id),
     }
 
 
@@ -251,7 +277,8 @@ def records(year):
     return _render_records(year)
 
 
-@bp.route("/year/<int:year>/<any(titles, disciplines, registrations, articles):kind>", methods=["POST"])
+@bp.route("/year/<int:year>/<any(titles, disciplines, registrations, articles, services):kind>",
+          methods=["POST"])
 @require_roles(OFFICER)
 def record(year, kind):
     _year_or_404(year)
@@ -268,13 +295,19 @@ def record(year, kind):
                     title=_(TITLE_LABELS[row.title]), year=row.year, name=user.full_name)
     elif kind == "disciplines":
         row = operations.record_discipline(user, form.year.data, form.level.data, actor=current_user,
-                                           note=form.note.data)
+                                           note=form.note.data, violation_year=form.violation_year.data)
         message = _("Đã ghi nhận kỷ luật %(level)s năm %(year)s của %(name)s.",
                     level=_(DISCIPLINE_LABELS[row.level]).lower(), year=row.year, name=user.full_name)
     elif kind == "registrations":
         row = operations.register(user, form.year.data, form.title.data, actor=current_user)
         message = _("Đã đăng ký danh hiệu %(title)s năm %(year)s cho %(name)s.",
                     title=_(TITLE_LABELS[row.title]), year=row.year, name=user.full_name)
+    elif kind == "services":
+        row = operations.record_service(user, form.year.data, actor=current_user,
+                                        recruited_on=form.recruited_on.data, leave_months=form.leave_months.data,
+                                        note=form.note.data)
+        message = _("Đã ghi nhận thời gian công tác năm %(year)s của %(name)s.", year=row.year,
+                    name=user.full_name)
     else:
         row = operations.record_articles(user, form.year.data, form.count.data, actor=current_user)
         message = _("Đã ghi nhận %(n)s tin, bài năm %(year)s của %(name)s.", n=row.count, year=row.year,

@@ -17,6 +17,7 @@ from portal.emulation.models import (
     Discipline,
     EmulationSettings,
     Registration,
+    ServiceRecord,
     TitleAward,
 )
 from portal.extensions import db
@@ -35,6 +36,7 @@ class YearInputs:
     disciplines: list
     registrations: list
     articles: list
+    services: list                    # engine.Service (time served in `year`)
     settings_by_year: dict
     settings: engine.Settings
     settings_row: EmulationSettings | None = None  # the row in force (this year's or an earlier one)
@@ -45,7 +47,7 @@ class YearInputs:
         """{user id: engine.PersonResult} for the year."""
         return engine.evaluate_year(
             self.year, self.people, self.recognitions, self.awards, self.disciplines,
-            self.registrations, self.articles, self.settings_by_year)
+            self.registrations, self.articles, self.settings_by_year, self.services)
 
 
 # -- settings -------------------------------------------------------------------------
@@ -73,9 +75,9 @@ def _row_in_force(rows, year):
 def load_year(year, *, unit_id=None, user_ids=None):
     """The engine's inputs for ``year``: everyone active, one unit's people, or the given users.
 
-    Nine queries whatever the number of people: settings, people, recognised
+    Ten queries whatever the number of people: settings, people, recognised
     initiatives, their authors and council scores, awards, disciplinary measures,
-    registrations and article counts.
+    registrations, article counts and time served.
     """
     rows = settings_rows(year)
     settings_by_year = {row.year: row.to_engine() for row in rows}
@@ -111,13 +113,17 @@ def load_year(year, *, unit_id=None, user_ids=None):
     award_rows = db.session.execute(
         of_people(TitleAward).options(lazyload("*")).where(TitleAward.year <= year)).scalars().all()
     first = _first_year_looked_at(year, settings)
+    # A measure issued up to `year`, counted in its own year or its violation's (see engine._counted_year).
     discipline_rows = db.session.execute(
         of_people(Discipline).options(lazyload("*"))
-        .where(Discipline.year.between(first, year))).scalars().all()
+        .where(Discipline.year <= year,
+               or_(Discipline.year >= first, Discipline.violation_year >= first))).scalars().all()
     registration_rows = db.session.execute(
         of_people(Registration).options(lazyload("*")).where(Registration.year == year)).scalars().all()
     article_rows = db.session.execute(
         of_people(ArticleCount).options(lazyload("*")).where(ArticleCount.year == year)).scalars().all()
+    service_rows = db.session.execute(
+        of_people(ServiceRecord).options(lazyload("*")).where(ServiceRecord.year == year)).scalars().all()
 
     return YearInputs(
         year=year,
@@ -125,9 +131,10 @@ def load_year(year, *, unit_id=None, user_ids=None):
         people=people,
         recognitions=recognitions,
         awards=[row.as_record() for row in award_rows],
-        disciplines=[engine.Discipline(r.user_id, r.year, str(r.level)) for r in discipline_rows],
+        disciplines=[r.as_record() for r in discipline_rows],
         registrations=[engine.Registration(r.user_id, r.year, str(r.title)) for r in registration_rows],
         articles=[engine.ArticleCount(r.user_id, r.year, r.count) for r in article_rows],
+        services=[r.as_record() for r in service_rows],
         settings_by_year=settings_by_year,
         settings=settings,
         settings_row=_row_in_force(rows, year),

@@ -61,7 +61,7 @@ def test_a_co_author_may_use_the_same_recognition(client, officer, api_headers, 
 
 
 def test_not_eligible_without_reason_is_refused_with_422_and_with_reason_recorded_and_audited(
-        client, officer, api_headers, hung):
+        client, officer, api_headers, hung, recognized):
     from portal.core.audit import AuditEvent
     from portal.emulation.models import TitleAward
 
@@ -74,17 +74,52 @@ def test_not_eligible_without_reason_is_refused_with_422_and_with_reason_recorde
                                                                                        "initiative"}
     assert db.session.query(TitleAward).count() == 0
 
+    # An award above LĐTT always names the recognition it used (never initiative_id null):
+    # with a reason, the officer names one when the engine finds none usable.
+    unnamed = client.post("/api/v1/emulation/titles", headers=api_headers(officer),
+                          json={**body, "reason": "Quyết định số 12/QĐ-VKS của Viện trưởng"})
+    assert unnamed.status_code == 422
+    assert unnamed.json["error"]["code"] == "initiative_required"
+    older = recognized([hung], decided=date(YEAR - 3, 3, 1))
     accepted = client.post("/api/v1/emulation/titles", headers=api_headers(officer),
-                           json={**body, "reason": "Quyết định số 12/QĐ-VKS của Viện trưởng"})
+                           json={**body, "initiative_id": older.id,
+                                 "reason": "Quyết định số 12/QĐ-VKS của Viện trưởng"})
 
-    assert accepted.status_code == 201
+    assert accepted.status_code == 201, accepted.json
+    assert (accepted.json["initiative_id"], accepted.json["level_used"]) == (older.id, "grassroots")
     event = db.session.query(AuditEvent).filter_by(action="emulation.title_recorded_override").one()
     assert event.data["reason"] == "Quyết định số 12/QĐ-VKS của Viện trưởng"
     assert set(event.data["unmet_conditions"]) == {"advanced_worker", "initiative"}
 
 
-def test_advanced_worker_is_recorded_as_a_fact(client, officer, api_headers, hung, discipline):
-    discipline(hung, YEAR)  # excludes the title, but LĐTT comes from the annual rating
+def test_advanced_worker_is_recorded_as_a_fact(client, officer, api_headers, hung):
+    response = client.post("/api/v1/emulation/titles", headers=api_headers(officer), json={
+        "username": "ksv.hung", "year": YEAR, "title": "advanced_worker"})
+    assert response.status_code == 201
+
+
+@pytest.mark.parametrize("level", ["reprimand", "warning", "demotion", "dismissal"])
+def test_advanced_worker_under_a_measure_needs_a_written_reason(client, officer, api_headers, hung, discipline,
+                                                                level):
+    from portal.core.audit import AuditEvent
+
+    discipline(hung, YEAR, level)  # excludes the title: LĐTT is still a fact of the rating, with a reason
+    body = {"username": "ksv.hung", "year": YEAR, "title": "advanced_worker"}
+    refused = client.post("/api/v1/emulation/titles", headers=api_headers(officer), json=body)
+    assert refused.status_code == 422
+    assert refused.json["error"]["code"] == "discipline_needs_reason"
+    assert "reason" in refused.json["error"]["fields"]
+
+    accepted = client.post("/api/v1/emulation/titles", headers=api_headers(officer),
+                           json={**body, "reason": "Biên bản bình xét ngày 20/12"})
+    assert accepted.status_code == 201
+    event = db.session.query(AuditEvent).filter_by(action="emulation.title_recorded_override").one()
+    assert event.data["reason"] == "Biên bản bình xét ngày 20/12"
+    assert event.data["flags"] == ["no_discipline"]
+
+
+def test_advanced_worker_in_a_later_year_needs_no_reason(client, officer, api_headers, hung, discipline):
+    discipline(hung, YEAR - 1)
     response = client.post("/api/v1/emulation/titles", headers=api_headers(officer), json={
         "username": "ksv.hung", "year": YEAR, "title": "advanced_worker"})
     assert response.status_code == 201

@@ -96,7 +96,7 @@ def sector_ready():
 
 
 def national_ready():
-    """AN: CSTĐ Ngành recorded in Y-3 and Y, a national recognition in Y-1."""
+    """AN: CSTĐ Ngành recorded in Y-3 and Y, a national recognition in Y-1 (read with SAME_YEAR)."""
     return {
         "awards": titles(SECTOR, Y - 3, Y),
         "recognitions": [recognition("national", date(Y - 1, 5, 1), initiative_id=30)],
@@ -111,7 +111,7 @@ def test_every_title_is_evaluated_with_its_conditions_in_order():
     assert list(person.titles) == list(TITLES)
     codes = {t: [c.code for c in r.conditions] for t, r in person.titles.items()}
     assert codes == {
-        ADVANCED_WORKER: ["advanced_worker", "no_discipline"],
+        ADVANCED_WORKER: ["advanced_worker", "no_discipline", "time_served"],
         GRASSROOTS: [
             "advanced_worker",
             "initiative",
@@ -211,8 +211,10 @@ def test_grassroots_all_conditions_met():
             "usable": True,
             "reason": None,
             "used_for": None,
+            "uses": True,
         }
     ]
+    assert res.uses == (10, "grassroots")
     assert "“Sáng kiến 10” (cấp cơ sở, quyết định ngày 01/06/2024)" in initiative.detail
 
 
@@ -331,8 +333,11 @@ def test_the_award_itself_does_not_block_its_own_re_evaluation():
     assert res.condition("initiative").evidence[0]["used_for"] is None
 
 
-def test_a_different_level_of_the_same_initiative_is_a_separate_recognition():
-    # The grassroots recognition was used in Y-1; the sector one of Y is free.
+@pytest.mark.parametrize(("per_initiative", "met"), [(True, False), (False, True)], ids=["default", "per-level"])
+def test_a_different_level_of_the_same_initiative_is_the_same_initiative_by_default(per_initiative, met):
+    # The grassroots recognition was used in Y-1. Công văn 5007/BNV-TĐKT: one
+    # initiative is used once, so its sector recognition of Y is used up too;
+    # with one_use_per_initiative off, each level is a separate recognition.
     recs = [
         recognition("grassroots", date(Y - 1, 3, 1)),
         recognition("sector", date(Y, 3, 1)),
@@ -343,26 +348,13 @@ def test_a_different_level_of_the_same_initiative_is_a_separate_recognition():
         "initiative",
         awards=awards,
         recognitions=recs,
-        settings=Settings(allow_previous_year=True),
+        settings=Settings(allow_previous_year=True, one_use_per_initiative=per_initiative),
     )
-    assert cond.met
+    assert cond.met is met
     assert [(e["level"], e["usable"]) for e in cond.evidence] == [
         ("grassroots", False),
-        ("sector", True),
+        ("sector", met),
     ]
-
-
-def test_one_use_per_level_off_lets_a_used_recognition_count_again():
-    records = {
-        "recognitions": [recognition()],
-        "awards": titles(ADVANCED_WORKER, Y) + titles(SECTOR, Y - 1, initiative_id=10, level_used="grassroots"),
-    }
-    assert not condition(GRASSROOTS, "initiative", **records).met
-    cond = condition(GRASSROOTS, "initiative", settings=Settings(one_use_per_level=False), **records)
-    assert cond.met
-    assert cond.evidence[0]["usable"] is True
-    assert cond.evidence[0]["used_for"] == {"title": SECTOR, "year": Y - 1}
-    assert "cho phép dùng lại" in cond.detail
 
 
 @pytest.mark.parametrize(
@@ -594,15 +586,18 @@ def test_provisional_grassroots_cannot_lean_on_the_sectors_only_recognition():
     # A second recognition for the grassroots title resolves it...
     more = {**records, "recognitions": records["recognitions"] + [recognition()]}
     assert result(SECTOR, **more).eligible
-    # ...and so does allowing reuse.
-    assert result(SECTOR, settings=Settings(one_use_per_level=False), **records).eligible
+    # ...but not counting levels apart: there is one recognition only.
+    assert not result(SECTOR, settings=Settings(one_use_per_initiative=False), **records).eligible
 
 
 # --- emulation_soldier_national --------------------------------------------------
+# These tests read the rule with the national title proposed in the year of the
+# second CSTĐ Ngành (SAME_YEAR); the default, the year after, is tested below.
+SAME_YEAR = Settings(national_in_following_year=False)
 
 
 def test_national_all_conditions_met():
-    res = result(NATIONAL, **national_ready())
+    res = result(NATIONAL, settings=SAME_YEAR, **national_ready())
     assert res.eligible
     cond = res.condition("consecutive_sector")
     assert [e["year"] for e in cond.evidence] == [Y - 3, Y]
@@ -613,7 +608,7 @@ def test_national_all_conditions_met():
 def test_national_needs_sector_in_y_and_y_minus_cycle(years):
     records = national_ready()
     records["awards"] = titles(SECTOR, *years)
-    cond = condition(NATIONAL, "consecutive_sector", **records)
+    cond = condition(NATIONAL, "consecutive_sector", settings=SAME_YEAR, **records)
     assert not cond.met and "Thiếu danh hiệu Chiến sỹ thi đua Ngành KSND" in cond.detail
 
 
@@ -624,7 +619,7 @@ def test_national_needs_sector_in_y_and_y_minus_cycle(years):
 def test_sector_cycle_years_setting(cycle, recorded, met):
     records = national_ready()
     records["awards"] = titles(SECTOR, *recorded)
-    settings = Settings(sector_cycle_years=cycle)
+    settings = Settings(sector_cycle_years=cycle, national_in_following_year=False)
     assert condition(NATIONAL, "consecutive_sector", settings=settings, **records).met is met
 
 
@@ -641,32 +636,32 @@ def test_sector_cycle_years_setting(cycle, recorded, met):
 def test_national_initiative_within_the_two_sector_periods(decided, met):
     records = national_ready()
     records["recognitions"] = [recognition("national", decided, initiative_id=30)]
-    assert condition(NATIONAL, "national_initiative", **records).met is met
+    assert condition(NATIONAL, "national_initiative", settings=SAME_YEAR, **records).met is met
 
 
 def test_national_initiative_needs_a_national_recognition():
     records = national_ready()
     records["recognitions"] = [recognition("sector", date(Y - 1, 5, 1), initiative_id=30)]
-    assert not condition(NATIONAL, "national_initiative", **records).met
+    assert not condition(NATIONAL, "national_initiative", settings=SAME_YEAR, **records).met
 
 
 def test_national_recognition_used_for_another_award_does_not_count():
     records = national_ready()
     records["awards"] = titles(SECTOR, Y - 3) + titles(SECTOR, Y, initiative_id=30, level_used="national")
-    cond = condition(NATIONAL, "national_initiative", **records)
+    cond = condition(NATIONAL, "national_initiative", settings=SAME_YEAR, **records)
     assert not cond.met and cond.evidence[0]["reason"] == "used"
 
 
 def test_national_title_recorded_with_its_recognition_still_counts_it():
     records = national_ready()
     records["awards"] += titles(NATIONAL, Y, initiative_id=30, level_used="national")
-    res = result(NATIONAL, **records)
+    res = result(NATIONAL, settings=SAME_YEAR, **records)
     assert res.held and res.eligible
 
 
 @pytest.mark.parametrize(("year", "met"), [(Y - 5, False), (Y - 4, False), (Y, False), (Y - 6, True)])
 def test_national_no_discipline_over_both_periods(year, met):
-    res = result(NATIONAL, disciplines=[Discipline(AN.id, year, "warning")], **national_ready())
+    res = result(NATIONAL, settings=SAME_YEAR, disciplines=[Discipline(AN.id, year, "warning")], **national_ready())
     assert res.condition("no_discipline").met is met
     assert res.eligible is met
 
@@ -679,7 +674,7 @@ def test_national_counts_sector_of_y_provisionally():
             recognition("national", date(Y - 1, 5, 1), initiative_id=30),
         ],
     }
-    res = result(NATIONAL, **records)
+    res = result(NATIONAL, settings=SAME_YEAR, **records)
     cond = res.condition("consecutive_sector")
     assert res.eligible and cond.provisional
     assert cond.evidence[-1] == {"year": Y, "title": SECTOR, "provisional": True}
@@ -761,7 +756,7 @@ USED = TitleAward(AN.id, Y - 1, GRASSROOTS, 10, "grassroots")
         (AN.id, 10, "grassroots", [], None, True),
         (AN.id, 10, "grassroots", [USED], None, False),
         (BINH.id, 10, "grassroots", [USED], None, True),
-        (AN.id, 10, "sector", [USED], None, True),
+        (AN.id, 10, "sector", [USED], None, False),
         (AN.id, 11, "grassroots", [USED], None, True),
         (AN.id, 10, "grassroots", [USED], USED, True),
         (
@@ -787,8 +782,12 @@ def test_can_use_recognition(person, initiative_id, level, awards, exclude, allo
     assert can_use_recognition(person, initiative_id, level, awards, exclude) is allowed
 
 
-def test_can_use_recognition_when_reuse_is_allowed():
-    assert can_use_recognition(AN.id, 10, "grassroots", [USED], one_use_per_level=False)
+def test_can_use_recognition_per_level_and_across_co_authors():
+    per_level = Settings(one_use_per_initiative=False)
+    assert can_use_recognition(AN.id, 10, "sector", [USED], settings=per_level)
+    assert not can_use_recognition(AN.id, 10, "grassroots", [USED], settings=per_level)
+    shared = Settings(coauthors_each_use=False)
+    assert not can_use_recognition(BINH.id, 10, "grassroots", [USED], settings=shared)
 
 
 # --- settings --------------------------------------------------------------------
@@ -798,15 +797,18 @@ def test_settings_defaults_match_the_rules():
     assert Settings().to_dict() == {
         "min_author_share": 0,
         "allow_previous_year": False,
-        "one_use_per_level": True,
+        "one_use_per_initiative": True,
+        "coauthors_each_use": True,
         "article_quota": 0,
         "require_registration": False,
         "grassroots_cap_percent": 15,
+        "cap_minimum_one": True,
         "sector_consecutive_years": 3,
         "sector_cycle_years": 3,
-        "filing_window_days": 365,
-        "decision_due_days": 90,
-        "approval_fraction": 2 / 3,
+        "national_in_following_year": True,
+        "min_service_months": 6,
+        "leave_flag_months": 3,
+        "discipline_counted_once": True,
     }
 
 
@@ -829,7 +831,8 @@ def test_settings_behind_conditions_are_named():
     assert keys == [
         "min_author_share",
         "allow_previous_year",
-        "one_use_per_level",
+        "one_use_per_initiative",
+        "coauthors_each_use",
         "require_registration",
     ]
 
@@ -843,7 +846,9 @@ def test_settings_behind_conditions_are_named():
         ("sector_consecutive_years", 0, ValueError),
         ("sector_cycle_years", 1.5, ValueError),
         ("article_quota", -2, ValueError),
-        ("approval_fraction", 1.5, ValueError),
+        ("min_service_months", 13, ValueError),
+        ("leave_flag_months", 0, ValueError),
+        ("cap_minimum_one", 1, TypeError),
         ("allow_previous_year", "yes", TypeError),
         ("article_quota", "3", TypeError),
     ],

@@ -126,9 +126,10 @@ def test_staff_cannot_use_the_recording_pages(client, hung, path):
 # -- settings ---------------------------------------------------------------------------------
 
 SETTINGS_FORM = {
-    "min_author_share": "0", "one_use_per_level": "y", "article_quota": "4",
-    "grassroots_cap_percent": "15", "sector_consecutive_years": "3", "sector_cycle_years": "3",
-    "filing_window_days": "365", "decision_due_days": "90", "approval_fraction": "2/3",
+    "min_author_share": "0", "one_use_per_initiative": "y", "coauthors_each_use": "y", "article_quota": "4",
+    "grassroots_cap_percent": "15", "cap_minimum_one": "y", "sector_consecutive_years": "3",
+    "sector_cycle_years": "3", "national_in_following_year": "y", "min_service_months": "6",
+    "leave_flag_months": "3", "discipline_counted_once": "y",
 }
 
 
@@ -141,14 +142,17 @@ def test_settings_are_saved_per_year_audited_and_change_results(client, officer,
     client.login(officer)
     page = client.get(f"/emulation/year/{YEAR}/settings")
     assert page.status_code == 200
-    assert 'value="2/3"' in page.text
+    # Each setting with its default and its legal source; the appraisal's settings live elsewhere.
+    assert "Công văn 5007/BNV-TĐKT" in page.text and "Nghị định 91/2017/NĐ-CP Điều 48.1.a" in page.text
+    for gone in ("approval_fraction", "filing_window_days", "decision_due_days"):
+        assert f'name="{gone}"' not in page.text
 
     response = client.post(f"/emulation/year/{YEAR}/settings", data=SETTINGS_FORM)
 
     assert response.status_code == 302
     row = db.session.get(EmulationSettings, YEAR)
     assert row.article_quota == 4
-    assert abs(row.approval_fraction - 2 / 3) < 1e-9
+    assert not hasattr(row, "approval_fraction")
     event = db.session.query(AuditEvent).filter_by(action="emulation.settings_saved").one()
     assert event.data["changes"] == {"article_quota": {"from": 0, "to": 4}}
     html = client.get(f"/emulation/year/{YEAR}").text
@@ -157,8 +161,8 @@ def test_settings_are_saved_per_year_audited_and_change_results(client, officer,
 
 
 @pytest.mark.parametrize("field, value", [
-    ("article_quota", "-1"), ("grassroots_cap_percent", "150"), ("approval_fraction", "3/2"),
-    ("approval_fraction", "abc"), ("sector_consecutive_years", "0"),
+    ("article_quota", "-1"), ("grassroots_cap_percent", "150"), ("min_service_months", "13"),
+    ("leave_flag_months", "0"), ("sector_consecutive_years", "0"),
 ])
 def test_bad_settings_are_refused(client, officer, field, value):
     from portal.emulation.models import EmulationSettings
@@ -284,7 +288,7 @@ def test_export_holds_the_filtered_view_in_the_council_layout(
     assert an_row[header.index("Lý do chưa đủ điều kiện")] in ("", None)
     assert wb.sheetnames[1:] == ["Giới hạn CSTĐ cơ sở", "Thiết lập áp dụng"]
     caps = [[c.value for c in row] for row in wb["Giới hạn CSTĐ cơ sở"].iter_rows(min_row=2)]
-    assert caps == [["VKSND quận Hải Châu", 2, 1, 1, "Không", "Nguyễn Văn An"]]
+    assert caps == [["VKSND quận Hải Châu", 1, 1, 1, "Không", "Nguyễn Văn An"]]
 
 
 # -- the staff member's own page -------------------------------------------------------------------

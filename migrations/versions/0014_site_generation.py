@@ -1,13 +1,13 @@
 """the public site's generation: one row that grows with every change a public page shows
 
 Revision ID: site_generation
-Revises: year_rules
+Revises: emulation_uses
 """
 from alembic import op
 import sqlalchemy as sa
 
 revision = "site_generation"
-down_revision = "year_rules"
+down_revision = "emulation_uses"
 branch_labels = None
 depends_on = None
 

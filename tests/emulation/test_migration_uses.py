@@ -1,0 +1,42 @@
+"""Migration 0012 (emulation_uses): the appraisal windows an officer set in the emulation settings
+move to the year they belong to; the new settings take their defaults."""
+import sqlalchemy as sa
+
+from portal import create_app
+from portal.extensions import db
+from tests.production.helpers import scratch_database
+from tests.test_migrations import run
+
+
+def test_windows_move_to_the_year_and_new_settings_take_their_defaults(tmp_path, monkeypatch):
+    monkeypatch.delenv("DATABASE_URL", raising=False)
+    with scratch_database(tmp_path, "uses") as url:
+        app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": url,
+                          "INSTANCE_PATH": str(tmp_path / "instance"), "SECRET_KEY": "uses"})
+        run(app, "upgrade", "year_rules")
+        with app.app_context():
+            with db.engine.begin() as conn:
+                conn.execute(sa.text("INSERT INTO year (year, note, is_open, filing_window_days, decision_due_days,"
+                                     " similarity_percent) VALUES (2024, '', true, 365, 60, 80), "
+                                     "(2025, '', true, 365, 90, 80)"))
+                for year in (2024, 2025):
+                    conn.execute(sa.text(
+                        "INSERT INTO emulation_settings (year, min_author_share, allow_previous_year, "
+                        "one_use_per_level, article_quota, require_registration, grassroots_cap_percent, "
+                        "sector_consecutive_years, sector_cycle_years, filing_window_days, decision_due_days, "
+                        "approval_fraction, updated_at) VALUES (:y, 0, false, true, 2, false, 15, 3, 3, 30, 45, "
+                        "0.5, '2024-01-01 00:00:00')"), {"y": year})
+            db.engine.dispose()
+        run(app, "upgrade", "head")
+        with app.app_context():
+            with db.engine.connect() as conn:
+                years = conn.execute(sa.text(
+                    "SELECT year, filing_window_days, decision_due_days FROM year ORDER BY year")).all()
+                settings = conn.execute(sa.text(
+                    "SELECT article_quota, one_use_per_initiative, cap_minimum_one, national_in_following_year, "
+                    "min_service_months, leave_flag_months FROM emulation_settings WHERE year = 2024")).one()
+            db.engine.dispose()
+    # 2024's decision window was the admin's own (60): kept; the defaults took the officer's values.
+    assert [tuple(r) for r in years] == [(2024, 30, 60), (2025, 30, 45)]
+    assert (settings[0], bool(settings[1]), bool(settings[2]), bool(settings[3]), settings[4], settings[5]) == (
+        2, True, True, True, 6, 3)
