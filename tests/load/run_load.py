@@ -11,8 +11,12 @@
 2. gunicorn serves the portal on 127.0.0.1 with gunicorn.conf.py (workers fitted
    to the machine) and locust, headless, runs readers, staff and council
    members against it together for --duration seconds.
-3. Afterwards: no 5xx allowed, and every acknowledged write must be in the
-   database (each created and submitted initiative, each submitted score
+3. Afterwards: no 5xx allowed, no request left without an answer (a socket
+   error) except those cut by the run's own end, no worker that died (killed by
+   a signal such as SIGSEGV, exited with an error, or timed out: read from
+   gunicorn's log, since a crashed worker's requests show up at the client as
+   closed sockets, not as HTTP errors), and every acknowledged write must be in
+   the database (each created and submitted initiative, each submitted score
    sheet), and the audit chain must still verify.
 4. The same number of users then asks a minimal Flask route served the same way;
    the report gives the ratio.
@@ -190,7 +194,7 @@ def serve(app_module, url, instance, pythonpath):
     else:
         process.kill()
         raise SystemExit(f"gunicorn did not answer on {base}")
-    return process, base
+    return process, base, Path(log_file.name)
 
 
 def stop(process):
@@ -278,6 +282,22 @@ def check_writes(url, instance, plan, results):
     return problems, counts
 
 
+def death_problems(label, deaths, log_path):
+    """A worker killed by a signal is a crash; one that exited with an error or timed out is a failure too."""
+    from tests.load.gunicorn_log import signalled
+
+    problems = []
+    crashed = signalled(deaths)
+    if crashed:
+        problems.append(f"{label}: {len(crashed)} workers killed by a signal: "
+                        f"{', '.join(f'{pid} {how}' for pid, how in crashed[:10])} (see {log_path})")
+    other = [d for d in deaths if d not in crashed]
+    if other:
+        problems.append(f"{label}: {len(other)} workers died: "
+                        f"{', '.join(f'{pid} {how}' for pid, how in other[:10])} (see {log_path})")
+    return problems
+
+
 def server_errors(results):
     return {group: sum(n for code, n in codes.items() if code.startswith("5"))
             for group, codes in results["statuses"].items()}
@@ -320,7 +340,8 @@ def report(args, portal_stats, portal_results, minimal_stats, minimal_results, c
                      f"p50 {m50:.0f} ms, p95 {m95:.0f} ms, p99 {m99:.0f} ms")
         lines.append(f"portal / minimal: throughput {rps / m_rps if m_rps else 0:.3f}, "
                      f"p50 latency ×{p50 / m50 if m50 else 0:.1f}")
-    lines.append("RESULT: " + ("PASS — no 5xx, no lost write" if not problems else "FAIL"))
+    lines.append("RESULT: " + ("PASS — no crashed worker, no socket error, no 5xx, no lost write"
+                               if not problems else "FAIL"))
     lines.extend(f"  - {p}" for p in problems)
     return "\n".join(lines)
 
@@ -349,6 +370,7 @@ def main(argv=None):
         if make_url(args.pg_url).host not in ("127.0.0.1", "localhost", "::1"):
             raise SystemExit("the load database must be on 127.0.0.1")
     from tests.load import dataset
+    from tests.load.gunicorn_log import worker_deaths
 
     if args.council > dataset.MEMBERS:
         raise SystemExit(f"at most {dataset.MEMBERS} council members have assignments")
@@ -358,12 +380,14 @@ def main(argv=None):
     url, plan = prepare(args, home)
     run_url = working_copy(args, home, url)
     run = home / "run"
-    process, base = serve("portal:create_app()", run_url, run, ROOT)
+    process, base, portal_log = serve("portal:create_app()", run_url, run, ROOT)
     try:
         portal_stats, portal_results = drive(args, base, run, "portal", home / "plan.json")
     finally:
         stop(process)
     problems = []
+    deaths = worker_deaths(portal_log.read_text(errors="replace"))
+    problems.extend(death_problems("portal", deaths, portal_log))
     fives = server_errors(portal_results)
     if sum(fives.values()):
         problems.append(f"server errors: { {g: n for g, n in fives.items() if n} } (see {run}/gunicorn-portal.log)")
@@ -375,11 +399,18 @@ def main(argv=None):
 
     minimal_stats = minimal_results = None
     if not args.skip_minimal:
-        process, base = serve("minimal_app:create()", run_url, run, HERE)
+        process, base, minimal_log = serve("minimal_app:create()", run_url, run, HERE)
         try:
             minimal_stats, minimal_results = drive(args, base, run, "minimal", home / "plan.json")
         finally:
             stop(process)
+        minimal_deaths = worker_deaths(minimal_log.read_text(errors="replace"))
+        problems.extend(death_problems("minimal app", minimal_deaths, minimal_log))
+        minimal_dropped = {g: n for g, n in no_answer(minimal_results).items() if n}
+        if minimal_dropped:
+            problems.append(f"minimal app: requests without an answer: {minimal_dropped}")
+    counts["workers died (portal)"] = len(deaths)
+    counts["requests cut by the run's end (not counted as errors)"] = sum(portal_results.get("at_end", {}).values())
     text = report(args, portal_stats, portal_results, minimal_stats, minimal_results, counts, problems)
     print("\n" + text)
     (home / "last-report.txt").write_text(text + "\n")
