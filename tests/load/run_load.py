@@ -166,9 +166,11 @@ def working_copy(args, home, url):
 
 # -- serving and driving -----------------------------------------------------------------
 
-def serve(app_module, url, instance, pythonpath):
+def serve(app_module, url, instance, pythonpath, serving=None):
+    """gunicorn with gunicorn.conf.py; `serving` overrides its PORTAL_WORKERS / PORTAL_THREADS / … defaults."""
     port = free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith(("PORTAL_", "DATABASE_URL", "SECRET_KEY"))}
+    env.update(serving or {})
     env.update({"DATABASE_URL": url, "PORTAL_INSTANCE_PATH": str(instance), "SECRET_KEY": SECRET,
                 "PORTAL_BIND": f"127.0.0.1:{port}", "PORTAL_ACCESS_LOG": "/dev/null",
                 "PORTAL_LOG_LEVEL": "warning"})
@@ -178,12 +180,14 @@ def serve(app_module, url, instance, pythonpath):
          app_module], cwd=ROOT, env=env, stdout=log_file, stderr=subprocess.STDOUT)
     log_file.close()
     base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
+    # Ready when a worker answers a static file: the first page of a cold worker can take longer
+    # than the probe's timeout on a busy machine.
+    deadline = time.monotonic() + 180
     while time.monotonic() < deadline:
         if process.poll() is not None:
             raise SystemExit(f"gunicorn exited ({process.returncode}); see {log_file.name}")
         try:
-            with urllib.request.urlopen(base + "/", timeout=5) as response:
+            with urllib.request.urlopen(base + "/static/css/portal.css", timeout=5) as response:
                 response.read()
             break
         except urllib.error.HTTPError as error:
@@ -316,7 +320,8 @@ def report(args, portal_stats, portal_results, minimal_stats, minimal_results, c
     fives = server_errors(portal_results)
     lines = [f"Load run: {args.db}, {plan_docs(args)} published initiatives, "
              f"{args.readers} readers + {args.staff} staff + {args.council} council members, "
-             f"{args.duration} s, think time {args.think} s",
+             f"{args.duration} s, think time {args.think} s, "
+             f"gunicorn workers {args.workers or 'default'}, threads {args.threads or 'default'}",
              f"machine: {os.cpu_count()} cores; load average before the portal run "
              f"{portal_results.get('loadavg_before', '?')}, before the minimal run "
              f"{(minimal_results or {}).get('loadavg_before', '?')}",
@@ -363,6 +368,8 @@ def main(argv=None):
     parser.add_argument("--think", type=float, default=0.0, help="mean pause between a user's tasks, seconds")
     parser.add_argument("--rebuild", action="store_true", help="build the cached database again")
     parser.add_argument("--skip-minimal", action="store_true")
+    parser.add_argument("--workers", type=int, help="gunicorn workers (default: gunicorn.conf.py's)")
+    parser.add_argument("--threads", type=int, help="threads per worker (default: gunicorn.conf.py's)")
     args = parser.parse_args(argv)
     if args.db == "postgres":
         from sqlalchemy.engine import make_url
@@ -380,7 +387,9 @@ def main(argv=None):
     url, plan = prepare(args, home)
     run_url = working_copy(args, home, url)
     run = home / "run"
-    process, base, portal_log = serve("portal:create_app()", run_url, run, ROOT)
+    serving = {name: str(value) for name, value in
+               (("PORTAL_WORKERS", args.workers), ("PORTAL_THREADS", args.threads)) if value}
+    process, base, portal_log = serve("portal:create_app()", run_url, run, ROOT, serving)
     try:
         portal_stats, portal_results = drive(args, base, run, "portal", home / "plan.json")
     finally:
@@ -399,7 +408,7 @@ def main(argv=None):
 
     minimal_stats = minimal_results = None
     if not args.skip_minimal:
-        process, base, minimal_log = serve("minimal_app:create()", run_url, run, HERE)
+        process, base, minimal_log = serve("minimal_app:create()", run_url, run, HERE, serving)
         try:
             minimal_stats, minimal_results = drive(args, base, run, "minimal", home / "plan.json")
         finally:
