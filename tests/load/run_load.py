@@ -164,6 +164,26 @@ def working_copy(args, home, url):
     return parsed.set(database=work).render_as_string(hide_password=False)
 
 
+def extend_filing(url, instance, year):
+    """The cached corpus keeps the deadline it was built with (31 October of its year); a run made
+    later extends it, as the admin would, so that the staff's submissions are taken."""
+    from datetime import timedelta
+
+    from portal.core.timeutil import today
+    from portal.extensions import db
+    from portal.years.models import Year
+
+    app = portal_app(url, instance)
+    with app.app_context():
+        row = db.session.get(Year, year)
+        if row is not None and row.submission_deadline is not None and row.submission_deadline < today():
+            row.submission_deadline = today() + timedelta(days=30)
+            row.is_open = True
+            db.session.commit()
+        db.session.remove()
+        db.engine.dispose()
+
+
 # -- serving and driving -----------------------------------------------------------------
 
 def serve(app_module, url, instance, pythonpath, serving=None):
@@ -387,6 +407,7 @@ def main(argv=None):
     url, plan = prepare(args, home)
     run_url = working_copy(args, home, url)
     run = home / "run"
+    extend_filing(run_url, run, plan["this_year"])
     serving = {name: str(value) for name, value in
                (("PORTAL_WORKERS", args.workers), ("PORTAL_THREADS", args.threads)) if value}
     process, base, portal_log = serve("portal:create_app()", run_url, run, ROOT, serving)
