@@ -19,7 +19,7 @@ figures are ratios of runs made one after the other, not capacities):
 - max_requests 20,000 with a jitter of 2,000: a safety net, not a routine. 2,000 recycled a
   worker every few seconds once pages were fast (75-208 read errors per bare-route run in the
   issue), and each recycle costs a cold worker (its first home page took 7.8 s here). A worker's
-  memory grew 283 → 319 → 330 MiB RSS after 100 → 400 → 800 requests: slowing, so recycling
+  memory grew 283 → 319 → 330 → 343 MiB RSS after 100 → 400 → 800 → 1,200 requests: slowing, so recycling
   after tens of thousands bounds it; the jitter keeps the workers from restarting together.
 """
 import multiprocessing
