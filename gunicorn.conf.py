@@ -1,17 +1,40 @@
-"""gunicorn settings for `make serve` and production; every value can be set from the environment."""
+"""gunicorn settings for `make serve` and production; every value can be set from the environment.
+
+Measured on the 2-core test machine (issue 19): 20,000 published initiatives, SQLite, CPython
+3.11.7, SQLAlchemy 2.1.9, the machine shared with other jobs (load average 12-25, so the
+figures are ratios of runs made one after the other, not capacities):
+
+- threads: 1 (sync workers). With 2 threads per worker (gthread, the old default) workers died
+  of SIGSEGV under `wrk -t2 -c20` on /search: 7 deaths in 260 s over 8 runs (gdb: pymalloc's
+  free list for 80-byte blocks holding 0x1, i.e. a freed object incref'd; the victims were a
+  weakref, a datetime method, an ORM state). The issue's runs with 1 thread had none, nor had
+  ours (0 in 60 s, side by side with 0 in 60 s for 2 threads once the machine was busier: the
+  crash needs two requests interleaving in one process). The pages are CPU-bound (templates,
+  search ranking) and the GIL lets one thread run at a time, so the second thread bought
+  little: /search 7.9 req/s with 5×2 threads, 6.7 req/s with 5×1. Put nginx
+  (deploy/nginx.conf) in front to buffer slow clients, since a sync worker serves one at a time.
+- workers: cores + 1 (3 here). Mixed pages (home, list, search, articles), 45 s each:
+  3.9 req/s with 3 workers, 3.5 req/s with 5: more processes than cores add no throughput,
+  only memory (a warm worker holds about 330 MiB RSS / 313 MiB PSS, see the README).
+- max_requests 20,000 with a jitter of 2,000: a safety net, not a routine. 2,000 recycled a
+  worker every few seconds once pages were fast (75-208 read errors per bare-route run in the
+  issue), and each recycle costs a cold worker (its first home page took 7.8 s here). A worker's
+  memory grew 283 → 319 → 330 → 343 MiB RSS after 100 → 400 → 800 → 1,200 requests: slowing, so recycling
+  after tens of thousands bounds it; the jitter keeps the workers from restarting together.
+"""
 import multiprocessing
 import os
 
 bind = os.environ.get("PORTAL_BIND", "127.0.0.1:8000")
-# Sync workers: (2 × cores) + 1 is gunicorn's own rule of thumb for I/O-bound apps.
-workers = int(os.environ.get("PORTAL_WORKERS", multiprocessing.cpu_count() * 2 + 1))
-threads = int(os.environ.get("PORTAL_THREADS", 2))
+workers = int(os.environ.get("PORTAL_WORKERS", multiprocessing.cpu_count() + 1))
+# 1: see the note above (issue 19); more than 1 selects gthread workers.
+threads = int(os.environ.get("PORTAL_THREADS", 1))
 worker_class = "gthread" if threads > 1 else "sync"
 timeout = int(os.environ.get("PORTAL_TIMEOUT", 60))
 graceful_timeout = 30
 keepalive = 5
-max_requests = int(os.environ.get("PORTAL_MAX_REQUESTS", 2000))
-max_requests_jitter = 200
+max_requests = int(os.environ.get("PORTAL_MAX_REQUESTS", 20000))
+max_requests_jitter = int(os.environ.get("PORTAL_MAX_REQUESTS_JITTER", max_requests // 10))
 # Uploads up to 20 MB: let the app, not gunicorn, judge the size.
 limit_request_line = 8190
 accesslog = os.environ.get("PORTAL_ACCESS_LOG", "-")

@@ -14,9 +14,7 @@ each person is then evaluated from their own records only.
 
 from __future__ import annotations
 
-import gc
-from collections.abc import Callable, Iterable, Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, fields
 from datetime import date
 from fractions import Fraction
@@ -746,32 +744,11 @@ def evaluate_year(
     rules evaluated for that year. ``services`` is the time served in the year
     (Lao động tiên tiến), for the people who have a record of it.
     """
+    # No gc.disable()/enable() here: it runs inside web requests, and the collector's switch is
+    # process-wide, so pausing it would change every other thread of the worker too (issue 19).
     ctx = _context(year, settings_for_year(settings_by_year, year))
-    with _gc_paused():
-        records_of = _index(ctx, recognitions, awards, disciplines, registrations, articles, services)
-        results = {p.id: _evaluate(p, ctx, records_of(p.id)) for p in people}
-        # Free the index while the collector is still paused, so that its
-        # first run afterwards only walks the results.
-        del records_of
-    return results
-
-
-@contextmanager
-def _gc_paused() -> Iterator[None]:
-    """Pause the cyclic garbage collector while results are built.
-
-    A year creates hundreds of thousands of small, acyclic containers; each
-    allocation burst would otherwise trigger collections that walk the whole
-    heap (the caller's input records included), which costs more than the
-    evaluation itself. Reference counting still frees everything.
-    """
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
+    records_of = _index(ctx, recognitions, awards, disciplines, registrations, articles, services)
+    return {p.id: _evaluate(p, ctx, records_of(p.id)) for p in people}
 
 
 def evaluate_person(

@@ -25,13 +25,24 @@ THINK = float(os.environ.get("LOAD_THINK", "0"))
 WAIT = between(THINK / 2, THINK * 1.5) if THINK > 0 else constant(0)
 
 STATUSES = defaultdict(Counter)       # group → {status: count}; 0 = no answer (connection error)
+AT_END = Counter()                    # group → requests without an answer once the run was stopping
 ACKED = {"created": [], "submitted": [], "scored": []}
 RAN_OUT = Counter()
+STOPPING = []
+
+
+@events.test_stopping.add_listener
+def _stopping(**_kwargs):
+    STOPPING.append(True)
 
 
 @events.request.add_listener
 def _count(name, response=None, exception=None, **_kwargs):
     status = getattr(response, "status_code", 0) or 0
+    if status == 0 and STOPPING:
+        # The run's own end: locust stops the users and closes their connections.
+        AT_END[name] += 1
+        return
     STATUSES[name][str(status)] += 1
 
 
@@ -40,7 +51,7 @@ def _write_results(**_kwargs):
     path = os.environ.get("LOAD_RESULTS")
     if path:
         with open(path, "w", encoding="utf-8") as f:
-            json.dump({"statuses": STATUSES, "acked": ACKED, "ran_out": RAN_OUT}, f)
+            json.dump({"statuses": STATUSES, "at_end": AT_END, "acked": ACKED, "ran_out": RAN_OUT}, f)
 
 
 def _check(response, *ok):

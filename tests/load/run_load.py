@@ -11,8 +11,12 @@
 2. gunicorn serves the portal on 127.0.0.1 with gunicorn.conf.py (workers fitted
    to the machine) and locust, headless, runs readers, staff and council
    members against it together for --duration seconds.
-3. Afterwards: no 5xx allowed, and every acknowledged write must be in the
-   database (each created and submitted initiative, each submitted score
+3. Afterwards: no 5xx allowed, no request left without an answer (a socket
+   error) except those cut by the run's own end, no worker that died (killed by
+   a signal such as SIGSEGV, exited with an error, or timed out: read from
+   gunicorn's log, since a crashed worker's requests show up at the client as
+   closed sockets, not as HTTP errors), and every acknowledged write must be in
+   the database (each created and submitted initiative, each submitted score
    sheet), and the audit chain must still verify.
 4. The same number of users then asks a minimal Flask route served the same way;
    the report gives the ratio.
@@ -160,11 +164,33 @@ def working_copy(args, home, url):
     return parsed.set(database=work).render_as_string(hide_password=False)
 
 
+def extend_filing(url, instance, year):
+    """The cached corpus keeps the deadline it was built with (31 October of its year); a run made
+    later extends it, as the admin would, so that the staff's submissions are taken."""
+    from datetime import timedelta
+
+    from portal.core.timeutil import today
+    from portal.extensions import db
+    from portal.years.models import Year
+
+    app = portal_app(url, instance)
+    with app.app_context():
+        row = db.session.get(Year, year)
+        if row is not None and row.submission_deadline is not None and row.submission_deadline < today():
+            row.submission_deadline = today() + timedelta(days=30)
+            row.is_open = True
+            db.session.commit()
+        db.session.remove()
+        db.engine.dispose()
+
+
 # -- serving and driving -----------------------------------------------------------------
 
-def serve(app_module, url, instance, pythonpath):
+def serve(app_module, url, instance, pythonpath, serving=None):
+    """gunicorn with gunicorn.conf.py; `serving` overrides its PORTAL_WORKERS / PORTAL_THREADS / … defaults."""
     port = free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith(("PORTAL_", "DATABASE_URL", "SECRET_KEY"))}
+    env.update(serving or {})
     env.update({"DATABASE_URL": url, "PORTAL_INSTANCE_PATH": str(instance), "SECRET_KEY": SECRET,
                 "PORTAL_BIND": f"127.0.0.1:{port}", "PORTAL_ACCESS_LOG": "/dev/null",
                 "PORTAL_LOG_LEVEL": "warning"})
@@ -174,12 +200,14 @@ def serve(app_module, url, instance, pythonpath):
          app_module], cwd=ROOT, env=env, stdout=log_file, stderr=subprocess.STDOUT)
     log_file.close()
     base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
+    # Ready when a worker answers a static file: the first page of a cold worker can take longer
+    # than the probe's timeout on a busy machine.
+    deadline = time.monotonic() + 180
     while time.monotonic() < deadline:
         if process.poll() is not None:
             raise SystemExit(f"gunicorn exited ({process.returncode}); see {log_file.name}")
         try:
-            with urllib.request.urlopen(base + "/", timeout=5) as response:
+            with urllib.request.urlopen(base + "/static/css/portal.css", timeout=5) as response:
                 response.read()
             break
         except urllib.error.HTTPError as error:
@@ -190,7 +218,7 @@ def serve(app_module, url, instance, pythonpath):
     else:
         process.kill()
         raise SystemExit(f"gunicorn did not answer on {base}")
-    return process, base
+    return process, base, Path(log_file.name)
 
 
 def stop(process):
@@ -278,6 +306,22 @@ def check_writes(url, instance, plan, results):
     return problems, counts
 
 
+def death_problems(label, deaths, log_path):
+    """A worker killed by a signal is a crash; one that exited with an error or timed out is a failure too."""
+    from tests.load.gunicorn_log import signalled
+
+    problems = []
+    crashed = signalled(deaths)
+    if crashed:
+        problems.append(f"{label}: {len(crashed)} workers killed by a signal: "
+                        f"{', '.join(f'{pid} {how}' for pid, how in crashed[:10])} (see {log_path})")
+    other = [d for d in deaths if d not in crashed]
+    if other:
+        problems.append(f"{label}: {len(other)} workers died: "
+                        f"{', '.join(f'{pid} {how}' for pid, how in other[:10])} (see {log_path})")
+    return problems
+
+
 def server_errors(results):
     return {group: sum(n for code, n in codes.items() if code.startswith("5"))
             for group, codes in results["statuses"].items()}
@@ -296,7 +340,8 @@ def report(args, portal_stats, portal_results, minimal_stats, minimal_results, c
     fives = server_errors(portal_results)
     lines = [f"Load run: {args.db}, {plan_docs(args)} published initiatives, "
              f"{args.readers} readers + {args.staff} staff + {args.council} council members, "
-             f"{args.duration} s, think time {args.think} s",
+             f"{args.duration} s, think time {args.think} s, "
+             f"gunicorn workers {args.workers or 'default'}, threads {args.threads or 'default'}",
              f"machine: {os.cpu_count()} cores; load average before the portal run "
              f"{portal_results.get('loadavg_before', '?')}, before the minimal run "
              f"{(minimal_results or {}).get('loadavg_before', '?')}",
@@ -320,7 +365,8 @@ def report(args, portal_stats, portal_results, minimal_stats, minimal_results, c
                      f"p50 {m50:.0f} ms, p95 {m95:.0f} ms, p99 {m99:.0f} ms")
         lines.append(f"portal / minimal: throughput {rps / m_rps if m_rps else 0:.3f}, "
                      f"p50 latency ×{p50 / m50 if m50 else 0:.1f}")
-    lines.append("RESULT: " + ("PASS — no 5xx, no lost write" if not problems else "FAIL"))
+    lines.append("RESULT: " + ("PASS — no crashed worker, no socket error, no 5xx, no lost write"
+                               if not problems else "FAIL"))
     lines.extend(f"  - {p}" for p in problems)
     return "\n".join(lines)
 
@@ -342,6 +388,8 @@ def main(argv=None):
     parser.add_argument("--think", type=float, default=0.0, help="mean pause between a user's tasks, seconds")
     parser.add_argument("--rebuild", action="store_true", help="build the cached database again")
     parser.add_argument("--skip-minimal", action="store_true")
+    parser.add_argument("--workers", type=int, help="gunicorn workers (default: gunicorn.conf.py's)")
+    parser.add_argument("--threads", type=int, help="threads per worker (default: gunicorn.conf.py's)")
     args = parser.parse_args(argv)
     if args.db == "postgres":
         from sqlalchemy.engine import make_url
@@ -349,6 +397,7 @@ def main(argv=None):
         if make_url(args.pg_url).host not in ("127.0.0.1", "localhost", "::1"):
             raise SystemExit("the load database must be on 127.0.0.1")
     from tests.load import dataset
+    from tests.load.gunicorn_log import worker_deaths
 
     if args.council > dataset.MEMBERS:
         raise SystemExit(f"at most {dataset.MEMBERS} council members have assignments")
@@ -358,12 +407,17 @@ def main(argv=None):
     url, plan = prepare(args, home)
     run_url = working_copy(args, home, url)
     run = home / "run"
-    process, base = serve("portal:create_app()", run_url, run, ROOT)
+    extend_filing(run_url, run, plan["this_year"])
+    serving = {name: str(value) for name, value in
+               (("PORTAL_WORKERS", args.workers), ("PORTAL_THREADS", args.threads)) if value}
+    process, base, portal_log = serve("portal:create_app()", run_url, run, ROOT, serving)
     try:
         portal_stats, portal_results = drive(args, base, run, "portal", home / "plan.json")
     finally:
         stop(process)
     problems = []
+    deaths = worker_deaths(portal_log.read_text(errors="replace"))
+    problems.extend(death_problems("portal", deaths, portal_log))
     fives = server_errors(portal_results)
     if sum(fives.values()):
         problems.append(f"server errors: { {g: n for g, n in fives.items() if n} } (see {run}/gunicorn-portal.log)")
@@ -375,11 +429,18 @@ def main(argv=None):
 
     minimal_stats = minimal_results = None
     if not args.skip_minimal:
-        process, base = serve("minimal_app:create()", run_url, run, HERE)
+        process, base, minimal_log = serve("minimal_app:create()", run_url, run, HERE, serving)
         try:
             minimal_stats, minimal_results = drive(args, base, run, "minimal", home / "plan.json")
         finally:
             stop(process)
+        minimal_deaths = worker_deaths(minimal_log.read_text(errors="replace"))
+        problems.extend(death_problems("minimal app", minimal_deaths, minimal_log))
+        minimal_dropped = {g: n for g, n in no_answer(minimal_results).items() if n}
+        if minimal_dropped:
+            problems.append(f"minimal app: requests without an answer: {minimal_dropped}")
+    counts["workers died (portal)"] = len(deaths)
+    counts["requests cut by the run's end (not counted as errors)"] = sum(portal_results.get("at_end", {}).values())
     text = report(args, portal_stats, portal_results, minimal_stats, minimal_results, counts, problems)
     print("\n" + text)
     (home / "last-report.txt").write_text(text + "\n")
