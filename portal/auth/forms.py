@@ -1,5 +1,5 @@
 from flask_babel import lazy_gettext as _l
-from wtforms import BooleanField, PasswordField, StringField
+from wtforms import BooleanField, PasswordField, SelectField, StringField
 from wtforms.validators import DataRequired, EqualTo, Length
 
 from portal.core.forms import PortalForm
@@ -22,3 +22,4 @@ class PasswordForm(PortalForm):
 
 class TokenForm(PortalForm):
     name = StringField(_l("Tên gợi nhớ của khóa"), validators=[DataRequired(_l("Vui lòng đặt tên cho khóa.")), Length(max=100)])
+    days = SelectField(_l("Thời hạn"), coerce=int)  # choices: services.token_days_choices()
