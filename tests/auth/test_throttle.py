@@ -136,21 +136,19 @@ def test_a_password_is_hashed_whoever_the_account(app, make_user, counted_hashes
 
 
 def test_missing_inactive_and_active_accounts_take_the_same_time(app, make_user):
-    """With the production hash (scrypt): the medians of the three differ by less than half."""
+    """With the production hash (scrypt); before, about 1 ms against 60 ms or more."""
     app.config["PASSWORD_HASH_METHOD"] = "scrypt"
     make_user("ksv.active")
     make_user("ksv.inactive").active = False
     db.session.commit()
 
-    def median(name):
-        times = []
-        for i in range(5):
+    names = ("khong.co.ai", "ksv.inactive", "ksv.active")
+    times = {name: [] for name in names}
+    for i in range(5):  # interleaved, so that the load of the machine falls on each alike
+        for n, name in enumerate(names):
             with app.test_request_context():
                 start = time.perf_counter()
-                assert authenticate(name, "doan-mo-mat-khau", f"10.3.0.{i}") is None
-                times.append(time.perf_counter() - start)
-        return sorted(times)[2]
-
-    timings = {name: median(name) for name in ("khong.co.ai", "ksv.inactive", "ksv.active")}
-    fastest, slowest = min(timings.values()), max(timings.values())
-    assert slowest < fastest * 1.5, timings
+                assert authenticate(name, "doan-mo-mat-khau", f"10.3.{n}.{i}") is None
+                times[name].append(time.perf_counter() - start)
+    medians = {name: sorted(values)[2] for name, values in times.items()}
+    assert max(medians.values()) < 2 * min(medians.values()), medians
