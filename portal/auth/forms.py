@@ -4,6 +4,16 @@ from wtforms.validators import DataRequired, EqualTo, Length
 
 from portal.core.forms import PortalForm
 
+try:
+    from wtforms.fields.choices import SelectChoice
+except ImportError:  # WTForms before 3.3 takes plain pairs
+    SelectChoice = None
+
+
+def option(value, label):
+    """One choice of a select; WTForms 3.3 deprecates plain (value, label) pairs."""
+    return SelectChoice(value, label) if SelectChoice else (value, label)
+
 
 class LoginForm(PortalForm):
     username = StringField(_l("Tên đăng nhập"), validators=[DataRequired(_l("Vui lòng nhập tên đăng nhập.")), Length(max=64)])

@@ -8,7 +8,7 @@ from flask_login import current_user, login_required, login_user, logout_user
 from sqlalchemy import select
 
 from portal.auth import bp
-from portal.auth.forms import LoginForm, PasswordForm, TokenForm
+from portal.auth.forms import LoginForm, PasswordForm, TokenForm, option
 from portal.auth.models import ApiToken, User
 from portal.auth.services import (
     authenticate,
@@ -23,12 +23,6 @@ from portal.core.errors import render_error
 from portal.core.notifications import Notification, mark_all_read
 from portal.core.refusal import not_found
 from portal.extensions import db, login_manager
-
-try:
-    from wtforms.fields.choices import SelectChoice
-except ImportError:  # WTForms before 3.3 takes plain pairs
-    def SelectChoice(value, label):  # noqa: N802
-        return (value, label)
 
 login_manager.login_view = "auth.login"
 login_manager.login_message = _l("Vui lòng đăng nhập để tiếp tục.")
@@ -137,7 +131,7 @@ def account():
 def new_token_form():
     form = TokenForm(prefix="tk")
     days = token_days_choices()
-    form.days.choices = [SelectChoice(d, _("%(n)s ngày", n=d)) for d in days]
+    form.days.choices = [option(d, _("%(n)s ngày", n=d)) for d in days]
     if form.days.data is None:
         form.days.data = days[-1]
     return form

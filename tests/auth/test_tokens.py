@@ -163,3 +163,24 @@ def test_nobody_revokes_another_persons_token(client, make_user, token_of):
     assert client.post(f"/account/tokens/{row.id}/revoke").status_code == 404
     assert client.get(ME, headers=bearer(token)).status_code == 200
 
+
+
+def test_the_api_issues_a_token_with_a_name_and_validity(client, make_user):
+    user = make_user("ksv.a")
+    response = client.post("/api/v1/auth/token", json={"username": "ksv.a", "password": PASSWORD,
+                                                       "name": "máy chủ báo cáo", "days": 7},
+                           environ_base={"REMOTE_ADDR": "10.6.6.6"})
+    assert response.status_code == 200
+    row = db.session.query(ApiToken).filter_by(user_id=user.id).one()
+    assert row.name == "máy chủ báo cáo" and row.created_address == "10.6.6.6"
+    assert row.expires_at - row.created_at <= timedelta(days=7)
+
+
+@pytest.mark.parametrize("extra", [{"name": 5}, {"name": "x" * 101}, {"days": 0}, {"days": 10_000},
+                                   {"days": "7"}, {"days": True}])
+def test_the_api_refuses_a_wrong_name_or_validity(client, make_user, extra):
+    make_user("ksv.a")
+    response = client.post("/api/v1/auth/token", json={"username": "ksv.a", "password": PASSWORD, **extra})
+    assert response.status_code == 422
+    assert response.get_json()["error"]["fields"]
+    assert db.session.query(ApiToken).count() == 0
