@@ -21,7 +21,10 @@ class Defaults:
     REMEMBER_COOKIE_SAMESITE = "Lax"
     PERMANENT_SESSION_LIFETIME = 8 * 3600
     WTF_CSRF_TIME_LIMIT = 8 * 3600
-    LOGIN_MAX_FAILURES = 5
+    LOGIN_MAX_FAILURES = 5  # per account and address, within the window
+    LOGIN_MAX_FAILURES_PER_ADDRESS = 50  # per address, for accounts not signed in from it lately
+    LOGIN_KNOWN_ADDRESS_DAYS = 30
+    REMEMBER_ME_DAYS = 14  # "remember me" on the sign-in page; at most 30
     LOGIN_WINDOW_SECONDS = 15 * 60
     PASSWORD_MIN_LENGTH = 10
     PASSWORD_HASH_METHOD = "scrypt"

@@ -1,13 +1,13 @@
 """the public site's generation: one row that grows with every change a public page shows
 
 Revision ID: site_generation
-Revises: emulation_uses
+Revises: auth_tokens
 """
 from alembic import op
 import sqlalchemy as sa
 
 revision = "site_generation"
-down_revision = "emulation_uses"
+down_revision = "auth_tokens"
 branch_labels = None
 depends_on = None
 

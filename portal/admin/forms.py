@@ -16,6 +16,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 
 from portal.admin.importing import EMAIL
 from portal.auth.models import ROLE_LABELS, UNIT_KIND_LABELS, Role, Unit, UnitKind, User
+from portal.auth.rules import is_valid_username
 from portal.core.forms import PortalForm
 from portal.council.models import COUNCIL_ROLE_LABELS, CouncilRole
 from portal.extensions import db
@@ -46,6 +47,11 @@ def _email(form, field):
         raise ValidationError(_l("Thư điện tử không hợp lệ."))
 
 
+def _username(form, field):
+    if field.data and not is_valid_username(field.data):
+        raise ValidationError(_l("Chỉ gồm chữ không dấu, số và . _ -"))
+
+
 def _active_unit(form, field):
     unit = db.session.get(Unit, field.data) if field.data else None
     if unit is None:
@@ -64,7 +70,7 @@ def _int_or_none(value):
 class UserForm(PortalForm):
     username = StringField(_l("Tên đăng nhập"), validators=[
         DataRequired(_l("Vui lòng nhập tên đăng nhập.")), Length(max=64, message=_l("Tối đa 64 ký tự.")),
-        Regexp(r"^[A-Za-z0-9._-]+$", message=_l("Chỉ gồm chữ không dấu, số và . _ -"))])
+        _username])
     full_name = StringField(_l("Họ và tên"), validators=[
         DataRequired(_l("Vui lòng nhập họ và tên.")), Length(max=200, message=_l("Tối đa 200 ký tự."))])
     unit = SelectField(_l("Đơn vị"), coerce=_int_or_none, validate_choice=False, validators=[_active_unit])

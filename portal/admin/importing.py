@@ -10,6 +10,7 @@ import io
 import re
 from dataclasses import dataclass, field
 
+from portal.auth.rules import is_valid_username, normalize_username
 from portal.core.refusal import invalid
 from portal.core.tabular import TableError, cell, read_cells
 
@@ -34,7 +35,6 @@ HEADER_ALIASES = {
 
 TRUE_WORDS = {"1", "x", "có", "co", "yes", "y", "true", "c"}
 FALSE_WORDS = {"", "0", "không", "khong", "no", "n", "false", "k"}
-USERNAME = re.compile(r"^[a-z0-9._-]{1,64}$")
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 
@@ -112,10 +112,10 @@ def check_row(number, raw, password_problem=None):
     """
     row = Row(number, raw)
     problems = row.problems
-    username = raw.get("username", "").strip().lower()
+    username = normalize_username(raw.get("username", ""))
     if not username:
         problems.append("Thiếu tên đăng nhập.")
-    elif not USERNAME.match(username):
+    elif not is_valid_username(raw.get("username", "")):
         problems.append(f"Tên đăng nhập “{username}” chỉ được gồm chữ không dấu, số và . _ -.")
     full_name = raw.get("full_name", "").strip()
     if not full_name:

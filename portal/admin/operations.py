@@ -11,7 +11,8 @@ from sqlalchemy import select
 
 from portal.admin import importing
 from portal.auth.models import ApiToken, Role, Unit, User, user_by_username
-from portal.auth.services import create_user, password_problem
+from portal.auth.rules import is_valid_username, normalize_username
+from portal.auth.services import USERNAME_RULE, create_user, password_problem
 from portal.core import audit
 from portal.core.refusal import invalid
 from portal.core.timeutil import utcnow
@@ -35,7 +36,9 @@ USER_FIELDS = ("full_name", "unit_id", "position", "is_leader", "email")
 def add_user(*, actor, username, full_name, unit, position="", is_leader=False, email=None,
              roles=(), password=None):
     """Create an account; returns (user, generated password or None)."""
-    username = (username or "").strip().lower()
+    if not is_valid_username(username):
+        raise invalid(USERNAME_RULE, field="username")
+    username = normalize_username(username)
     if user_by_username(username):
         raise invalid(f"Tên đăng nhập “{username}” đã tồn tại. Vui lòng chọn tên khác.", field="username")
     if not (full_name or "").strip():

@@ -1,5 +1,5 @@
 """POST /api/v1/auth/token: exchange a username and password for a bearer token."""
-from flask import jsonify, request
+from flask import current_app, jsonify, request
 from flask_babel import lazy_gettext as _l
 
 from portal.api import bp
@@ -16,10 +16,18 @@ def token():
     if not isinstance(data["username"], str) or not isinstance(data["password"], str):
         raise wrong_field("username" if not isinstance(data["username"], str) else "password",
                           _l("username và password phải là chuỗi."))
-    user = authenticate(data["username"], data["password"], request.remote_addr or "unknown")
+    name = data.get("name")
+    if name is not None and (not isinstance(name, str) or len(name) > 100):
+        raise wrong_field("name", _l("name phải là chuỗi, tối đa 100 ký tự."))
+    days = data.get("days")
+    longest = int(current_app.config["API_TOKEN_DAYS"])
+    if days is not None and (isinstance(days, bool) or not isinstance(days, int) or not 1 <= days <= longest):
+        raise wrong_field("days", _l("days phải là số ngày từ 1 đến %(n)s.", n=longest))
+    address = request.remote_addr or "unknown"
+    user = authenticate(data["username"], data["password"], address)
     if user is None:
         raise Refusal(401, _l("Tên đăng nhập hoặc mật khẩu không đúng."), code="invalid_credentials")
-    token_value, row = issue_token(user, data.get("name") or "API")
+    token_value, row = issue_token(user, name or "API", days=days, address=address)
     db.session.commit()
     return jsonify({"token": token_value, "expires_at": row.expires_at.isoformat() + "Z"})
 
@@ -46,7 +54,9 @@ PATHS = {
             "requestBody": {"required": True, "content": {"application/json": {"schema": {
                 "type": "object", "required": ["username", "password"],
                 "properties": {"username": {"type": "string"}, "password": {"type": "string"},
-                               "name": {"type": "string"}},
+                               "name": {"type": "string", "maxLength": 100},
+                               "days": {"type": "integer", "minimum": 1,
+                                        "description": "validity in days, at most API_TOKEN_DAYS (default)"}},
             }}}},
             "responses": {
                 "200": {"description": "Token", "content": {"application/json": {"schema": {

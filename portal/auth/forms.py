@@ -1,8 +1,18 @@
 from flask_babel import lazy_gettext as _l
-from wtforms import BooleanField, PasswordField, StringField
+from wtforms import BooleanField, PasswordField, SelectField, StringField
 from wtforms.validators import DataRequired, EqualTo, Length
 
 from portal.core.forms import PortalForm
+
+try:
+    from wtforms.fields.choices import SelectChoice
+except ImportError:  # WTForms before 3.3 takes plain pairs
+    SelectChoice = None
+
+
+def option(value, label):
+    """One choice of a select; WTForms 3.3 deprecates plain (value, label) pairs."""
+    return SelectChoice(value, label) if SelectChoice else (value, label)
 
 
 class LoginForm(PortalForm):
@@ -22,3 +32,4 @@ class PasswordForm(PortalForm):
 
 class TokenForm(PortalForm):
     name = StringField(_l("Tên gợi nhớ của khóa"), validators=[DataRequired(_l("Vui lòng đặt tên cho khóa.")), Length(max=100)])
+    days = SelectField(_l("Thời hạn"), coerce=int)  # choices: services.token_days_choices()

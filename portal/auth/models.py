@@ -125,7 +125,12 @@ class User(UserMixin, db.Model):
 
 
 class ApiToken(db.Model):
-    """Bearer tokens for the JSON API; only a SHA-256 of the token is stored."""
+    """Bearer tokens for the JSON API; only a SHA-256 of the token is stored.
+
+    A token holds the account's session version when it was issued: a password change, an
+    admin reset, a deactivation and "sign out everywhere" bump the account's version, and
+    every token issued before then stops answering for good (reactivation brings none back).
+    """
     __tablename__ = "api_token"
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
@@ -135,6 +140,9 @@ class ApiToken(db.Model):
     expires_at: Mapped[datetime | None]
     last_used_at: Mapped[datetime | None]
     revoked_at: Mapped[datetime | None]
+    session_version: Mapped[int] = mapped_column(default=1)
+    created_address: Mapped[str | None] = mapped_column(String(64))
+    last_used_address: Mapped[str | None] = mapped_column(String(64))
 
     user = relationship("User", lazy="joined")
 
@@ -144,8 +152,24 @@ class ApiToken(db.Model):
 
     @property
     def is_valid(self):
+        """Not revoked, not expired, and issued under the account's current session version
+        and password."""
         now = utcnow()
-        return self.revoked_at is None and (self.expires_at is None or self.expires_at > now)
+        if self.revoked_at is not None or (self.expires_at is not None and self.expires_at <= now):
+            return False
+        user = self.user
+        if not user.active or self.session_version != user.session_version:
+            return False
+        return user.password_changed_at is None or self.created_at >= user.password_changed_at
+
+    @property
+    def status(self):
+        """revoked, expired, ended (by a password change, deactivation or sign-out everywhere), valid."""
+        if self.revoked_at is not None:
+            return "revoked"
+        if self.expires_at is not None and self.expires_at <= utcnow():
+            return "expired"
+        return "valid" if self.is_valid else "ended"
 
 
 class LoginAttempt(db.Model):

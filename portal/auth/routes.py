@@ -1,15 +1,24 @@
+from datetime import timedelta
 from urllib.parse import urlsplit
 
-from flask import flash, redirect, render_template, request, session, url_for
+from flask import current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required, login_user, logout_user
 from sqlalchemy import select
 
 from portal.auth import bp
-from portal.auth.forms import LoginForm, PasswordForm, TokenForm
+from portal.auth.forms import LoginForm, PasswordForm, TokenForm, option
 from portal.auth.models import ApiToken, User
-from portal.auth.services import authenticate, change_password, issue_token, revoke_token
+from portal.auth.services import (
+    authenticate,
+    change_password,
+    end_all_sessions,
+    end_browser_sessions,
+    issue_token,
+    revoke_token,
+    token_days_choices,
+)
 from portal.core.errors import render_error
 from portal.core.notifications import Notification, mark_all_read
 from portal.core.refusal import not_found
@@ -33,8 +42,17 @@ def load_user(session_id):
     return user
 
 
+REMEMBER_ME_MAX_DAYS = 30
+
+
 def client_address():
     return request.remote_addr or "unknown"
+
+
+def remember_duration():
+    """How long "remember me" keeps a browser signed in: REMEMBER_ME_DAYS, at most 30 days."""
+    days = min(float(current_app.config["REMEMBER_ME_DAYS"]), REMEMBER_ME_MAX_DAYS)
+    return timedelta(days=max(days, 0))
 
 
 def safe_next(target):
@@ -63,7 +81,7 @@ def login():
         session.clear()  # no session fixation: a fresh session after sign-in
         if lang:
             session["lang"] = lang
-        login_user(user, remember=form.remember.data)
+        login_user(user, remember=form.remember.data, duration=remember_duration())
         flash(_("Xin chào %(name)s.", name=user.full_name), "success")
         return redirect(next_url or url_for("initiatives.dashboard"))
     return render_template("auth/login.html", form=form)
@@ -72,10 +90,7 @@ def login():
 @bp.route("/logout", methods=["POST"])
 @login_required
 def logout():
-    # Sessions live in signed cookies: a copy of this one would outlive a mere
-    # cookie deletion. Bumping the version ends every session of the account.
-    user = current_user._get_current_object()
-    user.session_version = (user.session_version or 0) + 1
+    end_browser_sessions(current_user._get_current_object())
     db.session.commit()
     logout_user()
     session.clear()
@@ -83,11 +98,23 @@ def logout():
     return redirect(url_for("auth.login"))
 
 
+@bp.route("/account/sign-out-everywhere", methods=["POST"])
+@login_required
+def sign_out_everywhere():
+    """Every session of the account, on any device, and every API token end."""
+    end_all_sessions(current_user._get_current_object())
+    db.session.commit()
+    logout_user()
+    session.clear()
+    flash(_("Đã đăng xuất khỏi mọi phiên và thu hồi mọi khóa API. Vui lòng đăng nhập lại."), "info")
+    return redirect(url_for("auth.login"))
+
+
 @bp.route("/account", methods=["GET", "POST"])
 @login_required
 def account():
     form = PasswordForm(prefix="pw")
-    token_form = TokenForm(prefix="tk")
+    token_form = new_token_form()
     if request.method == "POST" and "pw-new" in request.form and form.validate():
         change_password(current_user, form.current.data, form.new.data)
         db.session.commit()
@@ -101,14 +128,23 @@ def account():
                            new_token=session.pop("new_token", None))
 
 
+def new_token_form():
+    form = TokenForm(prefix="tk")
+    days = token_days_choices()
+    form.days.choices = [option(d, _("%(n)s ngày", n=d)) for d in days]
+    if form.days.data is None:
+        form.days.data = days[-1]
+    return form
+
+
 @bp.route("/account/tokens", methods=["POST"])
 @login_required
 def create_token():
-    form = TokenForm(prefix="tk")
+    form = new_token_form()
     if not form.validate():
-        flash(_("Vui lòng đặt tên cho khóa API."), "error")
+        flash(_("Vui lòng đặt tên cho khóa API và chọn thời hạn trong danh sách."), "error")
         return redirect(url_for("auth.account"))
-    token, _row = issue_token(current_user, form.name.data)
+    token, _row = issue_token(current_user, form.name.data, days=form.days.data, address=client_address())
     db.session.commit()
     session["new_token"] = token
     return redirect(url_for("auth.account"))

@@ -182,7 +182,7 @@ def build_url(app, rule, world, **overrides):
 # -- "nothing changed" ---------------------------------------------------------------------
 
 # Written by reading, not by acting: a token's last use, an article's reading count.
-VOLATILE = {("api_token", "last_used_at"), ("publication", "view_count")}
+VOLATILE = {("api_token", "last_used_at"), ("api_token", "last_used_address"), ("publication", "view_count")}
 
 
 def snapshot():
