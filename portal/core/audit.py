@@ -409,7 +409,8 @@ class RecentCheck:
 def verify_recent():
     """The check the audit page makes: from the last verified position to the head, the head
     and the last checkpoint, in a fixed number of queries. A full check (`verify`) also
-    re-reads the older events; it clears the verified position when it finds a problem."""
+    re-reads the older events; it clears the verified position when it finds a problem, so that
+    the page then walks the whole log and shows it."""
     chain_pending()
     problems = []
     head = db.session.execute(select(AuditHead).where(AuditHead.id == 1)
@@ -437,7 +438,8 @@ def verify_recent():
                 return hashes[seq]
             return db.session.execute(select(_table.c.hash).where(_table.c.seq == seq)).scalar_one_or_none()
         _check_checkpoint(point, hash_at, head.seq if head is not None else 0, problems, "the last checkpoint")
-    _remember(head, problems)
+    if not problems:  # a problem keeps the position where it was: the next view checks from there again
+        _remember(head, problems)
     return RecentCheck(problems, start, head.seq if head is not None else 0, point)
 
 
@@ -489,6 +491,8 @@ def seal_unsealed(force=False):
     seals = [{"row_id": row.id, "new_mac": event_mac(row)} for row in rows if row.mac is None]
     db.session.execute(update(_table).where(_table.c.id == bindparam("row_id")).values(
         mac=bindparam("new_mac")), seals)
-    db.session.execute(update(AuditHead).where(AuditHead.id == 1).values(mac=head_mac(last, prev)))
+    db.session.execute(update(AuditHead).where(AuditHead.id == 1).values(
+        mac=head_mac(last, prev), verified_seq=last, verified_hash=prev, verified_mac=verified_mac(last, prev),
+        verified_at=utcnow()))
     db.session.commit()
     return len(seals), []

@@ -243,8 +243,9 @@ def test_the_page_notices_a_rewound_tail(admin_client, admin):
     write_events(admin, 5, start=30)
     sql("DELETE FROM audit_event WHERE seq > 32")
     sql("UPDATE audit_head SET seq = 32, last_hash = (SELECT hash FROM audit_event WHERE seq = 32)")
-    page = admin_client.get("/admin/audit").get_data(as_text=True)
-    assert 'data-testid="chain-broken"' in page and "the head of the log was changed" in page
+    for _ in range(2):  # and again on the next view: a problem does not move the verified position
+        page = admin_client.get("/admin/audit").get_data(as_text=True)
+        assert 'data-testid="chain-broken"' in page and "the head of the log was changed" in page
 
 
 def test_the_page_notices_a_rechained_past_before_its_verified_position(admin_client, admin):
