@@ -23,7 +23,7 @@ from portal.admin import bp
 from portal.admin.forms import AuditFilterForm, option
 from portal.auth.models import User
 from portal.core import timeutil
-from portal.core.audit import AuditEvent, record, verify_recent
+from portal.core.audit import AuditEvent, check_shown, record, verify_recent
 from portal.core.layout import register_nav
 from portal.core.refusal import forbidden
 from portal.council import membership
@@ -161,8 +161,9 @@ def audit():
     form = _form()
     page = request.args.get("page", 1, type=int)
     pagination = db.paginate(_filtered(form, current_user), page=page, per_page=PER_PAGE, error_out=False)
+    problems = check.problems + [p for p in check_shown(pagination.items) if p not in check.problems]
     args = {k: v for k, v in request.args.items() if k != "page" and v}
-    return render_template("admin/audit.html", form=form, pagination=pagination, problems=check.problems,
+    return render_template("admin/audit.html", form=form, pagination=pagination, problems=problems,
                            check=check,
                            events=present(pagination.items, current_user),
                            csv_url=url_for("admin.audit_csv", **args),

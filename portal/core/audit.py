@@ -443,6 +443,13 @@ def verify_recent():
     return RecentCheck(problems, start, head.seq if head is not None else 0, point)
 
 
+def check_shown(events):
+    """The seal and own hash of each event a page shows (read anyway), wherever it is in the log:
+    an old event edited in place is seen when it is looked at, before the next full check."""
+    return [f"event #{e.seq} was altered after it was written" for e in events if e.seq is not None and (
+        compute_hash(e.prev_hash or "", payload_of(e)) != e.hash or (e.mac is not None and not _same(e.mac, event_mac(e))))]
+
+
 def _remember(head, problems):
     """Store how far the log is known intact (sealed, so it cannot be moved by hand), or forget
     it. Written on a connection of its own, so the caller's transaction is left as it was."""

@@ -293,3 +293,11 @@ def test_the_page_makes_the_same_number_of_queries_at_any_size(admin_client, adm
     small = queries()
     write_events(admin, 400, start=20)
     assert queries() == small
+
+
+def test_an_old_event_edited_in_place_is_seen_on_the_page_that_shows_it(admin_client, admin):
+    write_events(admin, 80)
+    assert 'data-testid="chain-ok"' in admin_client.get("/admin/audit").get_data(as_text=True)
+    sql("UPDATE audit_event SET summary = 'đã sửa' WHERE seq = 5")  # before the verified position
+    page = admin_client.get("/admin/audit?page=2").get_data(as_text=True)
+    assert 'data-testid="chain-broken"' in page and "event #5 was altered" in page
