@@ -26,10 +26,15 @@ def init_db():
     from flask_migrate import upgrade
 
     upgrade()
-    from portal.core.audit import ensure_head
+    from portal.core.audit import ensure_head, seal_unsealed, write_checkpoint
 
     ensure_head()
     db.session.commit()
+    sealed, problems = seal_unsealed()  # the events written before seals existed, when intact
+    if sealed:
+        click.echo(f"Audit log: sealed {sealed} earlier events; checkpoint {write_checkpoint().line}")
+    for problem in problems:
+        click.echo(f"Audit log NOT sealed: {problem} (see `flask --app portal audit verify`)", err=True)
     from portal.defaults import ensure_defaults
 
     made = ensure_defaults()
@@ -104,18 +109,60 @@ def audit_group():
 
 
 @audit_group.command("verify")
+@click.option("--checkpoints", "extra", multiple=True, type=click.Path(dir_okay=False, exists=True),
+              help="Also check these checkpoint files (copies kept off the server).")
 @with_appcontext
-def audit_verify():
-    """Check the hash chain; exit 1 when an event was edited, inserted or deleted."""
-    from portal.core.audit import AuditEvent, verify
+def audit_verify(extra):
+    """Check the whole chain, every seal, the head and the checkpoints; exit 1 on any problem."""
+    from portal.core.audit import AuditEvent, checkpoint_path, verify
 
-    problems = verify()
+    problems = verify(extra)
     count = db.session.execute(select(func.count(AuditEvent.id))).scalar_one()
     if problems:
         for problem in problems:
             click.echo(f"TAMPERED: {problem}", err=True)
         raise SystemExit(1)
     click.echo(f"Audit log intact: {count} events.")
+    click.echo(f"Checked: every seal, the chain, the head, and the checkpoints in "
+               f"{', '.join(map(str, (checkpoint_path(), *extra)))}.")
+
+
+@audit_group.command("checkpoint")
+@with_appcontext
+def audit_checkpoint():
+    """Append the head (place, hash, time, HMAC) to the checkpoint file and print the line.
+
+    Refused (exit 1) when the log is not intact since the last check: a checkpoint must not vouch
+    for a rewritten log. Keep the printed line off the server (mail, scp): see the README."""
+    from portal.core.audit import checkpoint_path, verify_recent, write_checkpoint
+
+    check = verify_recent()
+    if check.problems:
+        for problem in check.problems:
+            click.echo(f"TAMPERED: {problem}", err=True)
+        raise SystemExit(1)
+    point = write_checkpoint()
+    click.echo(f"# appended to {checkpoint_path()}", err=True)
+    click.echo(point.line)
+
+
+@audit_group.command("seal")
+@click.option("--force", is_flag=True, help="Seal even though a checkpoint file exists.")
+@with_appcontext
+def audit_seal(force):
+    """Seal the events written before seals existed (once, after the upgrade; init-db does it)."""
+    from portal.core.audit import seal_unsealed, write_checkpoint
+
+    sealed, problems = seal_unsealed(force=force)
+    if problems:
+        for problem in problems:
+            click.echo(f"REFUSED: {problem}", err=True)
+        raise SystemExit(1)
+    if sealed:
+        point = write_checkpoint()
+        click.echo(f"Sealed {sealed} events; first checkpoint:\n{point.line}")
+    else:
+        click.echo("Every event is sealed already.")
 
 
 @click.command("backup")

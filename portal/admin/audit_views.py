@@ -23,7 +23,7 @@ from portal.admin import bp
 from portal.admin.forms import AuditFilterForm, option
 from portal.auth.models import User
 from portal.core import timeutil
-from portal.core.audit import AuditEvent, record, verify
+from portal.core.audit import AuditEvent, check_shown, record, verify_recent
 from portal.core.layout import register_nav
 from portal.core.refusal import forbidden
 from portal.council import membership
@@ -120,7 +120,8 @@ def _local_midnight_utc(day):
 
 
 def _filtered(form, reader):
-    query = select(AuditEvent).order_by(AuditEvent.seq.desc())
+    # Newest first; an event written a moment ago and not yet chained has no place (seq) yet.
+    query = select(AuditEvent).order_by(AuditEvent.seq.desc().nulls_first(), AuditEvent.id.desc())
     if not reader.is_admin:
         query = query.where(AuditEvent.initiative_id.in_(select(Initiative.id).where(visible_clause(reader))))
     if form.initiative.data:
@@ -156,12 +157,14 @@ def _form():
 @bp.route("/audit")
 @audit_readers_only
 def audit():
+    check = verify_recent()  # first, before this request's session reads anything
     form = _form()
     page = request.args.get("page", 1, type=int)
     pagination = db.paginate(_filtered(form, current_user), page=page, per_page=PER_PAGE, error_out=False)
-    problems = verify()
+    problems = check.problems + [p for p in check_shown(pagination.items) if p not in check.problems]
     args = {k: v for k, v in request.args.items() if k != "page" and v}
     return render_template("admin/audit.html", form=form, pagination=pagination, problems=problems,
+                           check=check,
                            events=present(pagination.items, current_user),
                            csv_url=url_for("admin.audit_csv", **args),
                            page_url=lambda p: url_for("admin.audit", page=p, **args))

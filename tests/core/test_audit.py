@@ -66,7 +66,7 @@ def test_edited_event_is_detected(runner, events, statement):
 
 
 def test_edited_event_with_a_recomputed_hash_is_detected(runner, events):
-    """Rewriting an event and its own hash still breaks the link to the next one."""
+    """Rewriting an event and its own hash breaks its seal and the link to the next one."""
     event = db.session.execute(db.select(audit.AuditEvent).where(audit.AuditEvent.seq == 7)).scalar_one()
     event.summary = "đã sửa"
     forged = audit.compute_hash(event.prev_hash, event.payload())
@@ -74,7 +74,8 @@ def test_edited_event_with_a_recomputed_hash_is_detected(runner, events):
         conn.execute(text("UPDATE audit_event SET summary = 'đã sửa', hash = :h WHERE seq = 7"), {"h": forged})
     db.session.rollback()
     db.session.expire_all()
-    assert audit.verify() == ["event #8 does not follow the event before it"]
+    assert audit.verify() == ["event #7 was altered after it was written",
+                              "event #8 does not follow the event before it"]
     assert verify_cli(runner).exit_code == 1
 
 
