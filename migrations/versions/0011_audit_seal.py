@@ -1,7 +1,7 @@
 """audit seals: each event's HMAC, the head's HMAC and the verified position; events chained after commit
 
 Revision ID: audit_seal
-Revises: year_rules
+Revises: auth_tokens
 
 The events written before this revision get their seals from `flask --app portal audit seal`,
 which `init-db` runs after the migrations (the key is the application's, not the database's,
@@ -11,7 +11,7 @@ from alembic import op
 import sqlalchemy as sa
 
 revision = "audit_seal"
-down_revision = "year_rules"
+down_revision = "auth_tokens"
 branch_labels = None
 depends_on = None
 

@@ -1,13 +1,13 @@
 """the public site's generation: one row that grows with every change a public page shows
 
 Revision ID: site_generation
-Revises: auth_tokens
+Revises: audit_seal
 """
 from alembic import op
 import sqlalchemy as sa
 
 revision = "site_generation"
-down_revision = "auth_tokens"
+down_revision = "audit_seal"
 branch_labels = None
 depends_on = None
 
