@@ -128,7 +128,8 @@ def test_council_documents_are_issued_by_the_council_of_the_unit(documents):
     assert left.text.startswith("VIỆN KIỂM SÁT NHÂN DÂN\nTHÀNH PHỐ ĐÀ NẴNG\nHỘI ĐỒNG SÁNG KIẾN")
     council_runs = [r for p in left.paragraphs for r in p.runs if r.text == "HỘI ĐỒNG SÁNG KIẾN"]
     parent_runs = [r for p in left.paragraphs for r in p.runs if r.text == "THÀNH PHỐ ĐÀ NẴNG"]
-    assert council_runs[0].bold and not parent_runs[0].bold
+    assert council_runs[0].bold and not parent_runs[0].bold and not council_runs[0].underline
+    assert any(p._p.pPr is not None and p._p.pPr.find(qn("w:pBdr")) is not None for p in left.paragraphs)
 
 
 def test_decision_and_certificate_are_issued_and_signed_by_the_head_of_the_unit(client, council, recognized, head):

@@ -252,6 +252,7 @@ def grid(document, headers, rows, widths_cm, *, size=12, numeric=()):
     for values in rows:
         row = table.add_row()
         set_widths(row, widths_cm)
+        _keep_row_together(row)  # a row is read whole: it moves to the next page rather than split
         for index, (cell, value) in enumerate(zip(row.cells, values, strict=True)):
             cell_text(cell, "" if value is None else value, size=size,
                       align=CENTER if index in numeric else None)

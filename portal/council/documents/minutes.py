@@ -61,7 +61,7 @@ def meeting_minutes(year, council, rubric, appraisals, decision_no=None):
     headers = ["TT", "Tên sáng kiến", "Tác giả (tỷ lệ đóng góp)", "Phiếu đã nộp",
                *[f"{c.name} (TB/{c.max_score})" for c in criteria], "Điểm TB",
                "Thành viên đề nghị đạt", "Đề xuất", "Kết quả"]
-    weights = [0.9, 5.2, 3.8, 1.5, *[1.7] * len(criteria), 1.5, 1.9, 2.1, 2.1]
+    weights = [0.9, 5.0, 4.0, 1.4, *[1.4] * len(criteria), 1.3, 2.4, 2.5, 2.1]
     widths = layout.scale(weights, layout.text_width(LANDSCAPE))
     rows = []
     for i, (initiative, appraisal) in enumerate(appraisals, start=1):
