@@ -110,6 +110,9 @@ def test_xlsx_export_of_the_year(client, council, recognized, make_initiative, a
     by_title = {row[2]: dict(zip(header, row, strict=True)) for row in rows[1:]}
     done = by_title[recognized.title]
     assert done["Điểm TB"] == 74.67 and done["Số phiếu"] == 3 and done["Số QĐ"] == "45/QĐ-VKS"
+    mean_cell = sheet.cell(row=next(n for n, row in enumerate(rows, start=1) if row[2] == recognized.title),
+                           column=header.index("Điểm TB") + 1)
+    assert isinstance(mean_cell.value, float) and mean_cell.number_format == "0.00"  # not General
     assert done["Trạng thái"] == "Được công nhận" and done["Đề xuất"] == "Công nhận"
     assert "Lê Văn Hùng (70)" in done["Tác giả (tỷ lệ %)"]
     assert by_title[pending.title]["Số phiếu"] == 1
