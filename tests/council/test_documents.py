@@ -39,6 +39,8 @@ def recognized(council, submitted, appraise):
 
 def test_application_form(client, council, recognized):
     client.login(council["author"])
+    page = client.get(f"/my/initiatives/{recognized.id}").get_data(as_text=True)
+    assert f"/council/initiatives/{recognized.id}/application.docx" in page  # authors download their own
     text = docx_text(client.get(f"/council/initiatives/{recognized.id}/application.docx"))
     assert "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in text and "Độc lập - Tự do - Hạnh phúc" in text
     assert "ĐƠN YÊU CẦU CÔNG NHẬN SÁNG KIẾN" in text

@@ -291,3 +291,25 @@ def test_certificate_is_numbered_and_carries_no_score(client, council, submitted
     assert "Số: 1/GCN-VKS" in text
     assert "Điểm" not in text and "40,33" not in text and "40.33" not in text
     assert "Lê Văn Hùng (70%)" in text and "46/QĐ-VKS" in text
+
+
+def test_certificate_carries_a_verification_code_checked_on_a_public_page(client, council, recognized):
+    client.login(council["author"])
+    document = open_docx(client.get(f"/council/initiatives/{recognized.id}/certificate.docx"))
+    text = all_text(document)
+    code = next(line for line in text.split("\n") if line.startswith("Mã xác thực: ")).split(": ", 1)[1]
+    assert code.startswith(f"{recognized.id}-") and len(code) > 16
+    assert f"/certificates/{code}" in text
+    assert len(document.inline_shapes) == 1  # the QR code of that address
+    client.logout()
+    page = client.get(f"/certificates/{code}")
+    assert page.status_code == 200 and page.headers["Cache-Control"] == "no-store"
+    html = page.get_data(as_text=True)
+    assert "Giấy chứng nhận hợp lệ." in html and "1/GCN-VKS" in html and recognized.title in html
+    assert "Lê Văn Hùng (70%)" in html and "45/QĐ-VKS" in html
+    forged = code[:-1] + ("a" if code[-1] != "a" else "b")
+    for wrong in (forged, f"{recognized.id + 1}-{code.split('-')[1]}", "abc", f"{recognized.id}"):
+        response = client.get(f"/certificates/{wrong}")
+        assert response.status_code == 404
+        assert "Không có giấy chứng nhận nào mang mã này." in response.get_data(as_text=True)
+        assert recognized.title not in response.get_data(as_text=True)

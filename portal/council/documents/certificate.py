@@ -1,4 +1,10 @@
-"""Giấy chứng nhận sáng kiến: numbered, issued and signed by the head of the unit; no score."""
+"""Giấy chứng nhận sáng kiến: numbered, issued and signed by the head of the unit; no score; a
+verification code, its URL and a QR code of the URL (made here, no outside service)."""
+import io
+
+import segno
+from docx.shared import Cm
+
 from portal.council.documents import layout
 from portal.council.documents.layout import CENTER, Header
 from portal.council.documents.organisation import head_of_unit, organisation
@@ -11,7 +17,8 @@ def certificate_no(sequence):
     return f"{sequence}/{organisation().certificate_suffix}"
 
 
-def certificate(initiative, number, signer=None, council=None):
+def certificate(initiative, number, signer=None, council=None, verification=None):
+    """`verification` is (code, url): printed at the bottom left, with the URL as a QR code."""
     org = organisation()
     signer = signer or head_of_unit(council)
     document = layout.new_document()
@@ -40,5 +47,20 @@ def certificate(initiative, number, signer=None, council=None):
                  f"{initiative.sector_decision_no}"
                  + (f" ngày {date_text(initiative.sector_decision_date)}" if initiative.sector_decision_date else ""))
     layout.para(document, text + ".", align=CENTER, italic=True, space_before=layout.SPACING_PT * 2)
-    layout.signatures(document, signer)
+    layout.signatures(document, signer, fill_left=_verification(verification) if verification else None)
     return document
+
+
+def _verification(verification):
+    code, url = verification
+
+    def fill(cell):
+        image = io.BytesIO()
+        segno.make(url, error="m").save(image, kind="png", scale=4, border=2)
+        image.seek(0)
+        paragraph = cell.paragraphs[0]
+        paragraph.alignment = CENTER
+        paragraph.add_run().add_picture(image, width=Cm(2.6))
+        layout.cell_para(cell, f"Mã xác thực: {code}", align=CENTER, size=10, space_after=0)
+        layout.cell_para(cell, f"Kiểm tra tại: {url}", align=CENTER, size=9, italic=True, space_after=0)
+    return fill

@@ -350,9 +350,9 @@ def _signature_cell(cell, signer, *, space_lines=4):
     cell_para(cell, signer.name or "", align=CENTER, bold=True, size=13, space_after=0)
 
 
-def signatures(document, right, *, left=None, recipients=None, width_cm=None):
-    """The bottom of a document: signature at the right; at the left another signature (minutes)
-    or the "Nơi nhận:" block (ND 30, ô số 9a, 9b)."""
+def signatures(document, right, *, left=None, recipients=None, fill_left=None, width_cm=None):
+    """The bottom of a document: signature at the right; at the left another signature (minutes),
+    the "Nơi nhận:" block (ND 30, ô số 9a, 9b) or what `fill_left(cell)` writes there."""
     total = width_cm or text_width(PORTRAIT)
     widths = (total * 0.45, total * 0.55)
     para(document, space_after=0, keep_with_next=True)
@@ -363,6 +363,8 @@ def signatures(document, right, *, left=None, recipients=None, width_cm=None):
         _signature_cell(left_cell, left)
     elif recipients:
         receivers(left_cell, recipients)
+    elif fill_left is not None:
+        fill_left(left_cell)
     _signature_cell(right_cell, right)
     return table
 

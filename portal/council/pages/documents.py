@@ -5,7 +5,7 @@ from flask_login import current_user, login_required
 
 from portal.core.refusal import not_found
 from portal.core.textfold import slugify
-from portal.council import bp, documents, queries
+from portal.council import bp, certificates, documents, queries
 from portal.council.export import year_workbook
 from portal.council.pages.common import latest_version, load
 from portal.council.services import assignments_of, decided_round, rubric_for, visible_appraisal
@@ -89,7 +89,8 @@ def certificate_docx(initiative_id):
     initiative = load(initiative_id, Act.certificate)
     number = documents.certificate_no(queries.certificate_sequence(initiative))
     council = queries.council_of(initiative.year, with_members=True)
-    return _docx(documents.certificate(initiative, number, council=council),
+    verification = (certificates.verification_code(initiative), certificates.verification_url(initiative))
+    return _docx(documents.certificate(initiative, number, council=council, verification=verification),
                  f"giay-chung-nhan-{initiative.id}.docx")
 
 
