@@ -313,3 +313,25 @@ def test_certificate_carries_a_verification_code_checked_on_a_public_page(client
         assert response.status_code == 404
         assert "Không có giấy chứng nhận nào mang mã này." in response.get_data(as_text=True)
         assert recognized.title not in response.get_data(as_text=True)
+
+
+class TestAnotherProcuracy:
+    """The organisation is configuration (instance/config.py): another procuracy's documents
+    carry its name, place, number suffix and head's title without a change of code."""
+
+    @pytest.fixture
+    def app_config(self):
+        return {"ORG_NAME": "Viện kiểm sát nhân dân tỉnh Quảng Nam", "ORG_HEADER": "Viện kiểm sát nhân dân\ntỉnh Quảng Nam",
+                "ORG_PLACE": "Tam Kỳ", "ORG_CERTIFICATE_SUFFIX": "GCN-VKSQN",
+                "ORG_PARENT": "Viện kiểm sát nhân dân tối cao"}
+
+    def test_documents_read_the_configured_organisation(self, client, council, recognized):
+        client.login(council["chair"])
+        decision = open_docx(client.get(f"/council/{recognized.year}/decision.docx?decision_no=45/QĐ-VKS"))
+        text = all_text(decision)
+        left = decision.tables[0].rows[0].cells[0].text
+        assert left.startswith("VIỆN KIỂM SÁT NHÂN DÂN TỐI CAO\nVIỆN KIỂM SÁT NHÂN DÂN\nTỈNH QUẢNG NAM")
+        assert "Tam Kỳ, ngày" in text and "Đà Nẵng" not in text
+        assert "VIỆN TRƯỞNG VIỆN KIỂM SÁT NHÂN DÂN TỈNH QUẢNG NAM" in text
+        certificate = all_text(open_docx(client.get(f"/council/initiatives/{recognized.id}/certificate.docx")))
+        assert "Số: 1/GCN-VKSQN" in certificate and "Đà Nẵng" not in certificate
