@@ -7,6 +7,7 @@ bp = Blueprint("council", __name__, url_prefix="/council")
 
 
 def init_app(app):
+    app.register_blueprint(certificates.bp)  # public: /certificates/<code>
     app.cli.add_command(remind)
 
 
@@ -25,4 +26,4 @@ def remind():
     click.echo(f"Đã gửi {len(sent)} lời nhắc.")
 
 
-from portal.council import membership, pages  # noqa: E402,F401  (membership installs the policy's council facts)
+from portal.council import certificates, membership, pages  # noqa: E402,F401  (membership installs the policy's council facts)

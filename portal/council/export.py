@@ -109,6 +109,9 @@ def year_workbook(year, viewer):
             cell.alignment = Alignment(wrap_text=True, vertical="top")
             if cell.is_date:
                 cell.number_format = "DD/MM/YYYY"
+            elif isinstance(cell.value, float):
+                # a number stays a number; the spreadsheet shows it with the reader's decimal mark
+                cell.number_format = "0.00"
     sheet.freeze_panes = "D2"
     sheet.auto_filter.ref = sheet.dimensions
     buffer = io.BytesIO()

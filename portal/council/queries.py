@@ -122,3 +122,25 @@ def recognized_by(year, decision_no=None):
     if decision_no:
         query = query.where(Initiative.decision_no == decision_no)
     return db.session.execute(query).scalars().all()
+
+
+def decisions_in(year):
+    """The year's recognition decisions: [(decision_no, decision_date, count)], oldest first."""
+    return db.session.execute(
+        select(Initiative.decision_no, func.max(Initiative.decision_date), func.count(Initiative.id))
+        .where(Initiative.year == year, Initiative.status == Status.recognized, Initiative.decision_no != "")
+        .group_by(Initiative.decision_no)
+        .order_by(func.max(Initiative.decision_date), Initiative.decision_no)
+    ).all()
+
+
+def certificate_sequence(initiative):
+    """The initiative's place among the year's recognitions, by decision date then id: the
+    certificate's number, the same every time it is printed."""
+    earlier = db.session.execute(
+        select(func.count(Initiative.id))
+        .where(Initiative.year == initiative.year, Initiative.status == Status.recognized,
+               (Initiative.decision_date < initiative.decision_date)
+               | ((Initiative.decision_date == initiative.decision_date) & (Initiative.id < initiative.id)))
+    ).scalar_one()
+    return earlier + 1

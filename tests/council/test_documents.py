@@ -11,7 +11,7 @@ from openpyxl import load_workbook
 
 from portal.core.timeutil import today as portal_today
 from portal.council import operations
-from portal.council.documents import vietnamese_date
+from portal.council.documents.text import vietnamese_date
 from portal.extensions import db
 from tests.council.conftest import FAIR, GOOD, WEAK
 
@@ -39,11 +39,14 @@ def recognized(council, submitted, appraise):
 
 def test_application_form(client, council, recognized):
     client.login(council["author"])
+    page = client.get(f"/my/initiatives/{recognized.id}").get_data(as_text=True)
+    assert f"/council/initiatives/{recognized.id}/application.docx" in page  # authors download their own
     text = docx_text(client.get(f"/council/initiatives/{recognized.id}/application.docx"))
     assert "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in text and "Độc lập - Tự do - Hạnh phúc" in text
-    assert "ĐƠN ĐỀ NGHỊ CÔNG NHẬN SÁNG KIẾN" in text
+    assert "ĐƠN YÊU CẦU CÔNG NHẬN SÁNG KIẾN" in text
     assert recognized.title in text and "Lê Văn Hùng" in text and "Nguyễn Thị Mai" in text and "70%" in text
-    assert "Nội dung giải pháp" in text
+    assert "Mô tả bản chất của sáng kiến" in text and "Những thông tin cần được bảo mật" in text
+    assert "Danh sách những người đã tham gia áp dụng thử" in text and "Ngày tháng năm sinh" in text
 
 
 def test_scoring_sheet(client, council, recognized):
@@ -63,10 +66,10 @@ def test_scoring_sheet(client, council, recognized):
 def test_meeting_minutes(client, council, recognized):
     client.login(council["secretary"])
     text = docx_text(client.get(f"/council/{recognized.year}/minutes.docx"))
-    assert "BIÊN BẢN HỌP HỘI ĐỒNG SÁNG KIẾN" in text and recognized.title in text
+    assert "BIÊN BẢN\nHọp Hội đồng Sáng kiến" in text and recognized.title in text
     assert "Nguyễn Văn Thành" in text and "Trần Minh Khoa" in text  # chair and secretary sign
     assert "74,67" in text  # mean of 82, 60, 82
-    assert "3/3" in text
+    assert "3/3 thành viên" in text and "Công nhận" in text
     client.login(council["m2"])
     assert client.get(f"/council/{recognized.year}/minutes.docx").status_code == 403
 
@@ -76,11 +79,12 @@ def test_recognition_decision_and_certificate(client, council, recognized):
     text = docx_text(client.get(f"/council/{recognized.year}/decision.docx?decision_no=45/QĐ-VKS"))
     assert "Số: 45/QĐ-VKS" in text and f"Đà Nẵng, ngày {portal_today():%d} tháng {portal_today().month} năm {portal_today().year}" in text
     assert "Về việc công nhận sáng kiến cấp cơ sở" in text and recognized.title in text
-    assert "Lê Văn Hùng (70%)" in text and "74,67" in text
+    assert "Lê Văn Hùng (70%)" in text and "74,67" not in text  # the decision recognises; it does not score
     client.login(council["author"])
     text = docx_text(client.get(f"/council/initiatives/{recognized.id}/certificate.docx"))
-    assert "GIẤY CHỨNG NHẬN" in text and recognized.title in text and "Nguyễn Thị Mai" in text
-    assert "45/QĐ-VKS" in text and "74,67" in text
+    assert "GIẤY CHỨNG NHẬN" in text and recognized.title in text and "Nguyễn Thị Mai (30%)" in text
+    assert "45/QĐ-VKS" in text and "Số: 1/GCN-VKS" in text
+    assert "74,67" not in text and "Điểm" not in text  # a certificate carries no score
     client.login(council["staff"])
     assert client.get(f"/council/{recognized.year}/decision.docx").status_code == 403
 
@@ -91,8 +95,8 @@ def test_certificate_only_for_recognized(client, council, submitted):
 
 
 def test_vietnamese_dates():
-    assert vietnamese_date(date(2026, 1, 5)) == "Đà Nẵng, ngày 05 tháng 01 năm 2026"
-    assert vietnamese_date(date(2026, 11, 20)) == "Đà Nẵng, ngày 20 tháng 11 năm 2026"
+    assert vietnamese_date(date(2026, 1, 5), "Đà Nẵng") == "Đà Nẵng, ngày 05 tháng 01 năm 2026"
+    assert vietnamese_date(date(2026, 11, 20), "Huế") == "Huế, ngày 20 tháng 11 năm 2026"
 
 
 def test_xlsx_export_of_the_year(client, council, recognized, make_initiative, appraise):
@@ -108,6 +112,9 @@ def test_xlsx_export_of_the_year(client, council, recognized, make_initiative, a
     by_title = {row[2]: dict(zip(header, row, strict=True)) for row in rows[1:]}
     done = by_title[recognized.title]
     assert done["Điểm TB"] == 74.67 and done["Số phiếu"] == 3 and done["Số QĐ"] == "45/QĐ-VKS"
+    mean_cell = sheet.cell(row=next(n for n, row in enumerate(rows, start=1) if row[2] == recognized.title),
+                           column=header.index("Điểm TB") + 1)
+    assert isinstance(mean_cell.value, float) and mean_cell.number_format == "0.00"  # not General
     assert done["Trạng thái"] == "Được công nhận" and done["Đề xuất"] == "Công nhận"
     assert "Lê Văn Hùng (70)" in done["Tác giả (tỷ lệ %)"]
     assert by_title[pending.title]["Số phiếu"] == 1

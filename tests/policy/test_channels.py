@@ -55,6 +55,7 @@ CHANNELS = {
     "/council/initiatives/<int:initiative_id>/application.docx": EACH,
     "/council/initiatives/<int:initiative_id>/certificate.docx": EACH,
     "/council/reviews/<int:review_id>/sheet.docx": "each sheet",
+    "/certificates/<code>": ONCE,  # public; a code that is not a certificate's (the real one: test_documents_layout)
     "/editor": ONCE, "/editor/<int:initiative_id>/publish": EACH, "/editor/<int:initiative_id>/unpublish": EACH,
     "/emulation/me": ONCE, "/emulation/year": ONCE, "/emulation/year/<int:year>": ONCE,
     "/emulation/year/<int:year>/records": ONCE, "/emulation/year/<int:year>/settings": ONCE,

@@ -1,10 +1,11 @@
 """The council's DOCX and XLSX documents; each shows only what its reader may see."""
-from flask import request, send_file
+from flask import render_template, request, send_file
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
 from portal.core.refusal import not_found
-from portal.council import bp, documents, queries
+from portal.core.textfold import slugify
+from portal.council import bp, certificates, documents, queries
 from portal.council.export import year_workbook
 from portal.council.pages.common import latest_version, load
 from portal.council.services import assignments_of, decided_round, rubric_for, visible_appraisal
@@ -55,30 +56,41 @@ def minutes_docx(year):
     decision_no = request.args.get("decision_no", "").strip() or None
     rows = [(i, visible_appraisal(i, current_user, assignments=assignments_of(i, round=decided_round(i))))
             for i in queries.for_minutes(year, decision_no) if i.can(Act.view, current_user)]
-    return _docx(documents.meeting_minutes(year, queries.council_of(year), rubric_for(year), rows, decision_no),
+    return _docx(documents.meeting_minutes(year, queries.council_of(year, with_members=True), rubric_for(year), rows,
+                                           decision_no),
                  f"bien-ban-hop-hoi-dong-{year}.docx")
 
 
 @bp.route("/<int:year>/decision.docx")
 @login_required
 def decision_docx(year):
+    """One decision per number, listing exactly the initiatives it recognised. Without a number:
+    the year's only decision, or the list of the year's decisions to choose from."""
     policy.check_year(current_user, YearAct.decisions, year)
-    decision_no = request.args.get("decision_no", "").strip() or None
+    decision_no = request.args.get("decision_no", "").strip()
+    if not decision_no:
+        decisions = queries.decisions_in(year)
+        if not decisions:
+            raise not_found(_l("Năm %(year)s chưa có quyết định công nhận sáng kiến nào.", year=year))
+        if len(decisions) > 1:
+            return render_template("council/decisions.html", year=year, decisions=decisions)
+        decision_no = decisions[0][0]
     initiatives = [i for i in queries.recognized_by(year, decision_no) if i.can(Act.view, current_user)]
     if not initiatives:
         raise not_found(_l("Không có sáng kiến được công nhận theo quyết định này."))
-    means = queries.decided_means([i.id for i in initiatives if i.can(Act.see_outcome, current_user)])
-    return _docx(documents.recognition_decision(year, queries.council_of(year), initiatives, decision_no, means),
-                 f"quyet-dinh-cong-nhan-{year}.docx")
+    council = queries.council_of(year, with_members=True)
+    return _docx(documents.recognition_decision(year, council, initiatives, decision_no),
+                 f"quyet-dinh-{slugify(decision_no)}-{year}.docx")
 
 
 @bp.route("/initiatives/<int:initiative_id>/certificate.docx")
 @login_required
 def certificate_docx(initiative_id):
     initiative = load(initiative_id, Act.certificate)
-    mean = queries.decided_means([initiative.id]).get(initiative.id) \
-        if initiative.can(Act.see_outcome, current_user) else None
-    return _docx(documents.certificate(initiative, mean, documents.chair_name(queries.council_of(initiative.year))),
+    number = documents.certificate_no(queries.certificate_sequence(initiative))
+    council = queries.council_of(initiative.year, with_members=True)
+    verification = (certificates.verification_code(initiative), certificates.verification_url(initiative))
+    return _docx(documents.certificate(initiative, number, council=council, verification=verification),
                  f"giay-chung-nhan-{initiative.id}.docx")
 
 
