@@ -347,6 +347,17 @@ def _check_head(head, last, prev, problems):
         problems.append("the head of the log was changed outside the portal")
 
 
+def _check_beyond(head_seq, problems):
+    """Chained events past the head read at the start: legitimate only when the head has moved
+    past them since (they are chained in the same commit that moves it)."""
+    first = db.session.execute(select(func.min(_table.c.seq)).where(_table.c.seq > head_seq)).scalar()
+    if first is None:
+        return
+    now = db.session.execute(select(_head.c.seq).where(_head.c.id == 1)).scalar() or 0
+    if now < first:
+        problems.append(f"event #{first} lies beyond the head of the log (#{now})")
+
+
 def _check_pending(problems):
     for row in db.session.execute(select(_table).where(_table.c.seq.is_(None)).order_by(_table.c.id)):
         if not _same(row.mac, event_mac(row)):
@@ -372,9 +383,14 @@ def verify(extra_checkpoints=()):
     chain_pending()
     problems = []
     hashes = {}
+    # The head first, then the events up to it: others may chain more meanwhile (on PostgreSQL
+    # each statement sees the latest commits), and those are not this check's business.
+    head = db.session.get(AuditHead, 1)
+    if head is not None:
+        db.session.refresh(head)
     rows = db.session.execute(
-        select(_table).where(_table.c.seq.is_not(None)).order_by(_table.c.seq)
-        .execution_options(yield_per=2000))
+        select(_table).where(_table.c.seq.is_not(None), _table.c.seq <= (head.seq if head else 0))
+        .order_by(_table.c.seq).execution_options(yield_per=2000))
 
     def remembered(stream):
         for row in stream:
@@ -382,10 +398,8 @@ def verify(extra_checkpoints=()):
             yield row
 
     last, prev, unsealed = _walk(remembered(rows), 0, GENESIS, problems)
-    head = db.session.get(AuditHead, 1)
-    if head is not None:
-        db.session.refresh(head)
     _check_head(head, last, prev, problems)
+    _check_beyond(head.seq if head is not None else 0, problems)
     if unsealed:
         problems.append(f"{unsealed} events carry no seal: run `flask --app portal audit seal` "
                         "once after the upgrade that brought seals")
@@ -419,7 +433,11 @@ def verify_recent():
     if head is not None and head.verified_seq and _same(
             head.verified_mac, verified_mac(head.verified_seq, head.verified_hash)):
         start, prev = head.verified_seq, head.verified_hash
-    rows = db.session.execute(select(_table).where(_table.c.seq >= max(start, 1)).order_by(_table.c.seq)).all()
+    head_seq = head.seq if head is not None else 0
+    # Only up to the head read above (more may be chained meanwhile); the limit keeps the
+    # planner on the seq index even when its statistics are behind.
+    rows = db.session.execute(select(_table).where(_table.c.seq >= max(start, 1), _table.c.seq <= head_seq)
+                              .order_by(_table.c.seq).limit(head_seq - max(start, 1) + 1)).all()
     if start:
         if not rows or rows[0].seq != start or rows[0].hash != prev:
             problems.append(f"event #{start}, found intact before, is gone or was changed")
@@ -428,6 +446,7 @@ def verify_recent():
     hashes = {row.seq: row.hash for row in rows}
     last, last_hash, unsealed = _walk(rows, start, prev, problems)
     _check_head(head, last, last_hash, problems)
+    _check_beyond(head_seq, problems)
     if unsealed:
         problems.append(f"{unsealed} events carry no seal: run `flask --app portal audit seal` "
                         "once after the upgrade that brought seals")
