@@ -74,6 +74,7 @@ ACCESS = [
     row("POST", "/my/preview", {}, 200, body={"text": "**đậm**"}),
     row("GET", "/account", {}, 200),
     row("POST", "/account/tokens", {}, OK, body={"tk-name": "khóa"}),
+    row("POST", "/account/sign-out-everywhere", {}, OK),
     row("POST", "/notifications/read", {}, OK),
     row("GET", "/notifications", {}, 200),
     row("POST", "/account/tokens/{other_token}/revoke", allow(["other", "admin"], OK), 404),
