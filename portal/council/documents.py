@@ -16,6 +16,7 @@ from docx.oxml.ns import qn
 from docx.shared import Cm, Pt
 
 from portal.core.markup import plain_text
+from portal.core.text import xml_safe
 from portal.core.timeutil import local_date, today
 from portal.council.models import COUNCIL_ROLE_LABELS, RECOMMENDATION_LABELS
 from portal.initiatives.workflow import LEVEL_LABELS
@@ -79,7 +80,9 @@ def new_document():
 
 
 def _run(paragraph, text, *, bold=False, italic=False, size=None, underline=False):
-    run = paragraph.add_run(text)
+    # Every text of a document passes here: what XML cannot hold (data stored before the portal
+    # refused it) is dropped rather than failing the whole document.
+    run = paragraph.add_run(xml_safe(text))
     run.bold, run.italic, run.underline = bold, italic, underline
     run.font.name = FONT
     if size:
