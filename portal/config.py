@@ -35,6 +35,7 @@ class Defaults:
     MAIL_USE_TLS = False
     MAIL_FROM = "sangkien@vks.danang.local"
     PROXY_FIX = 0  # number of trusted reverse proxies setting X-Forwarded-*; 0 trusts none
+    UPLOAD_FILE_MODE = PRIVATE_FILE  # 0o640 lets a reverse proxy of the same group stream downloads
     PUBLIC_BASE_URL = None  # e.g. "https://sangkien.vks.danang.gov.vn": every absolute URL starts so
     PORTAL_TRUSTED_HOSTS = None  # without PUBLIC_BASE_URL, the Host names accepted (default: loopback)
     SITE_NAME = "Cổng Sáng kiến VKSND thành phố Đà Nẵng"
@@ -67,6 +68,8 @@ def load(app, overrides=None):
         app.config["SESSION_COOKIE_SECURE"] = app.config["REMEMBER_COOKIE_SECURE"] = True
     if env.get("PORTAL_PROXY_FIX"):
         app.config["PROXY_FIX"] = int(env["PORTAL_PROXY_FIX"])
+    if env.get("PORTAL_UPLOAD_FILE_MODE"):
+        app.config["UPLOAD_FILE_MODE"] = int(env["PORTAL_UPLOAD_FILE_MODE"], 8)  # e.g. 640 for nginx's group
     if env.get("PUBLIC_BASE_URL"):
         app.config["PUBLIC_BASE_URL"] = env["PUBLIC_BASE_URL"]  # absolute URLs (portal.core.hosts)
     if env.get("PORTAL_TRUSTED_HOSTS"):

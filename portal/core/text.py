@@ -26,8 +26,9 @@ def problem(value, *, multiline=False):
                   "nguồn khác.")
     found = (_CONTROL if multiline else _CONTROL_OR_SPACE).search(value)
     if found:
+        code = "%04X" % ord(found.group())
         return _l("Văn bản có ký tự điều khiển không in được (U+%(code)s), thường do dán từ tệp khác. "
-                  "Vui lòng xóa ký tự đó và thử lại.", code=f"{ord(found.group()):04X}")
+                  "Vui lòng xóa ký tự đó và thử lại.", code=code)
     return None
 
 

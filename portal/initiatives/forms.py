@@ -128,7 +128,7 @@ class InitiativeForm(PortalForm):
         valid = super().validate(extra_validators)
         # The rows' own messages (a name too long, a control character) go above the table too.
         self.author_errors = [*self.author_errors, *(
-            f"{_l('Tác giả thứ %(n)s', n=number)}: {message}"
+            _l("Tác giả thứ %(n)s: %(message)s", n=number, message=message)
             for number, row in enumerate(self.authors, start=1) for field in row.form for message in field.errors)]
         return valid
 

@@ -68,8 +68,9 @@ def store(stream, original_name):
     digest = hashlib.sha256()
     size = 0
     try:
-        # 0600: readable by the portal's user only, whatever the umask.
-        with os.fdopen(os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, PRIVATE_FILE), "wb") as out:
+        # 0600 by default: readable by the portal's user only, whatever the umask.
+        mode = int(current_app.config.get("UPLOAD_FILE_MODE") or PRIVATE_FILE)
+        with os.fdopen(os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, mode), "wb") as out:
             while True:
                 chunk = stream.read(CHUNK)
                 if not chunk:
