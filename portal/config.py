@@ -36,7 +36,7 @@ class Defaults:
     MAIL_FROM = "sangkien@vks.danang.local"
     PROXY_FIX = 0  # number of trusted reverse proxies setting X-Forwarded-*; 0 trusts none
     UPLOAD_FILE_MODE = PRIVATE_FILE  # 0o640 lets a reverse proxy of the same group stream downloads
-    PUBLIC_BASE_URL = None  # e.g. "https://sangkien.vks.danang.gov.vn": every absolute URL starts so
+    PUBLIC_BASE_URL = ""  # e.g. "https://sangkien.vks.danang.gov.vn": every absolute URL starts so
     PORTAL_TRUSTED_HOSTS = None  # without PUBLIC_BASE_URL, the Host names accepted (default: loopback)
     SITE_NAME = "Cổng Sáng kiến VKSND thành phố Đà Nẵng"
     REVIEWERS_PER_INITIATIVE = 3

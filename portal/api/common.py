@@ -73,12 +73,12 @@ def json_body(required=(), optional=False):
     """The request's JSON object, checked as the module says; 400 when it is not one (or breaks a
     limit), 422 when a string holds what portal.core.text refuses or a required key is missing.
 
-    `optional`: an empty body is an empty object.
+    `optional`: an empty body, or one not sent as JSON (a form's fields, say), is an empty object.
     """
     if (request.content_length or 0) > MAX_BODY_BYTES:
         raise _too_large()  # before reading it
     raw = request.get_data(cache=True)
-    if optional and not raw.strip():
+    if optional and (not raw.strip() or not request.is_json):
         return {}
     data = parse_json(raw)
     if not isinstance(data, dict):

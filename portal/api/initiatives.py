@@ -45,7 +45,8 @@ def _values(data):
         raise refusal.invalid(_l("Trường không được hỗ trợ: %(names)s.", names=", ".join(unknown)),
                               fields={key: [_l("Không được hỗ trợ.")] for key in unknown})
     errors, values = {}, {}
-    for key in (*TEXT_KEYS, "content", "field", "form", "requested_level", "first_applied_on"):
+    # The long texts and the title are checked by the operations (the same message as the pages).
+    for key in ("content", "field", "form", "requested_level", "first_applied_on"):
         if data.get(key) is not None and not isinstance(data[key], str):
             errors[key] = [_l("%(key)s phải là chuỗi.", key=key)]
     for key in FLAG_KEYS:

@@ -482,3 +482,10 @@ def test_sign_in_still_works_with_the_password(app, world):
     response = app.test_client().post("/api/v1/auth/token", data=json.dumps(
         {"username": "ksv.hung", "password": PASSWORD}), headers=JSON)
     assert response.status_code == 200 and response.get_json()["token"]
+
+
+def test_the_markdown_preview_refuses_a_lone_surrogate(app, world):
+    client = app.test_client().login(world.user("staff"))
+    response = client.post("/my/preview", data='{"text": "a\\ud800"}', headers={
+        **JSON, "X-CSRFToken": client.csrf_token()}, csrf=False)
+    assert_refused(response, (422,))
