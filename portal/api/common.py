@@ -3,14 +3,12 @@
 Refusals are portal.core.refusal.Refusal, answered by the one API handler
 (portal.core.errors) as {"error": {"code", "message", "fields"}}.
 
-Every body goes through one parser (`json_body`) before any operation sees it: at most
-MAX_BODY_BYTES, MAX_DEPTH levels, MAX_ITEMS values in all, numbers of at most MAX_DIGITS
-digits (no NaN or Infinity), keys of at most MAX_KEY_LENGTH characters, and no string with a
-lone surrogate or a control character (tab and new lines only under LONG_TEXT_KEYS, portal.core.text).
+Every body goes through one parser (`json_body`) before any operation sees it: the limits of
+portal.core.jsoninput (size, depth, count, digits, key length), and no string with a lone
+surrogate or a control character (tab and new lines only under LONG_TEXT_KEYS, portal.core.text).
 Query arguments go through `int_arg` and `text_arg`. Each refusal answers in milliseconds, with a
 bounded body: values are never echoed at length.
 """
-import json
 import re
 from functools import wraps
 
@@ -18,17 +16,11 @@ from flask import g, request
 from flask_babel import lazy_gettext as _l
 
 from portal.auth.services import user_for_token
-from portal.core import text
+from portal.core import jsoninput, text
 from portal.core.refusal import Refusal, bad_request, forbidden, invalid
 
 REQUIRED = _l("Bắt buộc.")
 
-MAX_BODY_BYTES = 4 * 1024 * 1024  # four long sections of 50,000 characters, escaped, fit with room to spare
-MAX_DEPTH = 8
-MAX_ITEMS = 5_000
-MAX_DIGITS = 15
-MAX_FLOAT_LENGTH = 25  # a double as JavaScript writes it: 17 digits, a sign, a point, an exponent
-MAX_KEY_LENGTH = 100
 MAX_ARG_LENGTH = 500
 # Keys whose strings (nested ones too) are long texts: tab and new lines are allowed there.
 LONG_TEXT_KEYS = frozenset({"content", "summary", "public_summary", "current_state", "solution", "conditions",
@@ -75,12 +67,12 @@ def json_body(required=(), optional=False):
 
     `optional`: an empty body, or one not sent as JSON (a form's fields, say), is an empty object.
     """
-    if (request.content_length or 0) > MAX_BODY_BYTES:
-        raise _too_large()  # before reading it
+    if (request.content_length or 0) > jsoninput.MAX_BODY_BYTES:
+        raise jsoninput.too_large()  # before reading it
     raw = request.get_data(cache=True)
     if optional and (not raw.strip() or not request.is_json):
         return {}
-    data = parse_json(raw)
+    data = jsoninput.parse_json(raw)
     if not isinstance(data, dict):
         raise bad_request(_l("Nội dung yêu cầu phải là một đối tượng JSON."))
     _check_strings(data)
@@ -94,65 +86,6 @@ def json_body(required=(), optional=False):
 def wrong_field(key, message):
     """422 for one field of the body."""
     return invalid(message, fields={key: [message]})
-
-
-def _too_large():
-    return Refusal(413, _l("Nội dung yêu cầu quá lớn (tối đa %(n)s MB).", n=MAX_BODY_BYTES // (1024 * 1024)))
-
-
-class _Limit(ValueError):
-    """A limit of the parser, with the message for the client."""
-
-    def __init__(self, message):
-        super().__init__(str(message))
-        self.message = message
-
-
-def _number(convert, longest):
-    def parse(raw):
-        if len(raw) > longest:
-            raise _Limit(_l("Số có quá nhiều chữ số (tối đa %(n)s).", n=MAX_DIGITS))
-        return convert(raw)
-    return parse
-
-
-def _constant(name):
-    raise _Limit(_l("NaN và Infinity không phải là số JSON."))
-
-
-def parse_json(raw):
-    """Bytes to a JSON value within the limits above; a 400 Refusal otherwise."""
-    if len(raw) > MAX_BODY_BYTES:
-        raise _too_large()
-    try:
-        value = json.loads(raw.decode("utf-8"), parse_int=_number(int, MAX_DIGITS + 1),
-                           parse_float=_number(float, MAX_FLOAT_LENGTH),
-                           parse_constant=_constant)
-    except _Limit as limit:
-        raise bad_request(limit.message) from None
-    except (UnicodeDecodeError, ValueError, RecursionError):
-        raise bad_request(_l("Nội dung yêu cầu phải là JSON hợp lệ, mã hóa UTF-8.")) from None
-    _check_size(value)
-    return value
-
-
-def _check_size(value):
-    """No deeper than MAX_DEPTH, no more than MAX_ITEMS values, no key longer than MAX_KEY_LENGTH."""
-    count, stack = 1, [(value, 0)]
-    while stack:
-        item, depth = stack.pop()
-        if not isinstance(item, dict | list):
-            continue
-        if depth >= MAX_DEPTH:
-            raise bad_request(_l("JSON lồng nhau quá sâu (tối đa %(n)s cấp).", n=MAX_DEPTH))
-        count += len(item)  # counted before they are looked at: a huge list is refused at once
-        if count > MAX_ITEMS:
-            raise bad_request(_l("JSON có quá nhiều giá trị (tối đa %(n)s).", n=MAX_ITEMS))
-        if isinstance(item, dict):
-            if any(len(key) > MAX_KEY_LENGTH for key in item):
-                raise bad_request(_l("Tên trường quá dài (tối đa %(n)s ký tự).", n=MAX_KEY_LENGTH))
-            item = item.values()
-        stack.extend((inner, depth + 1) for inner in item if isinstance(inner, dict | list))
 
 
 def _check_strings(data):
@@ -179,7 +112,7 @@ def _check_strings(data):
 
 def _shown_key(key):
     """A key as the error names it: printable and short, whatever the client sent."""
-    return text.clean(key)[:MAX_KEY_LENGTH] or "?"
+    return text.clean(key)[:jsoninput.MAX_KEY_LENGTH] or "?"
 
 
 def int_arg(name, default=None, *, minimum=None, maximum=None):

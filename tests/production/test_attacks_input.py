@@ -102,9 +102,11 @@ def test_crafted_json_is_refused_in_the_one_error_shape(app, world, case):
 
         world.tokens["editor"] = issue_token(world.user("editor"), "editor")[0]
         db.session.commit()
+    client = app.test_client()
+    client.get("/api/v1/public/initiatives")  # the first request warms the worker up; time the second
     before = snapshot()
     started = time.perf_counter()
-    response = app.test_client().post(path, data=body, headers=bearer(world, who) if who else JSON)
+    response = client.post(path, data=body, headers=bearer(world, who) if who else JSON)
     assert_refused(response, started=started)
     assert changes(before, snapshot()) == ""
 
