@@ -26,7 +26,9 @@ def create_app(config=None):
     config_module.load(app, config)
 
     from portal import models  # noqa: F401  (every model registered before anything queries)
+    from portal.core import hosts
 
+    hosts.install(app)  # first of the before_request hooks: an untrusted Host goes no further
     db.init_app(app)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"))
     csrf.init_app(app)

@@ -4,6 +4,8 @@ import secrets
 from pathlib import Path
 
 MB = 1024 * 1024
+PRIVATE_DIR = 0o700
+PRIVATE_FILE = 0o600
 
 
 class Defaults:
@@ -36,6 +38,9 @@ class Defaults:
     MAIL_USE_TLS = False
     MAIL_FROM = "sangkien@vks.danang.local"
     PROXY_FIX = 0  # number of trusted reverse proxies setting X-Forwarded-*; 0 trusts none
+    UPLOAD_FILE_MODE = PRIVATE_FILE  # 0o640 lets a reverse proxy of the same group stream downloads
+    PUBLIC_BASE_URL = ""  # e.g. "https://sangkien.vks.danang.gov.vn": every absolute URL starts so
+    PORTAL_TRUSTED_HOSTS = None  # without PUBLIC_BASE_URL, the Host names accepted (default: loopback)
     SITE_NAME = "Cổng Sáng kiến VKSND thành phố Đà Nẵng"
     REVIEWERS_PER_INITIATIVE = 3
     # Public pages (portal.publishing.cache): kept rendered for PUBLIC_CACHE_SECONDS, in the process
@@ -75,6 +80,12 @@ def load(app, overrides=None):
         app.config["PROXY_FIX"] = int(env["PORTAL_PROXY_FIX"])
     if env.get("PORTAL_CACHE_URL"):
         app.config["PUBLIC_CACHE_URL"] = env["PORTAL_CACHE_URL"]
+    if env.get("PORTAL_UPLOAD_FILE_MODE"):
+        app.config["UPLOAD_FILE_MODE"] = int(env["PORTAL_UPLOAD_FILE_MODE"], 8)  # e.g. 640 for nginx's group
+    if env.get("PUBLIC_BASE_URL"):
+        app.config["PUBLIC_BASE_URL"] = env["PUBLIC_BASE_URL"]  # absolute URLs (portal.core.hosts)
+    if env.get("PORTAL_TRUSTED_HOSTS"):
+        app.config["PORTAL_TRUSTED_HOSTS"] = env["PORTAL_TRUSTED_HOSTS"]
     if env.get("PORTAL_TIMEZONE"):
         app.config["PORTAL_TIMEZONE"] = env["PORTAL_TIMEZONE"]
     if overrides:
@@ -82,9 +93,11 @@ def load(app, overrides=None):
     app.config["BABEL_DEFAULT_TIMEZONE"] = app.config["PORTAL_TIMEZONE"]  # pages show the same time
 
     instance = Path(app.instance_path)
-    instance.mkdir(parents=True, exist_ok=True)
+    # The owner's only (0700, files 0600): database, uploads, secret key, mail, search index.
+    instance.mkdir(mode=PRIVATE_DIR, parents=True, exist_ok=True)
     app.config.setdefault("SQLALCHEMY_DATABASE_URI", f"sqlite:///{instance / 'portal.db'}")
     app.config["SQLALCHEMY_DATABASE_URI"] = database_url(app.config["SQLALCHEMY_DATABASE_URI"])
+    _private_sqlite_file(app.config["SQLALCHEMY_DATABASE_URI"])
     app.config.setdefault("UPLOAD_FOLDER", str(instance / "uploads"))
     app.config.setdefault("SEARCH_INDEX_DIR", str(instance / "search-index"))
     app.config.setdefault("MAIL_OUTBOX_DIR", str(instance / "mail"))
@@ -92,13 +105,29 @@ def load(app, overrides=None):
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = _instance_secret(instance / "secret_key")
     for key in ("UPLOAD_FOLDER", "MAIL_OUTBOX_DIR"):
-        Path(app.config[key]).mkdir(parents=True, exist_ok=True)
+        Path(app.config[key]).mkdir(mode=PRIVATE_DIR, parents=True, exist_ok=True)
+
+
+def _private_sqlite_file(url):
+    """Create a new SQLite database file 0600 (SQLite would make it 0644 under umask 022; its
+    -wal and -shm files take the database file's mode)."""
+    prefix = "sqlite:///"
+    if not url.startswith(prefix) or url == prefix or ":memory:" in url or "mode=memory" in url:
+        return
+    path = Path(url[len(prefix):].split("?", 1)[0])
+    if not path.name:
+        return
+    path.parent.mkdir(mode=PRIVATE_DIR, parents=True, exist_ok=True)
+    try:
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, PRIVATE_FILE))
+    except FileExistsError:
+        pass  # an existing database keeps the mode its owner gave it
 
 
 def _instance_secret(path):
     """Generate the secret key once and keep it, readable by the owner only."""
     try:
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, PRIVATE_FILE)
     except FileExistsError:
         pass  # made before, perhaps by another worker a moment ago
     else:

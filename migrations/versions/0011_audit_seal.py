@@ -1,7 +1,7 @@
 """audit seals: each event's HMAC, the head's HMAC and the verified position; events chained after commit
 
 Revision ID: audit_seal
-Revises: auth_tokens
+Revises: clean_control_chars
 
 The events written before this revision get their seals from `flask --app portal audit seal`,
 which `init-db` runs after the migrations (the key is the application's, not the database's,
@@ -11,7 +11,7 @@ from alembic import op
 import sqlalchemy as sa
 
 revision = "audit_seal"
-down_revision = "auth_tokens"
+down_revision = "clean_control_chars"
 branch_labels = None
 depends_on = None
 

@@ -6,8 +6,6 @@ of an event about an initiative (summary, data) only with the right to read its 
 trail, and events about score sheets only with the right to see scores (and who scored).
 Others see that a sheet was submitted, not what it held nor whose it was.
 """
-import csv
-import io
 import json
 from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
@@ -22,7 +20,7 @@ from sqlalchemy.orm import selectinload
 from portal.admin import bp
 from portal.admin.forms import AuditFilterForm, option
 from portal.auth.models import User
-from portal.core import timeutil
+from portal.core import tabular, timeutil
 from portal.core.audit import AuditEvent, check_shown, record, verify_recent
 from portal.core.layout import register_nav
 from portal.core.refusal import forbidden
@@ -170,33 +168,25 @@ def audit():
                            page_url=lambda p: url_for("admin.audit", page=p, **args))
 
 
-def _cell(value):
-    """Text for a CSV cell; a leading = + - @ is escaped so a spreadsheet never runs it as a formula."""
-    text = "" if value is None else str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
-
-
 @bp.route("/audit.csv")
 @audit_readers_only
 def audit_csv():
     form = _form()
     events = present(db.session.execute(_filtered(form, current_user)).scalars().all(), current_user)
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(CSV_COLUMNS)
+    rows = [CSV_COLUMNS]
     for e in events:
         local = timeutil.local(e.created_at)
-        writer.writerow([_cell(v) for v in (
+        rows.append((
             e.seq, local.strftime("%Y-%m-%d %H:%M:%S"), e.actor.username if e.actor else "",
             e.actor.full_name if e.actor else ("Thành viên Hội đồng" if e.actor_masked else ""), e.action,
             e.object_type, e.object_id if not e.actor_masked else "", e.initiative_id, e.summary,
-            json.dumps(e.data, ensure_ascii=False, sort_keys=True), e.hash)])
+            json.dumps(e.data, ensure_ascii=False, sort_keys=True), e.hash))
     filters = {k: v for k, v in request.args.items() if v}
     record("admin.audit_exported", actor=current_user, object_type="audit_event",
            data={"filters": filters, "count": len(events)})
     db.session.commit()
     stamp = timeutil.now().strftime("%Y%m%d-%H%M")
-    return "\ufeff" + out.getvalue(), 200, {
+    return tabular.csv_text(rows), 200, {
         "Content-Type": "text/csv; charset=utf-8",
         "Content-Disposition": f"attachment; filename=nhat-ky-{stamp}.csv",
         "Cache-Control": "no-store",

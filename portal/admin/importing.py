@@ -5,12 +5,11 @@ The first row holds the column names (English codes; the Vietnamese headings of
 the template are accepted too). Rows are numbered as a spreadsheet shows them,
 so the report points at the line the person must fix.
 """
-import csv
-import io
 import re
 from dataclasses import dataclass, field
 
 from portal.auth.rules import is_valid_username, normalize_username
+from portal.core import tabular
 from portal.core.refusal import invalid
 from portal.core.tabular import TableError, cell, read_cells
 
@@ -149,10 +148,9 @@ def check_row(number, raw, password_problem=None):
 
 def template_csv():
     """An example file to fill in (UTF-8 with BOM so that Excel shows Vietnamese)."""
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(COLUMNS)
-    writer.writerow(["ksv.an", "Nguyễn Văn An", "VKSND quận Hải Châu", "Kiểm sát viên sơ cấp",
-                     "0", "ksv.an@vks.danang.local", "", ""])
-    writer.writerow(["tp.binh", "Trần Thị Bình", "P9", "Trưởng phòng", "1", "", "editor", ""])
-    return "\ufeff" + out.getvalue()
+    return tabular.csv_text([
+        COLUMNS,
+        ["ksv.an", "Nguyễn Văn An", "VKSND quận Hải Châu", "Kiểm sát viên sơ cấp", "0", "ksv.an@vks.danang.local",
+         "", ""],
+        ["tp.binh", "Trần Thị Bình", "P9", "Trưởng phòng", "1", "", "editor", ""],
+    ])

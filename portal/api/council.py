@@ -3,7 +3,7 @@
 The same operations as the pages (portal.council.operations); a refusal keeps
 its status: 403 wrong person, 409 wrong state or conflict, 422 bad input.
 """
-from flask import jsonify, request
+from flask import jsonify
 from flask_babel import lazy_gettext as _l
 
 from portal.api import bp
@@ -196,7 +196,7 @@ def api_save_review(initiative_id):
 def api_submit_review(initiative_id):
     initiative = _load(initiative_id)
     # The body is optional: the sheet may have been saved with PUT before.
-    fields = _review_fields(json_body()) if request.is_json else {}
+    fields = _review_fields(json_body(optional=True))
     operations.submit_review(initiative, current_api_user(), **fields)
     db.session.commit()
     return jsonify(_own_review_body(initiative, current_api_user()))

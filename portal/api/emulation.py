@@ -1,16 +1,20 @@
 """Emulation endpoints: titles, registrations, disciplinary measures, article counts, eligibility."""
-from flask import jsonify, request
+import re
+
+from flask import jsonify
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from portal.api import bp
-from portal.api.common import current_api_user, json_body, require_api_roles, token_required, wrong_field
+from portal.api.common import current_api_user, json_body, require_api_roles, text_arg, token_required, wrong_field
 from portal.auth.models import Unit
 from portal.core import refusal
 from portal.emulation import operations, services
 from portal.extensions import db
 
 OFFICER = "emulation_officer"
+YEAR = re.compile(r"[0-9]{4}")
+ID = re.compile(r"[0-9]{1,9}")
 
 
 def _run(operation):
@@ -109,14 +113,13 @@ def api_record_articles():
 @bp.get("/emulation/eligibility")
 @require_api_roles(OFFICER)
 def api_eligibility():
-    raw_year = request.args.get("year")
-    raw_year = (raw_year or "").strip()
-    if not (raw_year.isdigit() and operations.MIN_YEAR <= int(raw_year) <= operations.MAX_YEAR):
+    raw_year = text_arg("year")
+    if not (YEAR.fullmatch(raw_year) and operations.MIN_YEAR <= int(raw_year) <= operations.MAX_YEAR):
         raise refusal.bad_request(_l("Tham số year phải là một năm từ %(low)s đến %(high)s, ví dụ 2025.",
                                      low=operations.MIN_YEAR, high=operations.MAX_YEAR))
     year = int(raw_year)
     unit_id = None
-    unit_arg = request.args.get("unit")
+    unit_arg = text_arg("unit")
     if unit_arg:
         unit_id = _unit_id(unit_arg)
     inputs = services.load_year(year, unit_id=unit_id)
@@ -150,7 +153,7 @@ def api_eligibility():
 def _unit_id(value):
     """A unit by id, code or exact name; 404 when there is none."""
     query = select(Unit.id)
-    if value.isdigit():
+    if ID.fullmatch(value):
         query = query.where(Unit.id == int(value))
     else:
         query = query.where((Unit.code == value) | (Unit.name == value))

@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from portal.api import bp
-from portal.api.common import current_api_user, json_body, token_required, wrong_field
+from portal.api.common import current_api_user, int_arg, json_body, text_arg, token_required, wrong_field
 from portal.api.reference import valid_codes
 from portal.auth.models import Unit
 from portal.core import refusal
@@ -41,11 +41,24 @@ def _api_names(call, *args):
 
 def _values(data):
     """Content values for the operations from an API body (a 422 Refusal for bad ones)."""
-    unknown = sorted(set(data) - INPUT_KEYS)
+    unknown = sorted(set(data) - INPUT_KEYS)[:10]  # a few are enough to tell, and the answer stays short
     if unknown:
         raise refusal.invalid(_l("Trường không được hỗ trợ: %(names)s.", names=", ".join(unknown)),
                               fields={key: [_l("Không được hỗ trợ.")] for key in unknown})
     errors, values = {}, {}
+    # The long texts and the title are checked by the operations (the same message as the pages).
+    for key in ("content", "field", "form", "requested_level", "first_applied_on"):
+        if data.get(key) is not None and not isinstance(data[key], str):
+            errors[key] = [_l("%(key)s phải là chuỗi.", key=key)]
+    for key in FLAG_KEYS:
+        if key in data and not isinstance(data[key], bool):
+            errors[key] = [_l("%(key)s phải là true hoặc false.", key=key)]
+    if "year" in data and (not isinstance(data["year"], int) or isinstance(data["year"], bool)):
+        errors["year"] = [_l("year phải là số nguyên.")]
+    if "unit" in data and not isinstance(data["unit"], int | str):
+        errors["unit_id"] = [_l("unit phải là mã hoặc số hiệu (id) của đơn vị.")]
+    if errors:
+        raise refusal.invalid(fields={API_NAMES.get(key, key): messages for key, messages in errors.items()})
     if "content" in data:
         if not isinstance(data["content"], str):
             errors["content"] = ["content phải là văn bản Markdown."]
@@ -63,7 +76,7 @@ def _values(data):
             field = db.session.execute(select(Field).where(Field.code == str(data["field"]))).scalar_one_or_none()
             if field is None:
                 errors["field_id"] = [_l("Không có lĩnh vực mã “%(code)s”. Các mã: %(codes)s (GET /api/v1/reference).",
-                                         code=data["field"], codes=", ".join(valid_codes("field")))]
+                                         code=str(data["field"])[:40], codes=", ".join(valid_codes("field")))]
             else:
                 values["field_id"] = field.id
     if "unit" in data:
@@ -74,7 +87,7 @@ def _values(data):
             unit = db.session.execute(select(Unit).where(Unit.code == data["unit"])).scalar_one_or_none()
         if unit is None:
             errors["unit_id"] = [_l("Không có đơn vị “%(code)s”. Các mã: %(codes)s (GET /api/v1/reference).",
-                                    code=data["unit"], codes=", ".join(valid_codes("unit")[:50]))]
+                                    code=str(data["unit"])[:40], codes=", ".join(valid_codes("unit")[:50]))]
         else:
             values["unit_id"] = unit.id
     for key in ("form", "requested_level", "year", *FLAG_KEYS):
@@ -91,13 +104,28 @@ def _values(data):
     return values
 
 
+AUTHOR_KEYS = {"username": str, "name": str, "workplace": str, "share": int}
+AUTHORS_SHAPE = _l('authors phải là danh sách [{"username", "share"}] hoặc [{"name", "workplace", "share"}]: '
+                   'username, name, workplace là chuỗi, share là số nguyên.')
+
+
 def _authors(data):
+    """The authors of a body, each key of the type it must have (a 422 otherwise)."""
     if "authors" not in data:
         return None
     authors = data["authors"]
     if not isinstance(authors, list) or not all(isinstance(a, dict) for a in authors):
-        raise wrong_field("authors", _l('authors phải là danh sách [{"username", "share"}] hoặc '
-                                        '[{"name", "workplace", "share"}].'))
+        raise wrong_field("authors", AUTHORS_SHAPE)
+    if len(authors) > rules.MAX_AUTHORS:
+        raise wrong_field("authors", _l("Một sáng kiến có tối đa %(n)s tác giả (nhận được %(got)s).",
+                                        n=rules.MAX_AUTHORS, got=len(authors)))
+    for author in authors:
+        for key, value in author.items():
+            kind = AUTHOR_KEYS.get(key)
+            if kind is None or not (value is None or (isinstance(value, kind) and not isinstance(value, bool))):
+                raise wrong_field("authors", AUTHORS_SHAPE)
+            if isinstance(value, str) and len(value) > rules.WORKPLACE_MAX:
+                raise wrong_field("authors", _l("Tên, tên đăng nhập hoặc nơi công tác của tác giả quá dài."))
     return authors
 
 
@@ -191,15 +219,17 @@ def list_initiatives():
             select(InitiativeAuthor.initiative_id).where(InitiativeAuthor.user_id == user.id)))
     else:
         query = query.where(visible_clause(user))
-    if _int_arg("year", None) is not None:
-        query = query.where(Initiative.year == _int_arg("year", None))
-    if request.args.get("status"):
+    year = int_arg("year")
+    if year is not None:
+        query = query.where(Initiative.year == year)
+    status = text_arg("status")
+    if status:
         try:
-            query = query.where(Initiative.status == Status(request.args["status"]))
+            query = query.where(Initiative.status == Status(status))
         except ValueError:
-            raise wrong_field("status", _l("Trạng thái không hợp lệ: %(value)s.", value=request.args["status"]))
-    page = max(1, _int_arg("page", 1))
-    per_page = min(100, max(1, _int_arg("per_page", 50)))
+            raise wrong_field("status", _l("Trạng thái không hợp lệ: %(value)s.", value=status[:40])) from None
+    page = int_arg("page", 1, minimum=1)
+    per_page = int_arg("per_page", 50, minimum=1, maximum=100)
     total = db.session.execute(select(func.count()).select_from(query.subquery())).scalar_one()
     rows = db.session.execute(
         query.options(selectinload(Initiative.authors), selectinload(Initiative.versions))
@@ -207,12 +237,6 @@ def list_initiatives():
         .limit(per_page).offset((page - 1) * per_page)
     ).scalars().all()
     return jsonify({"items": [summary_of(i) for i in rows], "total": total, "page": page, "per_page": per_page})
-
-
-def _int_arg(name, default):
-    value = request.args.get(name, "")
-    # Nine digits at most: a larger number overflows the database's integers (500).
-    return int(value) if value.isdigit() and len(value) <= 9 else default
 
 
 @bp.get("/initiatives/<int:initiative_id>")
@@ -244,9 +268,7 @@ def submit_initiative(initiative_id):
 @token_required
 def withdraw_initiative(initiative_id):
     initiative = _load(initiative_id)
-    data = request.get_json(silent=True) if request.data else {}
-    if not isinstance(data, dict):
-        raise refusal.bad_request(_l("Nội dung yêu cầu phải là một đối tượng JSON."))
+    data = json_body(optional=True)
     reason = data.get("reason") or ""
     if not isinstance(reason, str) or len(reason) > rules.RETURN_NOTE_MAX:
         raise wrong_field("reason", _l("reason phải là văn bản, tối đa 5.000 ký tự."))

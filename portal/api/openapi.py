@@ -23,13 +23,16 @@ ERROR_SCHEMA = {
 }
 
 
+ERROR_REF = {"$ref": "#/components/responses/Error"}
+
+
 def document():
     from portal.api import auth, council, emulation, initiatives, public, reference
 
     paths = {}
     for module in (auth, initiatives, council, public, emulation, reference):
         for path, operations in module.PATHS.items():
-            paths.setdefault(path, {}).update(operations)
+            paths.setdefault(path, {}).update({method: _with_input_errors(op) for method, op in operations.items()})
     return {
         "openapi": "3.1.0",
         "info": {
@@ -50,6 +53,22 @@ def document():
             }},
         },
     }
+
+
+def _with_input_errors(operation):
+    """Every body and query argument goes through the one parser (portal.api.common): a body
+    that is not JSON, or breaks a limit, is 400 (413 when too large); a bad value is 422."""
+    operation = dict(operation)
+    responses = dict(operation.get("responses", {}))
+    if operation.get("requestBody"):
+        responses.setdefault("400", ERROR_REF)
+        if "application/json" in operation["requestBody"].get("content", {}):
+            responses.setdefault("413", ERROR_REF)
+            responses.setdefault("422", ERROR_REF)
+    if any(parameter.get("in") == "query" for parameter in operation.get("parameters", ())):
+        responses.setdefault("422", ERROR_REF)
+    operation["responses"] = responses
+    return operation
 
 
 @bp.get("/openapi.json")

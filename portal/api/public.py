@@ -7,13 +7,14 @@ request.
 """
 import hashlib
 import json
+import re
 
 from flask import Response, request, url_for
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import selectinload
 
 from portal.api import bp
-from portal.api.common import current_api_user, json_body, require_api_roles, wrong_field
+from portal.api.common import current_api_user, int_arg, json_body, require_api_roles, text_arg, wrong_field
 from portal.core import refusal
 from portal.core.markup import plain_text, render_markdown
 from portal.extensions import db
@@ -24,6 +25,7 @@ from portal.publishing import operations, queries
 from portal.search import service
 
 MAX_PER_PAGE = 100
+YEAR = re.compile(r"[0-9]{4}")
 SECTIONS = (
     ("current_state", "Thực trạng, nhược điểm"),
     ("solution", "Nội dung giải pháp"),
@@ -33,40 +35,27 @@ SECTIONS = (
 
 
 def _positive(name, default, maximum=None):
-    raw = request.args.get(name)
-    if raw is None or raw == "":
-        return default
-    try:
-        value = int(raw)
-    except ValueError:
-        raise wrong_field(name, _l("%(name)s phải là số nguyên dương.", name=name)) from None
-    if value < 1 or (maximum and value > maximum):
-        if maximum:
-            raise wrong_field(name, _l("%(name)s phải là số nguyên từ 1 đến %(max)s.", name=name, max=maximum))
-        raise wrong_field(name, _l("%(name)s phải là số nguyên từ 1 trở lên.", name=name))
-    return value
+    return int_arg(name, default, minimum=1, maximum=maximum)
 
 
 def _filters():
     filters = {}
-    year = request.args.get("year", "").strip()
+    year = text_arg("year")
     if year:
-        if not (year.isdigit() and len(year) == 4):
+        if not (YEAR.fullmatch(year)):
             raise wrong_field("year", _l("year phải là năm có 4 chữ số."))
         filters["year"] = int(year)
-    field = request.args.get("field", "").strip()
+    field = text_arg("field")
     if field:
         filters["field"] = field
-    level = request.args.get("level", "").strip()
+    level = text_arg("level")
     if level:
         if level not in {lv.value for lv in Level}:
             raise wrong_field("level", _l("level phải là grassroots, sector hoặc national."))
         filters["level"] = level
-    unit = request.args.get("unit", "").strip()
-    if unit:
-        if not unit.isdigit():
-            raise wrong_field("unit", _l("unit phải là mã số (id) của đơn vị."))
-        filters["unit"] = int(unit)
+    unit = int_arg("unit")
+    if unit is not None:
+        filters["unit"] = unit
     return filters
 
 
@@ -111,7 +100,7 @@ def _conditional(payload, last_modified):
 
 @bp.get("/public/initiatives")
 def public_initiatives():
-    q = (request.args.get("q") or "").strip()
+    q = text_arg("q")
     page = _positive("page", 1)
     per_page = _positive("per_page", 20, MAX_PER_PAGE)
     filters = _filters()
@@ -175,9 +164,7 @@ def _load(initiative_id):
 @require_api_roles("editor")
 def publish_initiative(initiative_id):
     initiative = _load(initiative_id)
-    data = request.get_json(silent=True) or {}
-    if not isinstance(data, dict):
-        raise refusal.bad_request(_l("Nội dung yêu cầu phải là một đối tượng JSON."))
+    data = json_body(optional=True)
     summary = data.get("public_summary") or ""
     attachments = data.get("public_attachments")
     if not isinstance(summary, str) or (

@@ -7,14 +7,47 @@ from the uploads folder through an `internal` location (deploy/nginx.conf), so
 a large download does not hold a gunicorn worker.
 """
 import os
+import re
 import unicodedata
 from pathlib import Path
 from urllib.parse import quote
 
 from flask import Response, current_app, send_file
 
+from portal.core.text import clean
+
 # The nginx location that maps to UPLOAD_FOLDER (marked `internal` there).
 DEFAULT_PREFIX = "/_protected_uploads/"
+# Other spellings of a stored file's extension that a person's name may keep.
+SAME_EXTENSION = {".jpg": (".jpeg", ".jpe"), ".tif": (".tiff",)}
+_EXTENSION = re.compile(r"[A-Za-z0-9]{1,5}")
+
+
+def download_name(original_name, extension):
+    """The person's name for a file with the extension of what the file is (`extension`, the
+    stored file's, from its sniffed type): `bao-cao.html` holding a PDF is offered as
+    `bao-cao.pdf`, so is `bao-cao.pdf.exe`; `anh.png.html` holding a PNG is `anh.png`; a name
+    without an extension gets one. Control characters and any path are removed.
+    """
+    name = clean(original_name or "").replace("\\", "/").rsplit("/", 1)[-1].strip().lstrip(".") or "tep-dinh-kem"
+    if not extension:
+        return name
+    right = (extension.lower(), *SAME_EXTENSION.get(extension.lower(), ()))
+    stem, current = _split_extension(name)
+    if current is not None and current.lower() in right:
+        return name
+    _inner, inner = _split_extension(stem)
+    if inner is not None and inner.lower() in right:
+        return stem
+    return (stem.rstrip(". ") or "tep-dinh-kem") + extension.lower()
+
+
+def _split_extension(name):
+    """(stem, ".ext") when `name` ends in what looks like an extension (1-5 letters or digits)."""
+    stem, dot, extension = name.rpartition(".")
+    if dot and stem and _EXTENSION.fullmatch(extension):
+        return stem, "." + extension
+    return name, None
 
 
 def x_accel_enabled():
@@ -36,8 +69,9 @@ def content_disposition(download_name):
     return f'attachment; filename="{name}"'
 
 
-def send_stored_file(path, download_name, mimetype=None, max_age=0):
-    """Answer a download of `path` (a file inside UPLOAD_FOLDER) as `download_name`.
+def send_stored_file(path, name, mimetype=None, max_age=0):
+    """Answer a download of `path` (a file inside UPLOAD_FOLDER) as `name`, given the extension
+    of the stored file (its sniffed type; see `download_name`), always as an attachment.
 
     Without X-Accel-Redirect: `flask.send_file(as_attachment=True)`. With it: an
     empty response whose `X-Accel-Redirect` header names the file under the
@@ -51,15 +85,18 @@ def send_stored_file(path, download_name, mimetype=None, max_age=0):
     if uploads not in target.parents or not target.is_file():
         raise FileNotFoundError(str(path))
     cache_control = f"public, max-age={int(max_age)}" if max_age > 0 else "private, no-store"
+    name = download_name(name, target.suffix)
     if not x_accel_enabled():
-        response = send_file(target, mimetype=mimetype, as_attachment=True, download_name=download_name,
+        response = send_file(target, mimetype=mimetype, as_attachment=True, download_name=name,
                              max_age=max_age)
         response.headers["Cache-Control"] = cache_control
+        response.headers["X-Content-Type-Options"] = "nosniff"
         return response
     prefix = current_app.config.get("X_ACCEL_PREFIX", DEFAULT_PREFIX)
     relative = target.relative_to(uploads).as_posix()
     response = Response(status=200, mimetype=mimetype or "application/octet-stream")
     response.headers["X-Accel-Redirect"] = prefix.rstrip("/") + "/" + quote(relative)
-    response.headers["Content-Disposition"] = content_disposition(download_name)
+    response.headers["Content-Disposition"] = content_disposition(name)
     response.headers["Cache-Control"] = cache_control
+    response.headers["X-Content-Type-Options"] = "nosniff"
     return response

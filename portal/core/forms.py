@@ -13,7 +13,9 @@ from flask_wtf import FlaskForm
 from sqlalchemy import JSON, String, delete
 from sqlalchemy.orm import Mapped, mapped_column
 from werkzeug.datastructures import MultiDict
+from wtforms import FieldList, FormField, PasswordField, StringField, TextAreaField
 
+from portal.core import text
 from portal.core.timeutil import utcnow
 from portal.extensions import db
 
@@ -56,6 +58,12 @@ class PortalForm(FlaskForm):
         elif has_request_context() and request.method == "POST":
             g.setdefault("_posted_forms", []).append(self)
 
+    def validate(self, extra_validators=None):
+        """The fields' own validators, then the portal's rule for text (portal.core.text) on every
+        text field, nested ones too: control characters are refused, beside the field."""
+        valid = super().validate(extra_validators)
+        return _text_fields_valid(self) and valid
+
     @classmethod
     def identity(cls, prefix=""):
         return f"{cls.__module__}.{cls.__qualname__}:{prefix}"
@@ -80,6 +88,25 @@ class PortalForm(FlaskForm):
                 placed = True
         if message and not placed and not self.form_errors:
             self.form_errors.append(message)
+
+
+def _text_fields_valid(form):
+    valid = True
+    for field in form:
+        if isinstance(field, FormField):
+            valid = _text_fields_valid(field.form) and valid
+        elif isinstance(field, FieldList):
+            for entry in field.entries:
+                valid = _text_fields_valid(entry.form if isinstance(entry, FormField) else [entry]) and valid
+        elif isinstance(field, StringField) and not isinstance(field, PasswordField) \
+                and isinstance(field.data, str):
+            message = text.problem(field.data, multiline=isinstance(field, TextAreaField))
+            if message is not None:
+                if not isinstance(field.errors, list):
+                    field.errors = list(field.errors or ())
+                field.errors.append(message)
+                valid = False
+    return valid
 
 
 def _take(identity):

@@ -1,11 +1,22 @@
-"""Reading a spreadsheet someone uploaded (.xlsx or .csv) into rows of cells.
+"""Spreadsheets in and out: reading one someone uploaded (.xlsx or .csv) into rows of cells,
+and the one writer of every XLSX and CSV the portal makes.
 
-Shared by every import (users, emulation records); each import maps the header
+Reading is shared by every import (users, emulation records); each import maps the header
 to its own columns and judges the rows itself.
+
+Writing: text that a spreadsheet would take for a formula (it starts with =, +, -, @, a tab
+or a carriage return; OWASP "CSV injection") is neutralised: in XLSX it is stored as text
+with Excel's quote prefix (shown as typed, never run), in CSV it gets a leading apostrophe.
+Characters XML cannot hold are removed (portal.core.text), so stored data never makes an
+export fail. Numbers, dates and booleans are written as they are.
 """
 import csv
 import io
 from zipfile import BadZipFile
+
+from portal.core.text import clean, xml_safe
+
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 class TableError(ValueError):
@@ -18,7 +29,7 @@ def cell(value):
         return ""
     if isinstance(value, float) and value.is_integer():
         value = int(value)
-    return " ".join(str(value).split())
+    return " ".join(clean(str(value)).split())
 
 
 def read_cells(filename, data):
@@ -53,3 +64,61 @@ def _csv_rows(data):
     sample = text[:4096]
     delimiter = ";" if sample.count(";") > sample.count(",") else ","
     return list(csv.reader(io.StringIO(text), delimiter=delimiter))
+
+
+# -- writing -----------------------------------------------------------------------------------
+
+def formula_like(value):
+    return isinstance(value, str) and value.startswith(FORMULA_START)
+
+
+def xlsx_value(value):
+    """A value ready for an openpyxl cell: text without what XML cannot hold."""
+    return xml_safe(value) if isinstance(value, str) else value
+
+
+def append(sheet, values):
+    """Append a row to an openpyxl sheet through the writer; returns the row's cells."""
+    sheet.append([xlsx_value(v) for v in values])
+    return sheet[sheet.max_row]
+
+
+def put(sheet, row, column, value):
+    """Write one cell of an openpyxl sheet through the writer; returns the cell."""
+    cell = sheet.cell(row=row, column=column)
+    cell.value = xlsx_value(value)
+    _neutralise(cell)
+    return cell
+
+
+def _neutralise(cell):
+    if cell.data_type == "f" or formula_like(cell.value):
+        cell.data_type = "s"  # text, never a formula: the portal writes no formulas
+        cell.quotePrefix = True
+
+
+def xlsx_bytes(workbook):
+    """The workbook as an XLSX file, every formula-like cell of every sheet neutralised."""
+    for sheet in workbook.worksheets:
+        for row in sheet.iter_rows():
+            for cell in row:
+                if isinstance(cell.value, str):
+                    _neutralise(cell)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def csv_value(value):
+    """A value as CSV text: formula-like text gets a leading apostrophe; None is blank."""
+    text = "" if value is None else xml_safe(str(value))
+    return "'" + text if formula_like(text) else text
+
+
+def csv_text(rows, *, delimiter=","):
+    """Rows as CSV text with a UTF-8 byte order mark (so that Excel shows Vietnamese)."""
+    out = io.StringIO()
+    writer = csv.writer(out, delimiter=delimiter)
+    for row in rows:
+        writer.writerow([csv_value(v) for v in row])
+    return "\ufeff" + out.getvalue()

@@ -1,4 +1,5 @@
-"""XLSX export of a year's initiatives with their scores and outcomes (openpyxl)."""
+"""XLSX export of a year's initiatives with their scores and outcomes (openpyxl, written by
+portal.core.tabular)."""
 import io
 
 from openpyxl import Workbook
@@ -7,6 +8,7 @@ from openpyxl.utils import get_column_letter
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from portal.core import tabular
 from portal.council.models import CouncilDecision, ReviewAssignment
 from portal.council.scoring import aggregate
 from portal.council.services import rubric_for, scoring_complete, sheets_of
@@ -73,7 +75,7 @@ def year_workbook(year, viewer):
                *[f"{c.name} (TB/{c.max_score})" for c in rubric.criteria],
                "Điểm TB", "Thấp nhất", "Cao nhất", "Độ lệch chuẩn", "Đề nghị đạt", "Đề xuất",
                "Số QĐ", "Ngày QĐ", "Cấp", "Cấp Ngành", "Số QĐ cấp Ngành", "Ngày QĐ cấp Ngành"]
-    sheet.append(headers)
+    tabular.append(sheet, headers)
     for cell in sheet[1]:
         cell.font = Font(bold=True, color="FFFFFF")
         cell.fill = PatternFill("solid", fgColor="A61B1B")
@@ -84,7 +86,7 @@ def year_workbook(year, viewer):
 
     for n, (initiative, ag, _decision, shown) in enumerate(rows, start=1):
         scores = shown == "scores"
-        sheet.append([
+        tabular.append(sheet, [
             n, initiative.id, initiative.title,
             "; ".join(f"{a.display_name} ({a.share})" for a in initiative.authors),
             initiative.unit.name, initiative.field.name if initiative.field else "", initiative.form_label,
@@ -114,7 +116,4 @@ def year_workbook(year, viewer):
                 cell.number_format = "0.00"
     sheet.freeze_panes = "D2"
     sheet.auto_filter.ref = sheet.dimensions
-    buffer = io.BytesIO()
-    book.save(buffer)
-    buffer.seek(0)
-    return buffer
+    return io.BytesIO(tabular.xlsx_bytes(book))

@@ -1,10 +1,10 @@
-"""The officer's view of a year as an XLSX workbook, in the layout the emulation council works with."""
-from io import BytesIO
-
+"""The officer's view of a year as an XLSX workbook, in the layout the emulation council works with
+(written by portal.core.tabular)."""
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
+from portal.core import tabular
 from portal.core.timeutil import today
 from portal.emulation import engine
 from portal.emulation.models import TITLE_LABELS
@@ -46,17 +46,17 @@ def workbook_bytes(report, *, unit_name=None, title=None):
     ws.title = f"Xét thi đua {report.year}"
     last = get_column_letter(len(COLUMNS))
     ws.merge_cells(f"A1:{last}1")
-    ws["A1"] = f"DANH SÁCH XÉT DANH HIỆU THI ĐUA CÁ NHÂN NĂM {report.year}"
+    tabular.put(ws, 1, 1, f"DANH SÁCH XÉT DANH HIỆU THI ĐUA CÁ NHÂN NĂM {report.year}")
     ws["A1"].font = Font(bold=True, size=14)
     ws["A1"].alignment = Alignment(horizontal="center")
     scope = unit_name or "Toàn Viện (tất cả đơn vị)"
     if title:
         scope += f" — danh hiệu: {TITLE_LABELS[title]}"
     ws.merge_cells(f"A2:{last}2")
-    ws["A2"] = f"Phạm vi: {scope}. Lập ngày {today():%d/%m/%Y}."
+    tabular.put(ws, 2, 1, f"Phạm vi: {scope}. Lập ngày {today():%d/%m/%Y}.")
     ws["A2"].alignment = Alignment(horizontal="center")
     for col, (name, width) in enumerate(zip(COLUMNS, WIDTHS, strict=True), start=1):
-        cell = ws.cell(row=HEADER_ROW, column=col, value=name)
+        cell = tabular.put(ws, HEADER_ROW, col, name)
         cell.font = Font(bold=True)
         cell.fill = HEAD_FILL
         cell.border = BORDER
@@ -71,7 +71,7 @@ def workbook_bytes(report, *, unit_name=None, title=None):
             line.articles, line.best_score, reasons(line),
         ]
         for col, value in enumerate(values, start=1):
-            cell = ws.cell(row=HEADER_ROW + offset, column=col, value=value)
+            cell = tabular.put(ws, HEADER_ROW + offset, col, value)
             cell.border = BORDER
             cell.alignment = Alignment(vertical="top", wrap_text=col in (2, 3, 4, 6, len(COLUMNS)))
     ws.freeze_panes = ws.cell(row=HEADER_ROW + 1, column=3)
@@ -81,25 +81,25 @@ def workbook_bytes(report, *, unit_name=None, title=None):
     ws.page_setup.fitToWidth = 1
 
     caps = wb.create_sheet("Giới hạn CSTĐ cơ sở")
-    caps.append(["Đơn vị", "Số LĐTT", "Giới hạn CSTĐ cơ sở", "Đã đạt hoặc đủ điều kiện", "Vượt giới hạn",
+    tabular.append(caps, ["Đơn vị", "Số LĐTT", "Giới hạn CSTĐ cơ sở", "Đã đạt hoặc đủ điều kiện", "Vượt giới hạn",
                  "Thứ tự đề xuất (điểm sáng kiến cao nhất trước)"])
     for entry in report.caps:
         order = "; ".join(
             f"{c.user.full_name}" + (f" ({c.best_score:g})" if c.best_score is not None else "")
             for c in entry["candidates"])
-        caps.append([entry["unit"], entry["lddt_count"], entry["cap"], entry["count"],
+        tabular.append(caps, [entry["unit"], entry["lddt_count"], entry["cap"], entry["count"],
                      yes_no(entry["over_cap"]), order])
     for col, width in enumerate((40, 10, 14, 16, 12, 80), start=1):
         caps.column_dimensions[get_column_letter(col)].width = width
         caps.cell(row=1, column=col).font = Font(bold=True)
 
     rules = wb.create_sheet("Thiết lập áp dụng")
-    rules.append(["Thiết lập", "Giá trị", "Mặc định", "Căn cứ"])
+    tabular.append(rules, ["Thiết lập", "Giá trị", "Mặc định", "Căn cứ"])
     for item in report.inputs.settings.describe():
         value, default = item["value"], item["default"]
         if isinstance(value, bool):
             value, default = ("Bật" if value else "Tắt"), ("Bật" if default else "Tắt")
-        rules.append([item["label"], value, default, engine.SETTING_SOURCES[item["key"]]])
+        tabular.append(rules, [item["label"], value, default, engine.SETTING_SOURCES[item["key"]]])
     rules.column_dimensions["A"].width = 80
     rules.column_dimensions["B"].width = 12
     rules.column_dimensions["C"].width = 12
@@ -107,6 +107,4 @@ def workbook_bytes(report, *, unit_name=None, title=None):
     for col in (1, 2, 3, 4):
         rules.cell(row=1, column=col).font = Font(bold=True)
 
-    out = BytesIO()
-    wb.save(out)
-    return out.getvalue()
+    return tabular.xlsx_bytes(wb)

@@ -5,10 +5,9 @@ when any row is refused, the caller rolls the whole file back and the report
 says, row by row, what was refused and why. Rows are numbered as a spreadsheet
 shows them (the header is row 1).
 """
-import csv
-import io
 from dataclasses import dataclass, field
 
+from portal.core import tabular
 from portal.core.refusal import Refusal
 from portal.core.tabular import cell, read_cells
 from portal.core.textfold import fold
@@ -182,6 +181,4 @@ def _apply(kind, values, *, actor, default_year):
 
 def template_csv(kind):
     """A blank file with the column names, for the officer to fill."""
-    out = io.StringIO()
-    csv.writer(out).writerow(COLUMNS[kind])
-    return ("\ufeff" + out.getvalue()).encode()
+    return tabular.csv_text([COLUMNS[kind]]).encode()

@@ -124,6 +124,14 @@ class InitiativeForm(PortalForm):
 
     author_errors = ()
 
+    def validate(self, extra_validators=None):
+        valid = super().validate(extra_validators)
+        # The rows' own messages (a name too long, a control character) go above the table too.
+        self.author_errors = [*self.author_errors, *(
+            _l("Tác giả thứ %(n)s: %(message)s", n=number, message=message)
+            for number, row in enumerate(self.authors, start=1) for field in row.form for message in field.errors)]
+        return valid
+
 
 class AttachmentForm(PortalForm):
     file = FileField(_l("Tệp đính kèm"), validators=[DataRequired(_l("Vui lòng chọn tệp."))])

@@ -4,11 +4,13 @@ Every change goes: check (the policy), change, flush, notify, log. This area's p
 its API call the same functions, and every state change goes through `transition`.
 A refusal is a portal.core.refusal.Refusal, raised before anything changes.
 """
+from pathlib import Path
+
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
 from portal.auth.models import Unit, User
-from portal.core import audit, refusal
+from portal.core import audit, files, refusal
 from portal.core.notifications import notify
 from portal.core.timeutil import today, utcnow
 from portal.extensions import db
@@ -417,6 +419,7 @@ def add_attachment(initiative, actor, stream, filename):
         raise refusal.invalid(_l("Mỗi sáng kiến có tối đa %(n)s tệp đính kèm.", n=MAX_ATTACHMENTS),
                               fields={"file": [_l("Đã đủ số tệp tối đa.")]})
     stored = storage.store(stream, name)
+    name = files.download_name(name, Path(stored.stored_name).suffix)  # the extension of what it is
     attachment = Attachment(original_name=name, stored_name=stored.stored_name,
                             content_type=stored.content_type, size=stored.size, sha256=stored.sha256,
                             uploaded_by_id=actor.id)

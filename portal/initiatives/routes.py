@@ -13,6 +13,7 @@ from sqlalchemy.orm import selectinload
 
 from portal.auth.models import Unit, User
 from portal.core import refusal
+from portal.core import text as text_rule
 from portal.core.audit import AuditEvent
 from portal.core.errors import api_error
 from portal.core.files import send_stored_file
@@ -190,6 +191,8 @@ def preview():
         return api_error(400, _("Thiếu nội dung cần xem trước."))
     if len(text) > rules.LONG_MAX:
         return api_error(422, _("Nội dung vượt quá %(n)s ký tự.", n=format_number(rules.LONG_MAX)), "too_long")
+    if (problem := text_rule.problem(text, multiline=True)) is not None:
+        return api_error(422, problem, "invalid_text")
     return jsonify({"html": str(render_markdown(text))})
 
 

@@ -100,7 +100,8 @@ def author_errors(authors):
     if not authors:
         return ["Sáng kiến phải có ít nhất một tác giả."]
     if len(authors) > MAX_AUTHORS:
-        errors.append(f"Một sáng kiến có tối đa {MAX_AUTHORS} tác giả.")
+        # Nothing more is said about each one: the answer stays short whatever was sent.
+        return [f"Một sáng kiến có tối đa {MAX_AUTHORS} tác giả (nhận được {len(authors)})."]
     seen = set()
     total = 0
     for number, author in enumerate(authors, start=1):

@@ -32,9 +32,16 @@ _ZIP_MAGIC = b"PK\x03\x04"
 _MAX_ZIP_ENTRIES = 10_000
 # What an office document may declare once unpacked (a ZIP bomb declares gigabytes).
 _MAX_UNPACKED = 256 * 1024 * 1024
-# A PDF or an image whose first bytes read as a web page, or that is also a ZIP archive, is a
-# polyglot: a browser or a tool may act on the other reading of the same bytes.
+# A PDF or an image that holds a web page, or that is also a ZIP archive, is a polyglot: a
+# browser or a tool may act on the other reading of the same bytes. The first KiB may not look
+# like markup at all; the whole file may not hold the tags that make a page active (XMP
+# metadata, which PDFs and images carry, is XML but none of these).
 _MARKUP = (b"<html", b"<script", b"<!doctype", b"<svg", b"<iframe", b"<body", b"<?xml")
+_ACTIVE_MARKUP = (b"<html", b"<script", b"<!doctype html", b"<svg", b"<iframe", b"<body", b"<object", b"<embed",
+                  b"<meta http-equiv")
+_HEAD = 1024
+_CHUNK = 1024 * 1024
+_OVERLAP = max(len(marker) for marker in _ACTIVE_MARKUP) - 1
 
 
 def sniff(fileobj):
@@ -51,12 +58,28 @@ def sniff(fileobj):
 
 
 def _polyglot(fileobj):
-    start = fileobj.read(1024).lower()
-    fileobj.seek(0)
     try:
-        return any(marker in start for marker in _MARKUP) or zipfile.is_zipfile(fileobj)
+        start = fileobj.read(_HEAD).lower()
+        if any(marker in start for marker in _MARKUP) or _holds_markup(fileobj):
+            return True
+        fileobj.seek(0)
+        return zipfile.is_zipfile(fileobj)
     finally:
         fileobj.seek(0)
+
+
+def _holds_markup(fileobj):
+    """Whether any part of the file holds active markup (read in chunks that overlap)."""
+    fileobj.seek(0)
+    tail = b""
+    while True:
+        chunk = fileobj.read(_CHUNK)
+        if not chunk:
+            return False
+        window = tail + chunk.lower()
+        if any(marker in window for marker in _ACTIVE_MARKUP):
+            return True
+        tail = window[-_OVERLAP:]
 
 
 def _sniff_zip(fileobj):

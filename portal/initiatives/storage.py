@@ -16,7 +16,7 @@ from flask import current_app
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
-from portal.config import MB
+from portal.config import MB, PRIVATE_DIR, PRIVATE_FILE
 from portal.core.refusal import Refusal
 from portal.extensions import db
 from portal.initiatives.sniffing import ALLOWED_LABEL, sniff
@@ -41,7 +41,7 @@ class StoredFile:
 
 def folder():
     path = Path(current_app.config["UPLOAD_FOLDER"])
-    path.mkdir(parents=True, exist_ok=True)
+    path.mkdir(mode=PRIVATE_DIR, parents=True, exist_ok=True)
     return path
 
 
@@ -68,7 +68,9 @@ def store(stream, original_name):
     digest = hashlib.sha256()
     size = 0
     try:
-        with open(temp, "xb") as out:
+        # 0600 by default: readable by the portal's user only, whatever the umask.
+        mode = int(current_app.config.get("UPLOAD_FILE_MODE") or PRIVATE_FILE)
+        with os.fdopen(os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, mode), "wb") as out:
             while True:
                 chunk = stream.read(CHUNK)
                 if not chunk:

@@ -17,6 +17,7 @@ from portal.core.layout import register_nav
 from portal.core.markup import plain_text
 from portal.core.permissions import require_roles
 from portal.core.refusal import not_found, wrong_state
+from portal.core.text import xml_safe
 from portal.extensions import db
 from portal.initiatives.access import get_initiative_or_404
 from portal.initiatives.models import Attachment
@@ -157,10 +158,11 @@ def field_feed(code):
 def _feed(field):
     entries = queries.feed_entries(field.code if field else None)
     updated = max((p.updated_at for p in entries), default=None)
-    response = make_response(render_template(
+    # xml_safe: a well-formed feed even with characters stored before the portal refused them.
+    response = make_response(xml_safe(render_template(
         "publishing/feed.xml", entries=entries, field=field, updated=updated,
         self_url=(url_for("publishing.field_feed", code=field.code, _external=True) if field
-                  else url_for("publishing.feed", _external=True))))
+                  else url_for("publishing.feed", _external=True)))))
     response.mimetype = "application/atom+xml"
     return response
 
@@ -169,7 +171,7 @@ def _feed(field):
 @public_page
 def sitemap():
     rows = queries.sitemap_rows()
-    response = make_response(render_template("publishing/sitemap.xml", rows=rows))
+    response = make_response(xml_safe(render_template("publishing/sitemap.xml", rows=rows)))
     response.mimetype = "application/xml"
     return response
 

@@ -38,7 +38,7 @@ def stored_files(app):
     (helpers.odt_bytes, "van-ban.odt", "application/vnd.oasis.opendocument.text"),
     (helpers.png_bytes, "so-do.png", "image/png"),
     (helpers.jpeg_bytes, "anh.jpg", "image/jpeg"),
-    (helpers.pdf_bytes, "khong-co-duoi", "application/pdf"),  # the name does not matter
+    (helpers.pdf_bytes, "khong-co-duoi", "application/pdf"),  # the name does not decide the kind
 ])
 def test_allowed_kinds_are_stored_under_generated_names(app, client, people, make_initiative,
                                                         maker, name, content_type):
@@ -48,7 +48,8 @@ def test_allowed_kinds_are_stored_under_generated_names(app, client, people, mak
     assert response.status_code == 302
     attachment = db.session.execute(select(Attachment)).scalar_one()
     assert attachment.content_type == content_type
-    assert attachment.original_name == name and attachment.size == len(data)
+    # The name keeps the person's words with the extension of what the file is.
+    assert attachment.original_name == (name if "." in name else name + ".pdf") and attachment.size == len(data)
     assert name not in attachment.stored_name
     assert stored_files(app) == [attachment.stored_name]
     assert (Path(app.config["UPLOAD_FOLDER"]) / attachment.stored_name).read_bytes() == data

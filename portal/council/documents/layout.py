@@ -20,6 +20,8 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt
 
+from portal.core.text import xml_safe
+
 FONT = "Times New Roman"
 BODY_PT = 13
 SPACING_PT = 6            # ND 30/2020: at least 6 pt between paragraphs
@@ -116,7 +118,9 @@ def new_section(document, page):
 # -- text ------------------------------------------------------------------------------
 
 def run(paragraph, text, *, bold=False, italic=False, size=None, underline=False):
-    r = paragraph.add_run(text)
+    # Every text of a document passes here: what XML cannot hold (data stored before the portal
+    # refused it) is dropped rather than failing the whole document.
+    r = paragraph.add_run(xml_safe(text))
     r.bold, r.italic, r.underline = bold, italic, underline
     r.font.name = FONT
     if size:
