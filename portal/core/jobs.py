@@ -183,13 +183,28 @@ def huey_for(app=None):
             tasks[job.name] = huey.periodic_task(crontab(**job.schedule), name=job.name)(
                 _task_function(app, job.name))
         huey.portal_tasks = tasks
+
+        @huey.task(name="run_job")
+        def run_job(name):
+            with app.app_context():
+                return run_recorded(name)
+
+        huey.portal_run_job = run_job
         app.extensions["huey"] = huey
     return huey
 
 
 def task(name, app=None):
-    """The Huey task of job `name`: call it to enqueue (immediate mode: to run it now)."""
+    """The periodic Huey task of job `name`: calling it enqueues it as the scheduler does (it
+    keeps no result: see `run`)."""
     return huey_for(app).portal_tasks[name]
+
+
+def run(name, app=None):
+    """Enqueue job `name` now, outside its schedule; returns Huey's Result (immediate mode: done)."""
+    if name not in JOBS_BY_NAME:
+        raise KeyError(name)
+    return huey_for(app).portal_run_job(name)
 
 
 def describe(huey):
