@@ -22,6 +22,7 @@ from pathlib import Path
 import click
 from flask import current_app
 from flask.cli import with_appcontext
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import String
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped, mapped_column
@@ -88,14 +89,14 @@ class Job:
     name: str
     run: object            # the function
     schedule: dict         # crontab fields
-    label: str             # Vietnamese, shown on the admin page
+    label: object          # shown on the admin page (a lazy msgid)
 
 
 JOBS = (
-    Job("send_mail", send_mail, {"minute": "*"}, "Gửi thư trong hàng đợi"),
-    Job("daily_reminders", daily_reminders, {"minute": "5"}, "Nhắc hạn chấm hằng ngày"),
-    Job("prune", prune, {"minute": "15", "hour": "20"}, "Dọn thư cũ và lượt đăng nhập cũ"),
-    Job("search_upkeep", search_upkeep, {"minute": "*/5"}, "Cập nhật chỉ mục tìm kiếm"),
+    Job("send_mail", send_mail, {"minute": "*"}, _l("Gửi thư trong hàng đợi")),
+    Job("daily_reminders", daily_reminders, {"minute": "5"}, _l("Nhắc hạn chấm hằng ngày")),
+    Job("prune", prune, {"minute": "15", "hour": "20"}, _l("Dọn thư cũ và lượt đăng nhập cũ")),
+    Job("search_upkeep", search_upkeep, {"minute": "*/5"}, _l("Cập nhật chỉ mục tìm kiếm")),
 )
 JOBS_BY_NAME = {job.name: job for job in JOBS}
 
