@@ -26,7 +26,7 @@ from email.utils import format_datetime, make_msgid
 from pathlib import Path
 
 from flask import current_app
-from flask_babel import force_locale
+from flask_babel import force_locale, get_translations
 from sqlalchemy import ForeignKey, Index, String, Text, delete, or_, select, update
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -70,11 +70,25 @@ def absolute_link(link):
     return f"{base}/{link.lstrip('/')}"
 
 
+def _mail_gettext():
+    """gettext in the portal's default language, loaded once per app (mail is written in it,
+    whatever the language of the page that caused it)."""
+    cached = current_app.extensions.get("portal_mail_gettext")
+    if cached is None:
+        with force_locale(current_app.config["BABEL_DEFAULT_LOCALE"]):
+            translations = get_translations()
+
+        def cached(message, **variables):
+            text = translations.ugettext(message)
+            return text % variables if variables else text
+        current_app.extensions["portal_mail_gettext"] = cached
+    return cached
+
+
 def _render(template, **context):
     # The environment's template, not render_template: no request is needed (commands, worker)
-    # and no context processor runs. Mail is written in the portal's default language.
-    with force_locale(current_app.config["BABEL_DEFAULT_LOCALE"]):
-        return current_app.jinja_env.get_template(template).render(**context)
+    # and no context processor runs.
+    return current_app.jinja_env.get_template(template).render(_=_mail_gettext(), **context)
 
 
 def _domain():
