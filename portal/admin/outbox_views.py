@@ -1,5 +1,10 @@
 """The mail outbox page (hộp thư đi): admins see every message (queued, sending, sent, failed
-with the reason) and the background tasks' last runs, and send a failed message again."""
+with the reason) and the background tasks' last runs, and send a failed message again.
+
+The subject and body are not shown, nor written to the audit log: a message is about an
+initiative that the admin, who administers and reads none, may not see (DESIGN: one policy
+for every channel). The recipient, the link (a path with an id), the state and the reason are.
+"""
 from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -49,7 +54,7 @@ def outbox_resend(message_id):
     before = {"recipient": row.recipient, "attempts": row.attempts, "last_error": row.last_error}
     mail.resend(row)
     record("admin.mail_resent", actor=current_user, obj=row, data=before,
-           summary=f"Gửi lại thư “{row.subject[:120]}” tới {row.recipient}")
+           summary=f"Gửi lại thư số {row.id} tới {row.recipient}")
     db.session.commit()
     flash(_("Thư đã được đưa lại vào hàng đợi; worker sẽ gửi trong ít phút."), "success")
     return redirect(url_for("admin.outbox", state=mail.FAILED))
