@@ -190,6 +190,7 @@ ACCESS = [
     row("POST", "/admin/fields/{field}", allow(["admin"], OK), 403, body={"name": "Đổi tên"}),
     # -- API ---------------------------------------------------------------------------------
     row("GET", "/api/v1/auth/me", {}, 200, api=True),
+    row("GET", "/api/v1/reference", {}, 200, api=True),
     row("GET", "/api/v1/initiatives", {}, 200, api=True),
     row("POST", "/api/v1/initiatives", {}, OK, api=True),
     row("POST", "/api/v1/emulation/registrations", {}, OK, api=True),
