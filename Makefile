@@ -32,7 +32,11 @@ run: install
 	$(FLASK) seed-demo --if-empty
 	$(FLASK) search reindex
 	$(FLASK) demo-accounts
-	$(FLASK) run --host $(HOST) --port $(PORT)
+	@# The web server and the background worker (mail, reminders, upkeep) as one: Ctrl-C, or either
+	@# one ending, stops both (portal/supervisor.py). The queue is SQLite in instance/ unless
+	@# PORTAL_QUEUE_URL=redis://… is set.
+	PUBLIC_BASE_URL=$${PUBLIC_BASE_URL:-http://$(HOST):$(PORT)} $(BIN)/python -m portal.supervisor \
+	  "$(FLASK) run --host $(HOST) --port $(PORT)" "$(FLASK) worker"
 
 lint: install
 	$(BIN)/ruff check portal tests
@@ -53,6 +57,8 @@ test: install lint
 	fi
 
 # Production-style serving: gunicorn, worker count fitted to the machine (gunicorn.conf.py).
+# The background worker is a service of its own in production: `flask --app portal worker` on each
+# host (README: "Background work", with a systemd unit); `make serve` starts only the web.
 serve: install
 	$(FLASK) init-db
 	$(FLASK) search reindex

@@ -17,6 +17,9 @@ def install(app):
     for command in (init_db, seed_demo, demo_accounts, create_user, backup, restore):
         app.cli.add_command(command)
     app.cli.add_command(audit_group)
+    from portal.core.jobs import worker_command
+
+    app.cli.add_command(worker_command)
 
 
 @click.command("init-db")

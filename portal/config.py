@@ -37,6 +37,19 @@ class Defaults:
     MAIL_PASSWORD = None
     MAIL_USE_TLS = False
     MAIL_FROM = "sangkien@vks.danang.local"
+    MAIL_TIMEOUT = 10               # seconds per SMTP operation (in the worker, never in a request)
+    MAIL_BATCH = 50                 # messages one worker claims and sends over one connection
+    MAIL_LEASE_SECONDS = 600        # a claimed message not settled by then is sent again (worker died)
+    MAIL_RETRY_BASE_SECONDS = 60    # first retry after a minute, then 2, 4, 8 … minutes
+    MAIL_RETRY_MAX_SECONDS = 3600   # never more than an hour between tries
+    MAIL_GIVE_UP_SECONDS = 2 * 86400  # queued this long without success: failed (an admin may resend)
+    MAIL_KEEP_DAYS = 90             # sent and failed messages older than this are pruned
+    LOGIN_ATTEMPTS_KEEP_DAYS = 30   # sign-in attempts older than this are pruned
+    PUBLIC_BASE_URL = "http://127.0.0.1:5000"  # absolute links in mail: the address users open
+    ORGANISATION_NAME = "Viện kiểm sát nhân dân thành phố Đà Nẵng"  # named in every message
+    QUEUE_URL = None                # redis://… for RedisHuey; unset: SqliteHuey in instance/queue.db
+    QUEUE_IMMEDIATE = False         # run tasks at once in the caller (tests)
+    REMINDER_HOUR = 7               # local hour from which the day's reminders go out
     PROXY_FIX = 0  # number of trusted reverse proxies setting X-Forwarded-*; 0 trusts none
     UPLOAD_FILE_MODE = PRIVATE_FILE  # 0o640 lets a reverse proxy of the same group stream downloads
     PUBLIC_BASE_URL = ""  # e.g. "https://sangkien.vks.danang.gov.vn": every absolute URL starts so
@@ -72,6 +85,10 @@ def load(app, overrides=None):
     for key in ("MAIL_SERVER", "MAIL_USERNAME", "MAIL_PASSWORD", "MAIL_FROM"):
         if env.get(key):
             app.config[key] = env[key]
+    if env.get("PUBLIC_BASE_URL"):
+        app.config["PUBLIC_BASE_URL"] = env["PUBLIC_BASE_URL"]
+    if env.get("PORTAL_QUEUE_URL"):
+        app.config["QUEUE_URL"] = env["PORTAL_QUEUE_URL"]
     if env.get("MAIL_PORT"):
         app.config["MAIL_PORT"] = int(env["MAIL_PORT"])
     if env.get("PORTAL_SECURE_COOKIES") == "1":

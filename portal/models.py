@@ -15,6 +15,8 @@ for _area in ("core", "years", "auth", "admin", "initiatives", "council", "publi
             importlib.import_module(f"{_pkg}.{_info.name}")
 
 from portal.core.audit import AuditEvent, AuditHead  # noqa: E402,F401
+from portal.core.jobs import TaskRun  # noqa: E402,F401
+from portal.core.mail import MailMessage  # noqa: E402,F401
 from portal.core.notifications import Notification  # noqa: E402,F401
 
 __all__ = ["portal"]

@@ -1,13 +1,13 @@
 """the public site's generation: one row that grows with every change a public page shows
 
 Revision ID: site_generation
-Revises: audit_seal
+Revises: mail_outbox
 """
 from alembic import op
 import sqlalchemy as sa
 
 revision = "site_generation"
-down_revision = "audit_seal"
+down_revision = "mail_outbox"
 branch_labels = None
 depends_on = None
 

@@ -5,17 +5,17 @@ act is the policy's answer (portal.initiatives.policy); a refusal is a Refusal r
 before anything changes (403 wrong person, 404 not visible, 409 wrong state or conflict,
 422 bad input).
 """
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import or_, select, update
 
 from portal.auth.models import User
 from portal.core import audit
 from portal.core.notifications import notify
 from portal.core.refusal import Refusal, conflict, forbidden, invalid, wrong_state
 from portal.core.textfold import fold
-from portal.core.timeutil import local_date, today, utcnow
+from portal.core.timeutil import local_date, today, utcnow, zone
 from portal.council import membership, scoring
 from portal.council.models import (
     OUTCOME_ACTIONS,
@@ -648,11 +648,31 @@ def reminders_due(on_day=None):
     return [a for a in rows if not a.submitted]
 
 
-def send_reminders(on_day=None):
-    """Mail (and notify in-app) each reviewer with a sheet due soon or late; returns what was sent."""
+def _claim_reminder(assignment, on_day):
+    """Mark the assignment reminded unless it already was on `on_day`; True when this caller may remind.
+
+    One UPDATE with the condition in it, so two workers at the same moment remind once.
+    """
+    day_starts = datetime.combine(on_day, time.min, tzinfo=zone()).astimezone(UTC).replace(tzinfo=None)
+    result = db.session.execute(
+        update(ReviewAssignment).where(
+            ReviewAssignment.id == assignment.id,
+            or_(ReviewAssignment.reminded_at.is_(None), ReviewAssignment.reminded_at < day_starts))
+        .values(reminded_at=utcnow()).execution_options(synchronize_session=False))
+    return result.rowcount == 1
+
+
+def send_reminders(on_day=None, *, once_a_day=False):
+    """Mail (and notify in-app) each reviewer with a sheet due soon or late; returns what was sent.
+
+    With `once_a_day` (the background worker, which may run it several times a day or on
+    several hosts), a reviewer already reminded of that sheet on `on_day` is not reminded again.
+    """
     on_day = on_day or today()
     sent = []
     for assignment in reminders_due(on_day):
+        if once_a_day and not _claim_reminder(assignment, on_day):
+            continue
         initiative = assignment.initiative
         days = (assignment.due_on - on_day).days
         when = (f"đã quá hạn {-days} ngày" if days < 0 else

@@ -39,6 +39,8 @@ ROUTES = [
     ("POST", f"/admin/councils/{YEAR}/members/{{m}}/remove"),
     ("GET", "/admin/audit"),
     ("GET", "/admin/audit.csv"),
+    ("GET", "/admin/outbox"),
+    ("POST", "/admin/outbox/{mail}/resend"),
 ]
 
 
@@ -49,9 +51,13 @@ def targets(make_user):
     ensure_year(YEAR)
     db.session.commit()
     member = make_user("tv.hoidong", council="member", year=YEAR)
+    from portal.core import mail
     from portal.council.models import council_for
 
-    return {"u": member.id, "unit": member.unit_id, "m": council_for(YEAR).members[0].id}
+    row = mail.queue("tv.hoidong@vks.local", "Thư", user=member)
+    row.state = mail.FAILED
+    db.session.commit()
+    return {"u": member.id, "unit": member.unit_id, "m": council_for(YEAR).members[0].id, "mail": row.id}
 
 
 def _call(client, method, url, targets):
@@ -67,7 +73,8 @@ def test_every_admin_route_is_covered(app):
             for method in rule.methods - {"HEAD", "OPTIONS"}:
                 declared.add((method, rule.rule))
     listed = {(m, u.replace("{u}", "<int:user_id>").replace("{unit}", "<int:unit_id>")
-               .replace("{m}", "<int:member_id>").replace(f"/years/{YEAR}", "/years/<int:number>")
+               .replace("{m}", "<int:member_id>")
+               .replace("{mail}", "<int:message_id>").replace(f"/years/{YEAR}", "/years/<int:number>")
                .replace(f"/councils/{YEAR}", "/councils/<int:year>")) for m, u in ROUTES}
     assert declared == listed
 

@@ -7,6 +7,8 @@
    list, search and article pages (p50, p95), and the number of SQL queries
    per public page at 100 and at N initiatives (they must be equal).
 3. The emulation eligibility engine (tests/benchmarks/bench_eligibility.py).
+4. A page action that notifies 20 people against one that notifies none, with the
+   mail server hanging, and the worker sending the queued mail (bench_mail.py).
 
     python tests/benchmarks/run_all.py [--docs 20000] [--queries 300] [--requests 200]
 """
@@ -266,6 +268,11 @@ def main(argv=None):
         else:
             for key, value in (figures or {}).items():
                 print(f"{key}: {value}")
+
+    bench_mail = _optional("bench_mail")
+    if bench_mail is not None:
+        _heading("Mail: the request queues, the worker sends")
+        bench_mail.print_report(bench_mail.run())
 
     print(f"\nall benchmarks took {time.perf_counter() - started:.0f} s "
           f"on {portal_today().isoformat()}")

@@ -132,6 +132,9 @@ def test_remind_mails_reviewers_due_within_three_days_or_late(app, runner, counc
     db.session.commit()
     operations.submit_review(submitted, council["m3"], scores=GOOD, recommendation="pass")
     db.session.commit()
+    from portal.core.mail import deliver_due
+
+    deliver_due()  # the mails of the assignments
     outbox = app.config["MAIL_OUTBOX_DIR"]
     before = set(os.listdir(outbox))
     result = runner.invoke(args=["remind"])
@@ -140,6 +143,8 @@ def test_remind_mails_reviewers_due_within_three_days_or_late(app, runner, counc
     assert "hoidong3" not in result.output  # submitted already
     assert "hoidong4" not in result.output  # not due yet
     assert "Đã gửi 1 lời nhắc." in result.output
+    assert set(os.listdir(outbox)) == before  # queued in the outbox; the worker sends it
+    assert deliver_due()["sent"] == 1
     mails = set(os.listdir(outbox)) - before
     assert len(mails) == 1
     body = (Path(outbox) / mails.pop()).read_text(encoding="utf-8")

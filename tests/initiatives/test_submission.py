@@ -37,14 +37,40 @@ def test_submit_freezes_version_one_and_tells_the_secretary(client, people, make
     assert verify() == []
 
 
-def test_secretary_mail_goes_out_after_commit(client, app, people, make_initiative):
-    initiative = make_initiative([people.author])
-    client.login(people.author).post(f"/my/initiatives/{initiative.id}/submit")
+def test_secretary_mail_is_queued_with_the_action_and_sent_by_the_worker(client, app, people, make_initiative):
     from pathlib import Path
 
-    mails = list(Path(app.config["MAIL_OUTBOX_DIR"]).glob("*.eml"))
-    assert len(mails) == 1
-    assert "thuky@vks.local" in mails[0].read_text()
+    from portal.core import mail
+
+    initiative = make_initiative([people.author])
+    client.login(people.author).post(f"/my/initiatives/{initiative.id}/submit")
+    outbox = Path(app.config["MAIL_OUTBOX_DIR"])
+    assert list(outbox.glob("*.eml")) == []  # the request wrote a row, it sent nothing
+    [row] = db.session.execute(select(mail.MailMessage)).scalars().all()
+    assert row.recipient == "thuky@vks.local" and row.state == mail.QUEUED
+    assert mail.deliver_due() == {"sent": 1, "retry": 0, "failed": 0}
+    [eml] = outbox.glob("*.eml")
+    assert "thuky@vks.local" in eml.read_text()
+
+
+def test_a_request_answers_fast_and_queues_when_the_mail_server_hangs(app, client, people, make_initiative):
+    import time
+
+    from portal.core import mail
+    from tests.core.mailserver import silent_server
+
+    initiative = make_initiative([people.author])
+    with silent_server() as port:
+        app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=port, MAIL_TIMEOUT=10,
+                          PUBLIC_BASE_URL="https://sangkien.example.vn")
+        started = time.monotonic()
+        response = client.login(people.author).post(f"/my/initiatives/{initiative.id}/submit")
+        elapsed = time.monotonic() - started
+    assert response.status_code == 302
+    assert elapsed < 3, f"the submission waited {elapsed:.1f} s: it talked to the mail server"
+    [row] = db.session.execute(select(mail.MailMessage)).scalars().all()
+    assert row.state == mail.QUEUED and row.attempts == 0 and row.recipient == "thuky@vks.local"
+    assert row.link == f"https://sangkien.example.vn/council/initiatives/{initiative.id}/screening"
 
 
 def test_incomplete_application_lists_every_missing_item(client, people, make_initiative):

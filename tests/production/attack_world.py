@@ -145,6 +145,12 @@ def build_world(make_user, make_initiative, make_unit):
     world.ids["slug"] = published.publication.slug
     world.ids["year"] = YEAR
     world.ids["other_user"] = other.id
+    from portal.core import mail
+
+    failed = mail.queue("mat.thu@vks.local", "Thư không gửi được", "Nội dung", "/my", user=other)
+    failed.state, failed.last_error = mail.FAILED, "550 5.1.1 no such mailbox"
+    db.session.commit()
+    world.ids["failed_mail"] = failed.id
     return world
 
 
@@ -153,7 +159,7 @@ ARGUMENTS = {
     "initiative_id": "submitted", "attachment_id": "submitted_attachment", "token_id": "staff_token",
     "user_id": "other_user", "unit_id": "dept", "number": "year", "year": "year", "member_id": "member_row",
     "field_id": "field", "review_id": "review_sheet", "award_id": "award", "discipline_id": "discipline",
-    "slug": "slug",
+    "slug": "slug", "message_id": "failed_mail",
 }
 LITERALS = {"kind": "titles", "index": 0}
 

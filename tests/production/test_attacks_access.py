@@ -162,6 +162,8 @@ ACCESS = [
     row("GET", "/admin/users/{other_user}", allow(["admin"]), 403),
     row("GET", "/admin/audit", allow(["admin", *OVERSEE]), 403),
     row("GET", "/admin/audit.csv", allow(["admin", *OVERSEE]), 403),
+    row("GET", "/admin/outbox", allow(["admin"]), 403),
+    row("POST", "/admin/outbox/{failed_mail}/resend", allow(["admin"], OK), 403),
     row("GET", "/admin/fields", allow(["admin"]), 403),
     row("GET", "/admin/years/{year}", allow(["admin"]), 403),
     row("GET", "/admin/years", allow(["admin"]), 403),
