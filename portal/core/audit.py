@@ -187,6 +187,10 @@ def _jsonable(data):
 
 @event.listens_for(Session, "after_commit")
 def _chain_after_commit(session):
+    # SQLAlchemy sends after_commit for a savepoint's commit too; the outer transaction still
+    # holds its locks then (on SQLite the write lock), so chaining waits for the real commit.
+    if session.in_nested_transaction():
+        return
     if session.info.pop(PENDING, False) and has_app_context():
         try:
             chain_pending(session.get_bind())

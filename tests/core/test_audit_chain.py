@@ -144,3 +144,20 @@ def test_seal_refuses_once_the_log_has_checkpoints(runner):
         conn.execute(text("UPDATE audit_event SET mac = NULL"))
     result = runner.invoke(args=["audit", "seal"])
     assert result.exit_code == 1 and "already holds checkpoints" in result.output
+
+
+def test_a_savepoint_inside_the_transaction_does_not_chain_early(app, caplog):
+    """SQLAlchemy sends after_commit for a savepoint too: chaining then would wait on the outer
+    transaction's own lock (on SQLite: 15 s, then "database is locked")."""
+    import time
+
+    audit.record("test.outer", summary="trước điểm lưu")
+    start = time.perf_counter()
+    with db.session.begin_nested():
+        audit.record("test.inner", summary="trong điểm lưu")
+    assert time.perf_counter() - start < 2
+    assert "chaining pending events failed" not in caplog.text
+    db.session.commit()
+    seqs = db.session.execute(select(audit.AuditEvent.seq).where(
+        audit.AuditEvent.action.in_(["test.outer", "test.inner"]))).scalars().all()
+    assert len(seqs) == 2 and None not in seqs
