@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 from portal.council.services import rubric_for
 from portal.extensions import db
 from portal.initiatives.models import DEFAULT_FIELDS, Field
+from portal.publishing.cache import ensure_generation
 from portal.years import services as years
 from portal.years.models import current_year
 
@@ -25,5 +26,6 @@ def ensure_defaults(year=None):
         years.ensure_year(year, is_open=True)
         made.append(f"year {year}")
     rubric_for(year)
+    ensure_generation()
     db.session.commit()
     return made

@@ -163,6 +163,9 @@ def app(tmp_path, tmp_path_factory, app_config, monkeypatch):
 
         ensure_head()
         ensure_year(portal_today().year, is_open=True)  # as `init-db` makes it: this year takes filings
+        from portal.publishing.cache import ensure_generation
+
+        ensure_generation()  # as the migration makes it: public pages are cached by it
         db.session.commit()
     ctx = app.app_context()
     ctx.push()

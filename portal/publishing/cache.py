@@ -32,13 +32,17 @@ _TRACKED = ("Publication", "PublicationSlug", "Attachment", "Field", "Unit")
 def generation():
     """The site generation, read once per request."""
     if "_site_generation" not in g:
-        value = db.session.execute(select(SiteGeneration.value).where(SiteGeneration.id == 1)).scalar()
-        if value is None:  # a database made before the row existed: make it
-            db.session.add(SiteGeneration(id=1, value=1))
-            db.session.commit()
-            value = 1
-        g._site_generation = value
+        # None: no row (a database made without the migration or `init-db`): nothing is kept.
+        g._site_generation = db.session.execute(
+            select(SiteGeneration.value).where(SiteGeneration.id == 1)).scalar()
     return g._site_generation
+
+
+def ensure_generation():
+    """The one row, made by the migration; `init-db` and the tests' schema make it when missing."""
+    if db.session.get(SiteGeneration, 1) is None:
+        db.session.add(SiteGeneration(id=1, value=1))
+        db.session.flush()
 
 
 @event.listens_for(Session, "after_flush")
@@ -86,7 +90,7 @@ def public_page(view):
     """Serve a public page from the cache, with an ETag and a 304, when the request is shareable."""
     @wraps(view)
     def wrapped(*args, **kwargs):
-        if not current_app.config.get("PUBLIC_CACHE", True) or not _shared():
+        if not current_app.config.get("PUBLIC_CACHE", True) or not _shared() or generation() is None:
             return view(*args, **kwargs)
         key = f"{generation()}|{get_locale()}|{request.host}|{request.full_path}"
         tag = _etag(key)
