@@ -28,8 +28,6 @@ def generate_password(length=14):
     return "".join(secrets.choice(alphabet) for _ in range(length))
 
 
-# -- users -------------------------------------------------------------------
-
 USER_FIELDS = ("full_name", "unit_id", "position", "is_leader", "email")
 
 
@@ -124,8 +122,6 @@ def revoke_user_tokens(user, *, actor):
     return len(tokens)
 
 
-# -- import --------------------------------------------------------------------
-
 @dataclass
 class ImportReport:
     rows: int = 0
@@ -186,8 +182,6 @@ def import_users(filename, data, *, actor):
     return report
 
 
-# -- units ---------------------------------------------------------------------
-
 def _check_unit(name, code, unit=None):
     name = " ".join((name or "").split())
     code = (code or "").strip() or None
@@ -222,8 +216,6 @@ def update_unit(unit, *, actor, name, kind, code=None, active=True):
                  data={"changes": {k: [before[k], after[k]] for k in after if before[k] != after[k]}})
     return unit
 
-
-# -- years ---------------------------------------------------------------------
 
 YEAR_FIELDS = ("registration_deadline", "submission_deadline", "review_deadline",
                "commendation_deadline", "note", "is_open", "filing_window_days", "decision_due_days",

@@ -77,8 +77,6 @@ def index():
     return render_template("admin/index.html", counts=counts)
 
 
-# -- users -------------------------------------------------------------------
-
 def _user_query(form):
     query = select(User).options(selectinload(User.role_rows)).order_by(User.full_name, User.id)
     status = form.status.data or "active"
@@ -249,8 +247,6 @@ def user_import_template():
     }
 
 
-# -- units ---------------------------------------------------------------------
-
 @bp.route("/units")
 def units():
     rows = db.session.execute(
@@ -290,8 +286,6 @@ def unit_edit(unit_id):
     return render_template("admin/unit_form.html", form=form, unit=unit), 422 if form.errors else 200
 
 
-# -- years ---------------------------------------------------------------------
-
 
 
 @bp.route("/years")
@@ -328,8 +322,6 @@ def year_edit(number):
         return redirect(url_for("admin.years"))
     return render_template("admin/year_form.html", form=form, year=year), 422 if form.errors else 200
 
-
-# -- councils --------------------------------------------------------------------
 
 @bp.route("/councils")
 def councils():

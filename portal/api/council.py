@@ -102,8 +102,6 @@ def appraisal_json(appraisal):
     }
 
 
-# -- screening -------------------------------------------------------------------
-
 @bp.post("/initiatives/<int:initiative_id>/accept")
 @token_required
 def api_accept(initiative_id):
@@ -122,8 +120,6 @@ def api_return(initiative_id):
     db.session.commit()
     return jsonify({**_state(initiative), "note": initiative.return_note})
 
-
-# -- assignments -----------------------------------------------------------------
 
 @bp.get("/initiatives/<int:initiative_id>/assignments")
 @token_required
@@ -146,8 +142,6 @@ def api_assign(initiative_id):
         body["warning"] = f"{reviewer.full_name} cùng đơn vị với tác giả hoặc đơn vị có sáng kiến."
     return jsonify(body), 201
 
-
-# -- the reviewer's own sheet ----------------------------------------------------------
 
 def _review_fields(data):
     scores = data.get("scores")
@@ -212,8 +206,6 @@ def api_recuse(initiative_id):
     return jsonify(assignment_json(assignment))
 
 
-# -- results and decisions ---------------------------------------------------------
-
 @bp.get("/initiatives/<int:initiative_id>/appraisal")
 @token_required
 def api_appraisal(initiative_id):
@@ -263,8 +255,6 @@ def api_sector(initiative_id):
 def api_national(initiative_id):
     return _higher(initiative_id, operations.record_national, "national")
 
-
-# -- OpenAPI -----------------------------------------------------------------------
 
 ERR = {"$ref": "#/components/responses/Error"}
 ID_PARAM = [{"name": "initiative_id", "in": "path", "required": True, "schema": {"type": "integer"}}]

@@ -163,8 +163,6 @@ def _unit_id(value):
     return unit_id
 
 
-# -- OpenAPI ----------------------------------------------------------------------------------
-
 _ERRORS = {str(code): {"$ref": "#/components/responses/Error"} for code in (400, 401, 403, 409, 422)}
 _TITLE = {"type": "string", "enum": ["advanced_worker", "emulation_soldier_grassroots",
                                      "emulation_soldier_sector", "emulation_soldier_national"]}

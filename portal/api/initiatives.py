@@ -28,8 +28,6 @@ INPUT_KEYS = {*TEXT_KEYS, *FLAG_KEYS, "content", "field", "form", "year", "unit"
 API_NAMES = {"field_id": "field", "unit_id": "unit"}
 
 
-# -- input ---------------------------------------------------------------------------------------
-
 def _api_names(call, *args):
     """Run an operation; its field errors carry the API's names (field, unit), not the model's."""
     try:
@@ -129,8 +127,6 @@ def _authors(data):
     return authors
 
 
-# -- output --------------------------------------------------------------------------------------
-
 def _author(row):
     if row.user:
         return {"username": row.user.username, "name": row.user.full_name, "workplace": row.user.unit.name,
@@ -187,8 +183,6 @@ def _load(initiative_id):
     return get_initiative_or_404(initiative_id, current_api_user(), options=[
         selectinload(Initiative.versions), selectinload(Initiative.attachments)])
 
-
-# -- endpoints -----------------------------------------------------------------------------------
 
 @bp.post("/initiatives")
 @token_required
@@ -306,8 +300,6 @@ def answer_coauthorship(initiative_id):
         return jsonify({"id": initiative_id, "accepted": False})
     return jsonify({"id": initiative_id, "accepted": True, **detail_of(_load(initiative_id))})
 
-
-# -- OpenAPI -------------------------------------------------------------------------------------
 
 ERROR = {"$ref": "#/components/responses/Error"}
 # anyOf, not oneOf: a staff author in a response also carries the name and workplace.

@@ -154,8 +154,6 @@ def public_initiative(initiative_id):
     return _conditional(item, modified)
 
 
-# -- the editor's operations --------------------------------------------------------------
-
 def _load(initiative_id):
     return get_initiative_or_404(initiative_id, current_api_user(), options=[selectinload(Initiative.attachments)])
 
@@ -196,8 +194,6 @@ def unpublish_initiative(initiative_id):
     db.session.commit()
     return {"id": initiative.id, "published": False}
 
-
-# -- OpenAPI ------------------------------------------------------------------------------
 
 _ERR = {"$ref": "#/components/responses/Error"}
 _FACET = {"type": "object", "additionalProperties": {"type": "integer"}}

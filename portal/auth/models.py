@@ -84,7 +84,6 @@ class User(UserMixin, db.Model):
     unit = relationship("Unit", back_populates="users", lazy="joined")
     role_rows = relationship("UserRole", cascade="all, delete-orphan", lazy="selectin")
 
-    # -- passwords ---------------------------------------------------------
     def set_password(self, password):
         method = current_app.config["PASSWORD_HASH_METHOD"] if has_app_context() else "scrypt"
         self.password_hash = generate_password_hash(password, method=method)
@@ -94,7 +93,6 @@ class User(UserMixin, db.Model):
     def check_password(self, password):
         return check_password_hash(self.password_hash, password)
 
-    # -- Flask-Login ---------------------------------------------------------
     def get_id(self):
         return f"{self.id}:{self.session_version}"
 
@@ -102,7 +100,6 @@ class User(UserMixin, db.Model):
     def is_active(self):
         return self.active
 
-    # -- roles ---------------------------------------------------------------
     @property
     def roles(self):
         return {r.role for r in self.role_rows}

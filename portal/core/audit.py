@@ -107,8 +107,6 @@ def compute_hash(prev_hash, payload):
     return hashlib.sha256((prev_hash + "\n" + _blob(payload)).encode()).hexdigest()
 
 
-# -- the key and the seals ---------------------------------------------------------------
-
 def audit_key(app=None):
     """The sealing key: HMAC(AUDIT_KEY or SECRET_KEY, label). Never stored in the database."""
     app = app or current_app
@@ -148,8 +146,6 @@ def checkpoint_mac(seq, last_hash, at):
 def _same(a, b):
     return a is not None and b is not None and hmac.compare_digest(a, b)
 
-
-# -- writing -------------------------------------------------------------------------------
 
 def ensure_head():
     if db.session.get(AuditHead, 1) is None:
@@ -239,8 +235,6 @@ def chain_pending(bind=None):
     return len(links)
 
 
-# -- checkpoints ---------------------------------------------------------------------------
-
 @dataclass(frozen=True)
 class Checkpoint:
     seq: int
@@ -316,8 +310,6 @@ def write_checkpoint(path=None):
         os.close(fd)
     return point
 
-
-# -- checking ------------------------------------------------------------------------------
 
 def _walk(rows, seq, prev, problems):
     """Check chained rows in order after place `seq` with hash `prev`; return the last place,
@@ -488,8 +480,6 @@ def _remember(head, problems):
     with db.engine.begin() as conn:
         conn.execute(update(_head).where(_head.c.id == 1).values(**values))
 
-
-# -- sealing the events written before seals existed -----------------------------------------
 
 def seal_unsealed(force=False):
     """Seal the events written before seals existed, once, after the upgrade that added them.

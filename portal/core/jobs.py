@@ -46,8 +46,6 @@ class TaskRun(db.Model):
     last_ok_at: Mapped[datetime | None]
 
 
-# -- what the tasks do (plain functions, called in an app context) --------------------
-
 def send_mail():
     from portal.core import mail
 
@@ -101,8 +99,6 @@ JOBS = (
 JOBS_BY_NAME = {job.name: job for job in JOBS}
 
 
-# -- recording runs ---------------------------------------------------------------------
-
 def _row(name):
     row = db.session.get(TaskRun, name)
     if row is None:
@@ -145,8 +141,6 @@ def last_runs():
     rows = {r.name: r for r in db.session.query(TaskRun).all()}
     return [(job, rows.get(job.name)) for job in JOBS]
 
-
-# -- the queue --------------------------------------------------------------------------
 
 def _make_huey(app):
     from huey import RedisHuey, SqliteHuey
@@ -213,8 +207,6 @@ def describe(huey):
     where = getattr(huey.storage, "filename", None) or getattr(huey, "name", "")
     return f"{type(huey).__name__} ({storage}: {where})"
 
-
-# -- the command ------------------------------------------------------------------------
 
 @click.command("worker")
 @click.option("--workers", default=2, show_default=True, help="Threads running tasks.")

@@ -60,8 +60,6 @@ class MailMessage(db.Model):
     __table_args__ = (Index("ix_mail_outbox_state_next_try", "state", "next_try_at"),)
 
 
-# -- writing a message (in the caller's transaction) ----------------------------------
-
 def absolute_link(link):
     """`/council/…` → `PUBLIC_BASE_URL/council/…`; an absolute link is kept."""
     if not link or "://" in link:
@@ -125,8 +123,6 @@ def build_message(row, config):
         msg.add_alternative(row.body_html, subtype="html")
     return msg
 
-
-# -- sending (the worker) -------------------------------------------------------------
 
 @dataclass(frozen=True)
 class Claimed:
@@ -291,8 +287,6 @@ def deliver_due(limit=None):
         if len(rows) < limit:
             return counts
 
-
-# -- administration -------------------------------------------------------------------
 
 def resend(row):
     """A failed message back in the queue, its give-up clock started again."""

@@ -66,8 +66,6 @@ def _csv_rows(data):
     return list(csv.reader(io.StringIO(text), delimiter=delimiter))
 
 
-# -- writing -----------------------------------------------------------------------------------
-
 def formula_like(value):
     return isinstance(value, str) and value.startswith(FORMULA_START)
 

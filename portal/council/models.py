@@ -63,8 +63,6 @@ def council_for(year):
     return db.session.execute(select(Council).where(Council.year == year)).scalar_one_or_none()
 
 
-# -- appraisal: rubric, assignments, reviews, decisions --------------------------
-
 DEFAULT_CRITERIA = [
     # code, name, guidance, max
     ("novelty", "Tính mới",

@@ -50,8 +50,6 @@ from portal.years import services as years
 REVIEW_REMINDER_DAYS = 3  # a reviewer is reminded when the sheet is due within three days, or late
 
 
-# -- links in notifications (paths; mail adds the site's base URL) --------------
-
 def author_link(initiative):
     """The authors' page of the initiative (the submission area's `Initiative.path`)."""
     return getattr(initiative, "path", None) or "/my"
@@ -76,8 +74,6 @@ def _as_date(value, field_name):
         raise invalid(_l("Ngày không hợp lệ (%(field)s): dùng dạng YYYY-MM-DD.", field=field_name),
                       fields={field_name: [_l("Ngày không hợp lệ.")]}) from None
 
-
-# -- screening -------------------------------------------------------------------
 
 def accept(initiative, actor):
     """Tiếp nhận: the secretary accepts a submitted initiative into appraisal."""
@@ -108,8 +104,6 @@ def return_to_authors(initiative, actor, note):
                       data={"note": note, "round": old_round, "new_round": initiative.round},
                       summary="Trả lại để bổ sung: " + note[:200])
 
-
-# -- assignment ------------------------------------------------------------------
 
 def _latest_version(initiative):
     return db.session.execute(
@@ -226,8 +220,6 @@ def acting_officers(initiative, *roles):
         return []
     return list(db.session.execute(select(User).where(User.id.in_(ids))).scalars())
 
-
-# -- scoring ---------------------------------------------------------------------
 
 def _coerce_scores(raw):
     """Scores as given by a form or JSON: ints stay, digit strings become ints, the rest is kept
@@ -355,8 +347,6 @@ def reopen_review(review, actor, reason):
                  summary=f"Mở lại phiếu chấm của {review.reviewer.full_name}: {reason[:200]}")
     return review
 
-
-# -- decisions -------------------------------------------------------------------
 
 def check_may_decide(initiative, actor):
     """Refuse unless `actor` may record the council's decision on the initiative now."""
@@ -512,8 +502,6 @@ def decide_batch(initiatives, actor, *, decision_no, decision_date):
     return rows
 
 
-# -- sector (VKSND tối cao) and national recognition ----------------------------------
-
 def _record_higher_level(initiative, actor, status, decision_no, decision_date, *, axis, level, label):
     try:
         status = SectorStatus(status)
@@ -572,8 +560,6 @@ def record_national(initiative, actor, status, decision_no="", decision_date=Non
     return _record_higher_level(initiative, actor, status, decision_no, decision_date,
                                 axis=workflow.NATIONAL, level=Level.national, label="phạm vi toàn quốc")
 
-
-# -- rubric ----------------------------------------------------------------------
 
 def update_rubric(year, actor, *, recognition_threshold, sector_threshold, approval_numerator,
                   approval_denominator, novelty_zero_rule, criteria):

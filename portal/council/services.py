@@ -126,8 +126,6 @@ def update_council(council, actor, *, name=None, decision_no=None, decision_date
     return council
 
 
-# -- appraisal queries shared by pages, API, documents and the demo ----------------
-
 def rubric_for(year):
     """The year's rubric; made from the defaults of DESIGN.md the first time it is needed."""
     query = select(Rubric).where(Rubric.year == year)

@@ -56,8 +56,6 @@ def _require_officer(actor):
                              "forbidden")
 
 
-# -- parsing (shared by forms, API and import) ----------------------------------------
-
 def parse_year(value, field="year"):
     try:
         year = int(str(value).strip())
@@ -105,8 +103,6 @@ def user_by_username(username, field="username"):
         raise refused(422, f"Không có cán bộ có tên đăng nhập “{name}”.", "unknown_user", field)
     return user
 
-
-# -- titles ------------------------------------------------------------------------------
 
 def eligibility_of(user, year, *, exclude=None):
     """The engine's result for one person and year (the award ``exclude`` left out)."""
@@ -310,8 +306,6 @@ def delete_award(award, *, actor, reason=""):
                  summary=f"Xóa danh hiệu {TITLE_LABELS[award.title]} {award.year}")
 
 
-# -- registrations -------------------------------------------------------------------
-
 def registration_open(year, on=None):
     """(open, deadline) for staff registering themselves for ``year``."""
     row = db.session.get(Year, year)
@@ -360,8 +354,6 @@ def register(user, year, title, *, actor):
                  summary=f"Đăng ký {TITLE_LABELS[title]} {year}: {user.full_name}")
     return row
 
-
-# -- disciplines and articles --------------------------------------------------------------
 
 def record_discipline(user, year, level, *, actor, note="", violation_year=None):
     """Record a measure issued in ``year`` (for a violation of ``violation_year``, when earlier)."""
@@ -454,8 +446,6 @@ def record_service(user, year, *, actor, recruited_on=None, leave_months=0, note
                  summary=f"Thời gian công tác {year}: {user.full_name}")
     return row
 
-
-# -- settings -------------------------------------------------------------------------------
 
 def save_settings(year, values, *, actor):
     """Save the rule settings of ``year``; the audit event keeps what changed from what."""

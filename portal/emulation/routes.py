@@ -130,8 +130,6 @@ def _commendation_countdown(year):
             "soon": 0 <= days <= 14}
 
 
-# -- the officer's year ------------------------------------------------------------------
-
 @bp.route("/year")
 @require_roles(OFFICER)
 def overview():
@@ -172,8 +170,6 @@ def export(year):
     return send_file(BytesIO(data), as_attachment=True, download_name=name,
                      mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 
-
-# -- settings -----------------------------------------------------------------------------
 
 @bp.route("/year/<int:year>/settings", methods=["GET", "POST"])
 @require_roles(OFFICER)
@@ -222,8 +218,6 @@ def _settings_history(year):
                                  AuditEvent.object_id == str(year))
         .order_by(AuditEvent.seq.desc()).limit(20)).scalars())
 
-
-# -- recording titles, measures, registrations, articles -------------------------------------
 
 FORMS = {
     "titles": AwardForm,
@@ -343,8 +337,6 @@ def delete_discipline(discipline_id):
                           "Đã xóa hình thức kỷ luật đã ghi nhận.", "disciplines")
 
 
-# -- import ---------------------------------------------------------------------------------
-
 @bp.route("/year/<int:year>/import", methods=["GET", "POST"])
 @require_roles(OFFICER)
 def import_page(year):
@@ -379,8 +371,6 @@ def import_template(kind):
     return send_file(BytesIO(template_csv(kind)), as_attachment=True, download_name=f"mau-{kind}.csv",
                      mimetype="text/csv")
 
-
-# -- a staff member's own record ----------------------------------------------------------------
 
 @bp.route("/me", methods=["GET", "POST"])
 @login_required

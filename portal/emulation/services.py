@@ -50,8 +50,6 @@ class YearInputs:
             self.registrations, self.articles, self.settings_by_year, self.services)
 
 
-# -- settings -------------------------------------------------------------------------
-
 def settings_rows(up_to_year=None):
     query = select(EmulationSettings).order_by(EmulationSettings.year)
     if up_to_year is not None:
@@ -69,8 +67,6 @@ def _row_in_force(rows, year):
     earlier = [row for row in rows if row.year <= year]
     return earlier[-1] if earlier else None
 
-
-# -- the loader -----------------------------------------------------------------------
 
 def load_year(year, *, unit_id=None, user_ids=None):
     """The engine's inputs for ``year``: everyone active, one unit's people, or the given users.
@@ -231,8 +227,6 @@ def best_mean_scores(initiative_ids):
     return {initiative_id: float(score) for initiative_id, score in rows}
 
 
-# -- one person's record --------------------------------------------------------------
-
 def person_history(user):
     """A staff member's awards (all years) and recognised initiatives, for their own page."""
     awards = db.session.execute(
@@ -244,8 +238,6 @@ def person_history(user):
     recognitions = load_recognitions(author_ids=[user.id])
     return awards, registrations, recognitions
 
-
-# -- the officer's view of a year -------------------------------------------------------
 
 COMPUTED_TITLES = engine.TITLES[1:]
 

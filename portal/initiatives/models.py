@@ -127,7 +127,6 @@ class Initiative(db.Model):
 
     __table_args__ = (Index("ix_initiative_year_status", "year", "status"),)
 
-    # -- labels --------------------------------------------------------------
     @property
     def status_label(self):
         return STATUS_LABELS[self.status]

@@ -62,8 +62,6 @@ def transition(initiative, action, actor, *, data=None, summary="", notify=None)
     return new
 
 
-# -- drafts: create, edit, delete -------------------------------------------------
-
 def invalid(errors):
     """Refused values (422): `errors` maps a field (model attribute, or "authors") to messages."""
     return refusal.invalid(fields=errors)
@@ -336,8 +334,6 @@ def delete_draft(initiative, actor):
     db.session.flush()
 
 
-# -- submit and withdraw ------------------------------------------------------------
-
 def secretaries_of(initiative):
     """Who screens the initiative: the year's secretary, or the deputy when the secretary is named on it."""
 
@@ -400,8 +396,6 @@ def withdraw(initiative, actor, reason=""):
     return transition(initiative, Action.withdraw, actor, data={"reason": reason} if reason else None,
                       notify=tell_secretary, summary="Rút sáng kiến" + (f": {reason}" if reason else ""))
 
-
-# -- attachments ----------------------------------------------------------------------
 
 MAX_ATTACHMENTS = 20
 

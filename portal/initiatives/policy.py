@@ -352,8 +352,6 @@ def transition(user, action, initiative):
     return transition_for(action, initiative.status, initiative.sector_status, initiative.national_status)
 
 
-# -- a year of the council's work ------------------------------------------------------------
-
 class YearAct(enum.StrEnum):
     follow = "follow"              # the council's overview of the year: anyone on that year's council
     oversee = "oversee"            # the queue, sector proposals, minutes: chair, vice-chair, secretary

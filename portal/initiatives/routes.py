@@ -75,8 +75,6 @@ def can_year_in_template(act, year):
     return policy.can_year(current_user, act, year)
 
 
-# -- the application form ---------------------------------------------------------------
-
 def _fill_choices(form, initiative=None):
     fields = fields_in_order()
     if initiative is not None and initiative.field and initiative.field not in fields:
@@ -196,8 +194,6 @@ def preview():
     return jsonify({"html": str(render_markdown(text))})
 
 
-# -- detail, versions, history ---------------------------------------------------------------
-
 def _state_history(initiative_id):
     return db.session.execute(
         select(AuditEvent)
@@ -240,8 +236,6 @@ def version(initiative_id, number):
     return render_template("initiatives/version.html", initiative=initiative, version=frozen,
                            snapshot=frozen.snapshot, changes=changes, sections=rules.SECTIONS)
 
-
-# -- transitions ---------------------------------------------------------------------------------
 
 def _after_transition(initiative_id, message):
     db.session.commit()
@@ -294,8 +288,6 @@ def delete(initiative_id):
     flash(_("Đã xóa bản nháp."), "success")
     return redirect(url_for("initiatives.dashboard"))
 
-
-# -- attachments ---------------------------------------------------------------------------------
 
 @bp.route("/my/initiatives/<int:initiative_id>/attachments", methods=["POST"])
 @login_required

@@ -152,8 +152,6 @@ def _filled(value):
     return value is not None
 
 
-# -- one Markdown document <-> the four sections ---------------------------------
-
 _HEADING = re.compile(r"^#{1,3}\s+(.+?)\s*#*\s*$", re.MULTILINE)
 _HEADING_KEYS = [
     ("current_state", ("thực trạng", "tình trạng", "current state")),
@@ -200,8 +198,6 @@ def join_content(values):
               for key, label in SECTIONS.items() if (values.get(key) or "").strip()]
     return "\n\n".join(chunks)
 
-
-# -- what changed between two frozen versions ------------------------------------
 
 def _author_line(author):
     where = f" ({author['workplace']})" if author.get("workplace") else ""

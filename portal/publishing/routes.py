@@ -44,8 +44,6 @@ def level_label(level):
     return LEVEL_LABELS.get(level, "") if level else ""
 
 
-# -- public pages ---------------------------------------------------------------------
-
 @bp.route("/")
 @public_page
 def home():
@@ -175,8 +173,6 @@ def sitemap():
     response.mimetype = "application/xml"
     return response
 
-
-# -- the editor's work ----------------------------------------------------------------
 
 @bp.route("/editor")
 @require_roles("editor")

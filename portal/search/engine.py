@@ -96,8 +96,6 @@ class SearchIndex(Matching):
             self._segments = []
             self._store.close()
 
-    # -- writing -------------------------------------------------------------
-
     def upsert(self, docs: list[dict]) -> None:
         self.apply(docs, [])
 
@@ -118,8 +116,6 @@ class SearchIndex(Matching):
         ``store.Store.rebuild``).
         """
         return self._store.rebuild(docs, total=total, workers=workers)
-
-    # -- following the index -----------------------------------------------------
 
     def _refresh(self) -> None:
         found = self._store.segments()
@@ -162,8 +158,6 @@ class SearchIndex(Matching):
             self._refresh()
             return {pk for seg in self._segments for i, pk in enumerate(seg.data.pk)
                     if i not in seg.deleted}
-
-    # -- searching -----------------------------------------------------------
 
     def search(self, q: str, filters: dict | None = None, page: int = 1, per_page: int = 10,
                allowed_ids: Callable[[list[int]], set[int]] | None = None) -> SearchResult:
@@ -326,8 +320,6 @@ class SearchIndex(Matching):
         _hits, found, rejected = self._page(clauses, correction, filters, 1, 1, allowed_ids)
         return max(found.total - len(rejected), 0)
 
-    # -- more like this ----------------------------------------------------
-
     def similar(self, text: str, limit: int = 5, exclude_ids=()) -> list[tuple[int, float]]:
         """Initiatives most like ``text``, for duplicate detection.
 
@@ -366,8 +358,6 @@ class SearchIndex(Matching):
                     best.append((score, seg.data.pk[local]))
             best.sort(key=lambda item: (-item[0], item[1]))
             return [(pk, round(score / norm, 4)) for score, pk in best if pk not in exclude][:limit]
-
-    # -- search as you type --------------------------------------------------
 
     def _completions(self) -> suggest.Completions:
         found = self._generation.get("completions")

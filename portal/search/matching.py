@@ -55,8 +55,6 @@ class Matching:
                     _, dropped = data.postings.popitem(last=False)
                     self._cached_postings -= len(dropped) + 1
 
-    # -- what this generation knows about words (typos.Lexicon) ------------------
-
     def vocabulary(self) -> dict:
         found = self._generation.get("vocabulary")
         if found is None:
@@ -77,8 +75,6 @@ class Matching:
             n = sum(store.doc_frequency(seg.seg, "pairs", term) for seg in self._segments)
             cache[term] = n
         return n
-
-    # -- ranking -------------------------------------------------------------
 
     def _clause_postings(self, seg: LiveSegment, clause: query.Clause, spelling: bool = True) -> dict:
         """``{docnum: weighted frequency}`` of a clause in one segment."""

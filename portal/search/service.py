@@ -69,8 +69,6 @@ MAX_GAPS = 10_000
 SCHEMA = "initiatives_v2"  # bumped when what an index holds changes: a rebuild follows
 
 
-# -- catching up ----------------------------------------------------------------------
-
 def _pending(state, limit=BATCH):
     now = time.time()
     gaps = [i for i, seen in state["gaps"].items() if now - seen < GAP_TTL]
@@ -203,8 +201,6 @@ def status(index_name):
         "attachments_pending": attachments.pending_count(),
     }
 
-
-# -- asking ---------------------------------------------------------------------------
 
 @dataclass
 class SearchPage:

@@ -261,8 +261,6 @@ class Store:
         except Exception:  # noqa: BLE001, S110 - nothing to do at teardown
             pass
 
-    # -- reading -------------------------------------------------------------
-
     def segments(self) -> list[Segment] | None:
         """The latest generation's segments, or None when nothing changed since the last call."""
         if self._searcher is not None and self._searcher.up_to_date():
@@ -292,8 +290,6 @@ class Store:
                 deleted = frozenset(seg.deleted_docs()) if leaf.has_deletions() else frozenset()
                 found.append(Segment(seg.segment_id(), leaf, offset, size, deleted))
         return found
-
-    # -- writing -------------------------------------------------------------
 
     def _writer(self):
         for attempt in range(WRITER_RETRIES):
@@ -498,8 +494,6 @@ def _write_blocks(postfile, ids: list, weights: list) -> W3TermInfo:
     info.set_extent(start, postfile.tell() - start)
     return info
 
-
-# -- reading a segment ------------------------------------------------------------
 
 SHARED_KEYS_FROM = 2000
 # Shared float objects for the usual weights (sums of column weights), so

@@ -115,8 +115,6 @@ def new_section(document, page):
     return section
 
 
-# -- text ------------------------------------------------------------------------------
-
 def run(paragraph, text, *, bold=False, italic=False, size=None, underline=False):
     # Every text of a document passes here: what XML cannot hold (data stored before the portal
     # refused it) is dropped rather than failing the whole document.
@@ -182,8 +180,6 @@ def rule(container, length_cm, width_cm, *, space_after=0):
     fmt.line_spacing = Pt(3)
     return paragraph
 
-
-# -- tables ----------------------------------------------------------------------------
 
 def fixed_table(container, widths_cm, rows=1, *, align=WD_TABLE_ALIGNMENT.CENTER):
     """A table whose column widths hold in Word and LibreOffice: grid, fixed layout, total
@@ -269,8 +265,6 @@ def _repeat_header(row):
     element.set(qn("w:val"), "true")
     tr_pr.append(element)
 
-
-# -- the parts of an administrative document --------------------------------------------
 
 @dataclass
 class Signer:
