@@ -20,13 +20,15 @@ from cachelib import RedisCache, SimpleCache
 from flask import current_app, g, make_response, request
 from flask.sessions import SecureCookieSessionInterface
 from flask_babel import get_locale
-from sqlalchemy import event, inspect, select, update
+from sqlalchemy import event, select, update
 from sqlalchemy.orm import Session
 
+from portal.auth.models import Unit
 from portal.extensions import db
-from portal.publishing.models import Publication, SiteGeneration
+from portal.initiatives.models import Attachment, Field
+from portal.publishing.models import Publication, PublicationSlug, SiteGeneration
 
-_TRACKED = ("Publication", "PublicationSlug", "Attachment", "Field", "Unit")
+_TRACKED = (Publication, PublicationSlug, Attachment, Field, Unit)  # what public pages show
 
 
 def generation():
@@ -47,21 +49,16 @@ def ensure_generation():
 
 @event.listens_for(Session, "after_flush")
 def _bump_on_change(session, flush_context):
-    """Grow the generation in the transaction of a change a public page can show."""
+    """Grow the generation in the transaction of a change a public page can show.
+
+    Article views are not such a change, and never pass here: publishing.views writes them
+    with a plain UPDATE, not through the session."""
     for obj in (*session.new, *session.dirty, *session.deleted):
-        if type(obj).__name__ in _TRACKED and (obj in session.new or obj in session.deleted
-                                               or session.is_modified(obj, include_collections=False)):
-            if isinstance(obj, Publication) and _only_views_changed(obj):
-                continue
+        if isinstance(obj, _TRACKED) and (obj in session.new or obj in session.deleted
+                                          or session.is_modified(obj, include_collections=False)):
             session.connection().execute(
                 update(SiteGeneration).where(SiteGeneration.id == 1).values(value=SiteGeneration.value + 1))
             return
-
-
-def _only_views_changed(publication):
-    state = inspect(publication)
-    changed = {attr.key for attr in state.attrs if attr.history.has_changes()}
-    return changed <= {"view_count"}
 
 
 def _store(app):
@@ -99,14 +96,14 @@ def public_page(view):
             return _public(response, tag)
         store = _store(current_app)
         kept = store.get(key)
-        if kept is None:
-            response = make_response(view(*args, **kwargs))
-            if response.status_code != 200 or response.direct_passthrough:
-                return response
-            kept = (response.get_data(), response.mimetype, response.status_code)
-            store.set(key, kept, timeout=current_app.config.get("PUBLIC_CACHE_SECONDS", 300))
-        body, mimetype, status = kept
-        response = current_app.response_class(body, status=status, mimetype=mimetype)
+        if kept is not None:
+            body, mimetype = kept
+            return _public(current_app.response_class(body, mimetype=mimetype), tag)
+        response = make_response(view(*args, **kwargs))
+        if response.status_code != 200 or response.direct_passthrough:
+            return response  # redirects, refusals and files are not kept
+        store.set(key, (response.get_data(), response.mimetype),
+                  timeout=current_app.config.get("PUBLIC_CACHE_SECONDS", 300))
         return _public(response, tag)
     return wrapped
 
