@@ -14,13 +14,9 @@ from portal.core.timeutil import today
 from portal.emulation.models import TITLE_LABELS, TITLE_SHORT_LABELS, Title
 from portal.extensions import db
 from portal.initiatives.models import FORM_LABELS, Form, fields_in_order
-from portal.initiatives.workflow import LEVEL_LABELS, Level
+from portal.initiatives.workflow import LEVEL_LABELS, REQUESTABLE_LEVELS, Level
 from portal.years.models import Year
 from portal.years.rules import YearRules
-
-# What an author may ask for: the council recognises at grassroots level and proposes the sector;
-# national recognition is proposed by the Supreme People's Procuracy, never asked for on filing.
-REQUESTABLE_LEVELS = (Level.grassroots, Level.sector)
 
 
 def valid_codes(kind):

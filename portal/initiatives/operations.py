@@ -104,8 +104,7 @@ def _checked_values(values, initiative=None):
         if values["unit_id"] is None or db.session.get(Unit, values["unit_id"]) is None:
             errors["unit_id"] = ["Đơn vị không có trong danh mục."]
     for key, enum_cls, allowed in (("form", Form, set(Form)),
-                                   ("requested_level", workflow.Level,
-                                    {workflow.Level.grassroots, workflow.Level.sector})):
+                                   ("requested_level", workflow.Level, set(workflow.REQUESTABLE_LEVELS))):
         if key in values:
             try:
                 values[key] = enum_cls(values[key])

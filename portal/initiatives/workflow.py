@@ -25,6 +25,11 @@ class Level(enum.StrEnum):
     national = "national"      # phạm vi toàn quốc
 
 
+# What an author may ask for on filing: the council recognises at grassroots level and proposes
+# the sector; national recognition is proposed by the Supreme People's Procuracy, never asked for.
+REQUESTABLE_LEVELS = (Level.grassroots, Level.sector)
+
+
 class SectorStatus(enum.StrEnum):
     proposed = "proposed"
     recognized = "recognized"
