@@ -63,6 +63,8 @@ class Defaults:
     PUBLIC_CACHE_SECONDS = 300
     PUBLIC_MAX_AGE = 60
     PUBLIC_VIEWS_FLUSH_SECONDS = 10
+    SITEMAP_PAGE_SIZE = 10_000  # URLs per sitemap file; beyond it /sitemap.xml is an index
+    EMULATION_PEOPLE_PER_PAGE = 100  # people per page of the officer's year page
 
 
 def database_url(raw):

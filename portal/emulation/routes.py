@@ -1,7 +1,8 @@
 """Pages of the emulation office (Thường trực Hội đồng Thi đua – Khen thưởng) and of each staff member."""
+import math
 from io import BytesIO
 
-from flask import flash, redirect, render_template, request, send_file, url_for
+from flask import current_app, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
@@ -144,8 +145,14 @@ def year_page(year):
     form = _filters(units)
     report = _report_for(year, form)
     export_args = {k: v for k, v in request.args.items() if k in form.data and v}
+    # One page of people at a time: the reasons of 21,000 people are 160 MB of HTML.
+    per_page = current_app.config["EMULATION_PEOPLE_PER_PAGE"]
+    pages = max(1, math.ceil(len(report.lines) / per_page))
+    page = min(max(request.args.get("page", 1, type=int) or 1, 1), pages)
+    shown = report.lines[(page - 1) * per_page:page * per_page]
     return render_template(
         "emulation/year.html", year=year, years=_years_around(year), form=form, report=report,
+        shown=shown, page=page, pages=pages, filters=export_args,
         export_url=url_for("emulation.export", year=year, **export_args),
         selected_title=form.title.data or None, countdown=_commendation_countdown(year),
         **_settings_context(report.inputs))

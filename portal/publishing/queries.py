@@ -176,12 +176,20 @@ def feed_entries(field_code=None, limit=30):
     return db.session.execute(query).scalars().all()
 
 
-def sitemap_rows():
+def sitemap_count():
     return db.session.execute(
-        select(Publication.initiative_id, Publication.slug, Publication.updated_at)
-        .where(Publication.live.is_(True))
-        .order_by(Publication.published_at.desc())
-    ).all()
+        select(func.count(Publication.initiative_id)).where(Publication.live.is_(True))).scalar_one()
+
+
+def sitemap_rows(page=1, per_page=None):
+    """One page of the sitemap's articles, in a stable order (by initiative), so that a new
+    publication adds to the last page instead of shifting every page."""
+    query = (select(Publication.initiative_id, Publication.slug, Publication.updated_at)
+             .where(Publication.live.is_(True))
+             .order_by(Publication.initiative_id))
+    if per_page:
+        query = query.offset((page - 1) * per_page).limit(per_page)
+    return db.session.execute(query).all()
 
 
 def last_modified():

@@ -1,3 +1,4 @@
+import math
 from pathlib import Path
 
 from flask import (
@@ -168,8 +169,29 @@ def _feed(field):
 @bp.route("/sitemap.xml")
 @public_page
 def sitemap():
-    rows = queries.sitemap_rows()
-    response = make_response(xml_safe(render_template("publishing/sitemap.xml", rows=rows)))
+    """The articles themselves while they fit one sitemap (SITEMAP_PAGE_SIZE, at most the
+    protocol's 50,000; 10,000 by default), else a sitemap index naming its pages."""
+    per_page = current_app.config["SITEMAP_PAGE_SIZE"]
+    total = queries.sitemap_count()
+    if total <= per_page:
+        return _sitemap_response("publishing/sitemap.xml", rows=queries.sitemap_rows(), home=True)
+    pages = range(1, math.ceil(total / per_page) + 1)
+    return _sitemap_response("publishing/sitemap_index.xml", pages=pages,
+                             updated=queries.last_modified())
+
+
+@bp.route("/sitemap-<int:page>.xml")
+@public_page
+def sitemap_page(page):
+    per_page = current_app.config["SITEMAP_PAGE_SIZE"]
+    if page < 1 or (page - 1) * per_page >= max(queries.sitemap_count(), 1):
+        raise not_found()
+    return _sitemap_response("publishing/sitemap.xml", rows=queries.sitemap_rows(page, per_page),
+                             home=page == 1)
+
+
+def _sitemap_response(template, **context):
+    response = make_response(xml_safe(render_template(template, **context)))
     response.mimetype = "application/xml"
     return response
 

@@ -123,3 +123,25 @@ def test_the_unit_page_issues_a_fixed_number_of_queries(
         counts.append(counter.count)
     assert counts[0] == counts[1], counts
     assert counts[0] <= 25  # 16 today: sign-in, layout, units, and the loader's nine
+
+
+@pytest.mark.parametrize("app_config", [{"EMULATION_PEOPLE_PER_PAGE": 2}])
+def test_the_people_are_shown_a_page_at_a_time_with_the_filters_kept(client, officer, district):
+    unit, _other, people, _ = district
+    client.login(officer)
+
+    def shown(**args):
+        html = client.get(f"/emulation/year/{YEAR}", query_string=args).text
+        return html, [u for u in ("an", "binh", "cuong", "dung", "em", officer.username)
+                      if f'data-username="{u}"' in html]
+
+    html, first = shown(unit=unit.id)
+    assert len(first) == 2 and 'rel="next"' in html
+    assert f"unit={unit.id}" in html.split('rel="next"')[0].rsplit("href=", 1)[1]  # the filter stays
+    _, second = shown(unit=unit.id, page=2)
+    assert len(second) == 2 and not set(first) & set(second)
+    assert set(first) | set(second) == {"an", "binh", "cuong", "dung"}
+    _, past_the_end = shown(unit=unit.id, page=9)   # the last page, not an empty one
+    assert past_the_end == second
+    _, nonsense = shown(unit=unit.id, page="x")
+    assert nonsense == first

@@ -37,6 +37,7 @@ ONCE = "once"              # the route takes nothing of an initiative (or fixed 
 # Every GET route, and how it is reached. Values are keys of the world or literals.
 CHANNELS = {
     "/": ONCE, "/initiatives": ONCE, "/feed.atom": ONCE, "/fields/<code>/feed.atom": ONCE, "/sitemap.xml": ONCE,
+    "/sitemap-<int:page>.xml": ONCE,
     "/search": ONCE, "/search/internal": ONCE, "/search/suggest": ONCE, "/login": ONCE, "/lang/<code>": ONCE, "/favicon.ico": ONCE, "/my": ONCE,
     "/my/initiatives/new": ONCE, "/account": ONCE, "/notifications": ONCE,
     "/initiatives/<int:initiative_id>": EACH, "/initiatives/<int:initiative_id>-<slug>": EACH,
@@ -117,7 +118,7 @@ def _values(rule, world, key, initiative):
             "attachment_id": world.attachments[key].id if key else None,
             "slug": (initiative.publication.slug if initiative and initiative.publication else "sang-kien"),
             "number": 1, "index": 0, "year": YEAR, "user_id": world.ids["user"], "unit_id": world.ids["unit"],
-            "code": "criminal", "kind": "titles",
+            "code": "criminal", "kind": "titles", "page": 1,
         }[name]
     return values
 

@@ -296,7 +296,7 @@ def request(app, world, role, entry):
 
 def test_the_table_covers_every_route(app):
     """Every route of the url_map is in the table, but the public pages proven in their own tests."""
-    public = {"/", "/initiatives", "/feed.atom", "/sitemap.xml", "/search", "/search/suggest", "/login", "/logout",
+    public = {"/", "/initiatives", "/feed.atom", "/sitemap.xml", "/sitemap-*.xml", "/search", "/search/suggest", "/login", "/logout",
               "/lang/*", "/static/*", "/favicon.ico", "/api/v1/openapi.json", "/api/v1/auth/token", "/api/v1/public/initiatives",
               "/certificates/*"}
 

@@ -221,6 +221,28 @@ def test_sitemap_lists_every_article(client, published):
                for u in root.findall(f"{SITEMAP}url") if u.find(f"{SITEMAP}lastmod") is not None)
 
 
+@pytest.mark.parametrize("app_config", [{"SITEMAP_PAGE_SIZE": 2}])
+def test_sitemap_beyond_one_page_is_an_index_of_pages_of_at_most_the_page_size(client, published):
+    articles = [_url(*published(f"Bài số {n}")) for n in range(5)]
+    root = ET.fromstring(client.get("/sitemap.xml").data)
+    assert root.tag == f"{SITEMAP}sitemapindex"
+    pages = [s.findtext(f"{SITEMAP}loc") for s in root.findall(f"{SITEMAP}sitemap")]
+    assert [loc.rsplit("/", 1)[1] for loc in pages] == ["sitemap-1.xml", "sitemap-2.xml", "sitemap-3.xml"]
+    listed = []
+    for loc in pages:
+        response = client.get("/" + loc.rsplit("/", 1)[1])
+        assert response.status_code == 200 and response.headers["ETag"]
+        page = ET.fromstring(response.data)
+        urls = [u.findtext(f"{SITEMAP}loc") for u in page.findall(f"{SITEMAP}url")]
+        articles_here = [u for u in urls if "/initiatives/" in u]
+        assert len(articles_here) <= 2
+        listed += articles_here
+    assert sorted(u.split("/initiatives/", 1)[1] for u in listed) == sorted(
+        a.split("/initiatives/", 1)[1] for a in articles)
+    assert client.get("/sitemap-4.xml").status_code == 404
+    assert client.get("/sitemap-0.xml").status_code == 404
+
+
 def test_list_filters_and_sorting(client, published, make_unit, make_user):
     district = make_unit("VKSND huyện Hòa Vang")
     published("Án hình sự 2023", field=("criminal", "Hình sự"), year=2023)
