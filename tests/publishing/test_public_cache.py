@@ -65,12 +65,15 @@ def test_a_publish_makes_every_cached_page_fresh_on_another_worker(app, client, 
 
     new = make_recognized("Phần mềm nhắc hạn tạm giam mới công bố")
     publication = publish(new)
+    # Read here: this test's objects loaded inside the other app's context would take a
+    # connection of that app's engine into this app's session (Flask-SQLAlchemy binds by current_app).
+    slug, title = publication.slug, new.title
 
     with other.app_context():
         for url in ["/", "/initiatives", "/feed.atom", "/sitemap.xml"]:
             fresh = worker.get(url, headers={"If-None-Match": before[url].headers["ETag"]})
             assert fresh.status_code == 200, url
-            assert publication.slug in fresh.get_data(as_text=True) or new.title in fresh.get_data(as_text=True), url
+            assert slug in fresh.get_data(as_text=True) or title in fresh.get_data(as_text=True), url
         for url in (article, article + "/print"):  # the article's related list may now name the new one
             assert worker.get(url, headers={"If-None-Match": before[url].headers["ETag"]}).status_code == 200
         db.session.remove()
