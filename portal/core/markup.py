@@ -77,10 +77,18 @@ def render_markdown(text):
     return Markup(html)  # nosec
 
 
+def _plain(source):
+    cleaned = bleach.clean(str(render_markdown(source)), tags=set(), strip=True)
+    return " ".join(html.unescape(cleaned).split())
+
+
+_plain_cached = lru_cache(maxsize=CACHED_ENTRIES)(_plain)
+
+
 def plain_text(text, limit=None):
     """Markdown reduced to plain text (for summaries, feeds and search documents)."""
-    cleaned = bleach.clean(str(render_markdown(text)), tags=set(), strip=True)
-    cleaned = " ".join(html.unescape(cleaned).split())
+    source = str(text or "")
+    cleaned = _plain_cached(source) if len(source) <= CACHED_LENGTH else _plain(source)
     if limit and len(cleaned) > limit:
         cleaned = cleaned[: limit - 1].rsplit(" ", 1)[0] + "…"
     return cleaned

@@ -74,6 +74,21 @@ def _store(app):
     return app.extensions["portal_public_cache"]
 
 
+def remembered(name, compute):
+    """What `compute()` gives from the published data, kept per generation: a count over every
+    article is computed once after each publish, not on every view (signed-in views too)."""
+    current = generation()
+    if current is None:
+        return compute()
+    key = f"{current}|data|{name}"
+    store = _store(current_app)
+    kept = store.get(key)
+    if kept is None:
+        kept = compute()
+        store.set(key, kept, timeout=current_app.config.get("PUBLIC_CACHE_SECONDS", 300))
+    return kept
+
+
 def _shared():
     """True when the answer may be shared: an anonymous request without any cookie of the portal."""
     return request.method in ("GET", "HEAD") and not request.cookies

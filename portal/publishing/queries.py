@@ -8,6 +8,7 @@ from portal.auth.models import Unit
 from portal.extensions import db
 from portal.initiatives.models import Attachment, Field, Initiative
 from portal.initiatives.workflow import LEVEL_LABELS, Level
+from portal.publishing.cache import remembered
 from portal.publishing.models import Publication, live_condition
 
 SORTS = {
@@ -69,7 +70,22 @@ def facet_counts(filters):
     """For each filter, its values with the number of articles (other filters applied).
 
     {"year": [(2025, "2025", n)], "field": [(code, name, n)], "level": [...], "unit": [(id, name, n)]}
+    Counted once per site generation for each set of filters (see `remembered`).
     """
+    years, fields, levels, units = remembered(
+        "facets|" + repr(sorted(filters.items())), lambda: _facet_rows(filters))
+    level_order = list(Level)
+    return {
+        "year": [(y, str(y), n) for n, y in years],
+        "field": [(code, name, n) for n, code, name in fields],
+        "level": sorted(((lv, LEVEL_LABELS[Level(lv)], n) for n, lv in levels
+                         if lv in Level.__members__),
+                        key=lambda item: level_order.index(Level(item[0]))),
+        "unit": [(uid, name, n) for n, uid, name in units],
+    }
+
+
+def _facet_rows(filters):
     base = select(func.count(Publication.id)).select_from(Publication).where(
         Publication.live.is_(True))
     years = db.session.execute(
@@ -86,15 +102,8 @@ def facet_counts(filters):
         _where(base.add_columns(Unit.id, Unit.name).join(Unit, Unit.id == Publication.unit_id),
                filters, "unit")
         .group_by(Unit.id, Unit.name).order_by(Unit.name)).all()
-    level_order = list(Level)
-    return {
-        "year": [(y, str(y), n) for n, y in years],
-        "field": [(code, name, n) for n, code, name in fields],
-        "level": sorted(((lv, LEVEL_LABELS[Level(lv)], n) for n, lv in levels
-                         if lv in Level.__members__),
-                        key=lambda item: level_order.index(Level(item[0]))),
-        "unit": [(uid, name, n) for n, uid, name in units],
-    }
+    return ([tuple(r) for r in years], [tuple(r) for r in fields],
+            [tuple(r) for r in levels], [tuple(r) for r in units])
 
 
 @dataclass
@@ -110,7 +119,8 @@ class ArticlePage:
 
 
 def article_list(filters, sort="newest", page=1, per_page=12):
-    total = db.session.execute(_where(_live_count(), filters)).scalar_one()
+    total = remembered("count|" + repr(sorted(filters.items())),
+                       lambda: db.session.execute(_where(_live_count(), filters)).scalar_one())
     pages = max(1, -(-total // per_page))
     page = min(max(1, page), pages)
     order = SORTS.get(sort, SORTS["newest"])[1]()
@@ -137,7 +147,7 @@ def most_read(limit=5):
 
 
 def live_total():
-    return db.session.execute(_live_count()).scalar_one()
+    return remembered("live_total", lambda: db.session.execute(_live_count()).scalar_one())
 
 
 def live_publication(initiative_id):
@@ -210,6 +220,19 @@ def provide_related(finder):
 
 
 def related_articles(initiative, limit=5):
-    """Published initiatives most like `initiative`; none when no search area is installed."""
+    """Published initiatives most like `initiative`; none when no search area is installed.
+
+    Found once per site generation (the similarity search reads every term's frequency: it
+    was most of an article's render), then loaded by id in one query."""
     finder = _related["finder"]
-    return [] if finder is None else finder(initiative, limit)
+    if finder is None:
+        return []
+    ids = remembered(f"related|{initiative.id}|{limit}",
+                     lambda: [other.id for other in finder(initiative, limit)])
+    if not ids:
+        return []
+    rows = db.session.execute(
+        select(Initiative).where(Initiative.id.in_(ids)).options(selectinload(Initiative.field))
+    ).scalars()
+    by_id = {row.id: row for row in rows}
+    return [by_id[i] for i in ids if i in by_id]

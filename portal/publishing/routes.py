@@ -247,5 +247,4 @@ def unpublish(initiative_id):
 @bp.app_template_filter("plain")
 def plain_filter(text, limit=None):
     """Markdown as plain text, for summaries in lists, feeds and meta tags."""
-
     return plain_text(text, limit)

@@ -10,6 +10,7 @@ from portal.extensions import db
 from portal.initiatives.models import Field
 from portal.initiatives.workflow import LEVEL_LABELS, STATUS_LABELS, Level
 from portal.publishing import queries
+from portal.publishing.cache import remembered
 from portal.search import bp, service
 from portal.search.query import display
 
@@ -67,7 +68,8 @@ def _clean_query():
 @bp.app_template_global()
 def search_examples():
     """Example queries drawn from the public index: ``{"words", "plain", "phrase"}`` (or empty)."""
-    found = service.example_queries(2)
+    # Drawn once per site generation: what is published changes them, a reader's visit does not.
+    found = remembered("search_examples", lambda: service.example_queries(2))
     if not found:
         return {}
     words = found[0]
