@@ -9,7 +9,7 @@ from sqlalchemy import select, update
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from portal.auth import rules, throttle
-from portal.auth.models import ApiToken, Role, Unit, UnitKind, User, user_by_username
+from portal.auth.models import ApiToken, Role, Unit, UnitKind, User, UserRole, user_by_username
 from portal.core import audit
 from portal.core.refusal import Refusal, invalid
 from portal.core.timeutil import utcnow
@@ -180,3 +180,11 @@ def create_user(*, username, password, full_name, unit, roles=(), position="", i
     audit.record("admin.user_created", actor=actor, obj=user,
                  data={"username": username, "roles": sorted(str(r) for r in roles)})
     return user
+
+
+def holders_of(role):
+    """The active users who hold a global role, by name."""
+    return db.session.execute(
+        select(User).join(UserRole, UserRole.user_id == User.id)
+        .where(UserRole.role == Role(role), User.active.is_(True)).order_by(User.full_name, User.id)
+    ).scalars().all()

@@ -68,7 +68,7 @@ def absolute_link(link):
     return f"{base}/{link.lstrip('/')}"
 
 
-def _mail_gettext():
+def mail_gettext():
     """gettext in the portal's default language, loaded once per app (mail is written in it,
     whatever the language of the page that caused it)."""
     cached = current_app.extensions.get("portal_mail_gettext")
@@ -86,7 +86,7 @@ def _mail_gettext():
 def _render(template, **context):
     # The environment's template, not render_template: no request is needed (commands, worker)
     # and no context processor runs.
-    return current_app.jinja_env.get_template(template).render(_=_mail_gettext(), **context)
+    return current_app.jinja_env.get_template(template).render(_=mail_gettext(), **context)
 
 
 def _domain():
