@@ -11,6 +11,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from portal.auth import rules, throttle
 from portal.auth.models import ApiToken, Role, Unit, UnitKind, User, UserRole, user_by_username
 from portal.core import audit
+from portal.core.notifications import DELIVERIES
 from portal.core.refusal import Refusal, invalid
 from portal.core.timeutil import utcnow
 from portal.extensions import db
@@ -188,3 +189,15 @@ def holders_of(role):
         select(User).join(UserRole, UserRole.user_id == User.id)
         .where(UserRole.role == Role(role), User.active.is_(True)).order_by(User.full_name, User.id)
     ).scalars().all()
+
+
+def set_delivery(user, delivery):
+    """How `user` receives their notifications by mail (portal.core.notifications.DELIVERIES)."""
+    if delivery not in DELIVERIES:
+        raise invalid(_l("Cách nhận thông báo không hợp lệ."))
+    before = user.notification_delivery
+    user.notification_delivery = delivery
+    if before != delivery:
+        audit.record("auth.delivery_changed", actor=user, obj=user, data={"before": before, "after": delivery},
+                     summary=f"{user.username} đổi cách nhận thông báo: {delivery}")
+    return user

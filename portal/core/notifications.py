@@ -13,6 +13,7 @@ action leaves neither notification nor mail behind.
 
 A notification about an initiative carries its id, so that the notifications page groups them.
 """
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 from sqlalchemy import (
@@ -23,9 +24,11 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     and_,
+    case,
     delete,
     false,
     func,
+    or_,
     select,
     update,
 )
@@ -195,3 +198,78 @@ def mark_read(user_id, initiative_id=None):
 
 def mark_all_read(user_id):
     mark_read(user_id)
+
+
+@dataclass
+class Group:
+    """The notifications of one person about one initiative (or about none)."""
+    initiative_id: int | None
+    title: str
+    count: int
+    unread: int
+    newest_at: datetime
+    items: list = field(default_factory=list)
+
+    @property
+    def key(self):
+        return self.initiative_id if self.initiative_id is not None else NO_INITIATIVE
+
+
+@dataclass
+class GroupPage:
+    groups: list
+    page: int
+    pages: int
+    total: int
+
+
+def _initiative_model():
+    # Reached through the relationship, not imported: core sits below the area that owns it.
+    return Notification.initiative.property.mapper.class_
+
+
+def initiatives_of(user_id):
+    """[(id, title)] of the initiatives `user_id` has notifications about, by title (one query)."""
+    initiative = _initiative_model()
+    about = select(Notification.initiative_id).where(
+        Notification.user_id == user_id, Notification.initiative_id.is_not(None)).distinct()
+    return db.session.execute(select(initiative.id, initiative.title).where(initiative.id.in_(about))
+                              .order_by(initiative.title, initiative.id)).all()
+
+
+def grouped(user_id, *, unread_only=False, about=None, page=1, per_page=20, items_per_group=5, titles=None):
+    """One page of `user_id`'s notifications grouped by initiative, the group with the newest
+    first; each group with its count, its unread count and its newest `items_per_group`.
+    `about` keeps one group (an initiative id or NO_INITIATIVE). Three queries whatever the page
+    holds; `titles` ({id: title}, from `initiatives_of`) names the groups."""
+    conditions = [Notification.user_id == user_id]
+    if unread_only:
+        conditions.append(Notification.read_at.is_(None))
+    if about is not None:
+        conditions.append(_about(about))
+    key = Notification.initiative_id
+    total = db.session.execute(select(func.count()).select_from(
+        select(key).where(*conditions).group_by(key).subquery())).scalar_one()
+    pages = max(1, -(-total // per_page))
+    page = min(max(1, page), pages)
+    newest = func.max(Notification.id).label("newest_id")
+    rows = db.session.execute(
+        select(key, func.count(Notification.id), func.count(case((Notification.read_at.is_(None), 1))),
+               func.max(Notification.created_at), newest)
+        .where(*conditions).group_by(key).order_by(newest.desc()).limit(per_page).offset((page - 1) * per_page)
+    ).all()
+    titles = titles or {}
+    groups = [Group(initiative_id, titles.get(initiative_id, ""), count, unread, newest_at)
+              for initiative_id, count, unread, newest_at, _ in rows]
+    if groups:
+        ids = [g.initiative_id for g in groups if g.initiative_id is not None]
+        place = or_(key.in_(ids), key.is_(None)) if len(ids) < len(groups) else key.in_(ids)
+        number = func.row_number().over(partition_by=key, order_by=Notification.id.desc()).label("number")
+        ranked = select(Notification.id, number).where(*conditions, place).subquery()
+        items = db.session.execute(
+            select(Notification).join(ranked, ranked.c.id == Notification.id)
+            .where(ranked.c.number <= items_per_group).order_by(Notification.id.desc())).scalars().all()
+        by_key = {g.initiative_id: g for g in groups}
+        for item in items:
+            by_key[item.initiative_id].items.append(item)
+    return GroupPage(groups, page, pages, total)
