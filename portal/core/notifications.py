@@ -157,8 +157,8 @@ def send_digests(on_day):
         if not user.email or not user.active:
             continue
         items = sorted(taken, key=lambda n: (n.created_at, n.id))
-        mail.queue(user.email, _("Tóm tắt thông báo ngày %(day)s: %(n)s thông báo mới",
-                                 day=f"{on_day:%d/%m/%Y}", n=len(items)),
+        day = on_day.strftime("%d/%m/%Y")
+        mail.queue(user.email, _("Tóm tắt thông báo ngày %(day)s: %(n)s thông báo mới", day=day, n=len(items)),
                    _digest_body(items, _), "/notifications", user=user)
         queued += 1
     return queued
