@@ -114,3 +114,42 @@ def test_the_same_reminder_goes_to_a_person_once_a_day(people):
     assert notifications.remind_once([user], "x.late", day + timedelta(days=1), "Nhắc việc") == [user]
     db.session.commit()
     assert len(outbox()) == 3
+
+
+def test_workers_competing_on_reminders_and_digests_tell_each_person_once(app, people):
+    """Three workers (threads, each its own session) run the day's reminders and digests at once."""
+    import threading
+
+    from portal.auth.models import User
+
+    notify([people[DIGEST]], "Chờ thư tóm tắt")
+    db.session.commit()
+    ids = [u.id for u in people.values()]
+    day = timeutil.today()
+    start = threading.Barrier(3)
+    results, errors = [], []
+
+    def work():
+        with app.app_context():
+            try:
+                users = db.session.execute(select(User).where(User.id.in_(ids))).scalars().all()
+                start.wait()
+                reminded = notifications.remind_once(users, "test.race", day, "Nhắc một lần")
+                digests = notifications.send_digests(day)
+                db.session.commit()
+                results.append((len(reminded), digests))
+            except Exception as error:  # noqa: BLE001 - reported below
+                errors.append(error)
+            finally:
+                db.session.remove()
+
+    threads = [threading.Thread(target=work) for _ in range(3)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(60)
+    assert errors == []
+    assert sum(r for r, _ in results) == 3 and sum(d for _, d in results) == 1
+    told = db.session.execute(select(Notification.user_id).where(Notification.subject == "Nhắc một lần")).scalars().all()
+    assert sorted(told) == sorted(ids)
+    assert len([m for m in outbox() if m.recipient == "digest@vks.local"]) == 1
