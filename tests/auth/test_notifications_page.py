@@ -135,3 +135,14 @@ def test_the_page_is_in_english_too(client, reader, two_initiatives):
     page = client.login(reader).get("/notifications?lang=en").get_data(as_text=True)
     assert "Mark all as read" in page or "Mark all read" in page
     assert "Unread only" in page
+
+
+def test_a_deleted_drafts_notifications_stay_in_the_general_group(client, reader, make_user, make_initiative):
+    draft = make_initiative([make_user("tacgia")], title="Bản nháp sẽ bị xóa")
+    notify([reader], "Lời mời làm đồng tác giả", "", draft.path, initiative=draft)
+    db.session.commit()
+    db.session.delete(draft)
+    db.session.commit()
+    db.session.expire_all()
+    assert db.session.execute(select(Notification.initiative_id)).scalar_one() is None
+    assert groups(client.login(reader).get("/notifications").get_data(as_text=True)) == ["none"]
