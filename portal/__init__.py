@@ -45,6 +45,9 @@ def create_app(config=None):
 
     import importlib
 
+    from portal.core import tasks
+
+    tasks.init_app(app)  # core's background tasks; each area registers its own below
     for area in AREAS:
         module = importlib.import_module(f"portal.{area}")
         if hasattr(module, "bp"):

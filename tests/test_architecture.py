@@ -23,9 +23,9 @@ LAYERS = [
 ]
 ASSEMBLY = len(LAYERS) - 1
 RANK = {area: rank for rank, areas in enumerate(LAYERS) for area in areas}
-# Known upward arrows, each to remove (not to add to): the worker's task functions call into
-# the areas they serve; they should be registered by those areas instead (issue 18's note).
-KNOWN = {("portal/core/jobs.py", "council"), ("portal/core/jobs.py", "auth"), ("portal/core/jobs.py", "search")}
+# Known upward arrows, each to remove (not to add to). None left: the worker's tasks are
+# registered by the areas they serve (portal.core.jobs.register).
+KNOWN = set()
 
 
 def area_of(path):

@@ -1,8 +1,21 @@
 """Sign-in, sign-out, own password and API tokens."""
 from flask import Blueprint, current_app, g, request
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
+from portal.core import jobs
+
 bp = Blueprint("auth", __name__)
+
+
+def prune_sign_in_attempts():
+    throttle.prune(older_than_days=current_app.config["LOGIN_ATTEMPTS_KEEP_DAYS"])
+    return {}
+
+
+def init_app(app):
+    jobs.register(jobs.Job("prune_sign_in_attempts", prune_sign_in_attempts, {"minute": "20", "hour": "20"},
+                           _l("Dọn lượt đăng nhập cũ")))
 
 
 def _signed_in():
@@ -33,4 +46,4 @@ def no_store_when_private(response):
     return response
 
 
-from portal.auth import routes  # noqa: E402,F401
+from portal.auth import routes, throttle  # noqa: E402,F401

@@ -1,6 +1,6 @@
 from flask_babel import lazy_gettext as _l
-from wtforms import BooleanField, PasswordField, SelectField, StringField
-from wtforms.validators import DataRequired, EqualTo, Length
+from wtforms import BooleanField, PasswordField, RadioField, SelectField, StringField
+from wtforms.validators import DataRequired, EqualTo, InputRequired, Length
 
 from portal.core.forms import PortalForm
 
@@ -33,3 +33,15 @@ class PasswordForm(PortalForm):
 class TokenForm(PortalForm):
     name = StringField(_l("Tên gợi nhớ của khóa"), validators=[DataRequired(_l("Vui lòng đặt tên cho khóa.")), Length(max=100)])
     days = SelectField(_l("Thời hạn"), coerce=int)  # choices: services.token_days_choices()
+
+
+DELIVERY_CHOICES = (
+    ("immediate", _l("Gửi e-mail ngay khi có thông báo")),
+    ("digest", _l("Gửi một thư tóm tắt mỗi ngày")),
+    ("in_app", _l("Chỉ xem trên Cổng, không gửi e-mail")),
+)
+
+
+class DeliveryForm(PortalForm):
+    delivery = RadioField(_l("Nhận thông báo qua e-mail"), choices=[option(v, label) for v, label in DELIVERY_CHOICES],
+                          validators=[InputRequired(_l("Vui lòng chọn một cách nhận thông báo."))])

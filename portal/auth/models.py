@@ -76,6 +76,8 @@ class User(UserMixin, db.Model):
     is_leader: Mapped[bool] = mapped_column(default=False)  # có chức danh lãnh đạo
     active: Mapped[bool] = mapped_column(default=True)
     locale: Mapped[str | None] = mapped_column(String(8))
+    # immediate | digest | in_app (portal.core.notifications): how notifications reach them by mail
+    notification_delivery: Mapped[str] = mapped_column(String(16), default="immediate", server_default="immediate")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     password_changed_at: Mapped[datetime | None]
     # Bumped when the password changes or the account is deactivated: old sessions die.

@@ -7,8 +7,8 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required, login_user, logout_user
 from sqlalchemy import select
 
-from portal.auth import bp
-from portal.auth.forms import LoginForm, PasswordForm, TokenForm, option
+from portal.auth import bp, services
+from portal.auth.forms import DeliveryForm, LoginForm, PasswordForm, TokenForm, option
 from portal.auth.models import ApiToken, User
 from portal.auth.services import (
     authenticate,
@@ -20,7 +20,7 @@ from portal.auth.services import (
     token_days_choices,
 )
 from portal.core.errors import render_error
-from portal.core.notifications import Notification, mark_all_read
+from portal.core.notifications import NO_INITIATIVE, grouped, initiatives_of, mark_read
 from portal.core.refusal import not_found
 from portal.extensions import db, login_manager
 
@@ -121,11 +121,36 @@ def account():
         login_user(current_user._get_current_object())  # keep this session alive under the new session version
         flash(_("Đã đổi mật khẩu."), "success")
         return redirect(url_for("auth.account"))
+    return account_page(form, token_form)
+
+
+def delivery_form():
+    form = DeliveryForm(prefix="nt")
+    if form.delivery.data is None:
+        form.delivery.data = current_user.notification_delivery
+    return form
+
+
+def account_page(form=None, token_form=None, delivery=None, status=200):
     tokens = db.session.execute(
         select(ApiToken).where(ApiToken.user_id == current_user.id).order_by(ApiToken.id.desc())
     ).scalars().all()
-    return render_template("auth/account.html", form=form, token_form=token_form, tokens=tokens,
-                           new_token=session.pop("new_token", None))
+    return render_template("auth/account.html", form=form or PasswordForm(prefix="pw"),
+                           token_form=token_form or new_token_form(), delivery_form=delivery or delivery_form(),
+                           tokens=tokens, new_token=session.pop("new_token", None)), status
+
+
+@bp.route("/account/notifications", methods=["POST"])
+@login_required
+def set_delivery():
+    """The person's own choice: every notification by e-mail at once, a daily digest, or none."""
+    form = delivery_form()
+    if not form.validate():
+        return account_page(delivery=form, status=422)
+    services.set_delivery(current_user._get_current_object(), form.delivery.data)
+    db.session.commit()
+    flash(_("Đã lưu cách nhận thông báo."), "success")
+    return redirect(url_for("auth.account"))
 
 
 def new_token_form():
@@ -162,22 +187,44 @@ def revoke(token_id):
     return redirect(url_for("auth.account"))
 
 
+GROUPS_PER_PAGE = 20
+
+
+def group_arg(value):
+    """An initiative id, NO_INITIATIVE, or None (every group) from a query or form value."""
+    if value == NO_INITIATIVE:
+        return value
+    return int(value) if value and value.isdigit() else None
+
+
 @bp.route("/notifications")
 @login_required
 def notifications():
-    rows = db.session.execute(
-        select(Notification).where(Notification.user_id == current_user.id)
-        .order_by(Notification.id.desc()).limit(100)
-    ).scalars().all()
-    return render_template("auth/notifications.html", notifications=rows)
+    """The person's notifications grouped by initiative, newest group first; filters: unread
+    only, one initiative. A fixed number of queries whatever the page shows."""
+    unread_only = request.args.get("show") == "unread"
+    about = group_arg(request.args.get("initiative", ""))
+    initiatives = initiatives_of(current_user.id)
+    titles = dict(initiatives)
+    if isinstance(about, int) and about not in titles:
+        about = None  # not one of theirs: show every group
+    listing = grouped(
+        current_user.id, unread_only=unread_only, about=about, page=request.args.get("page", 1, type=int),
+        per_page=GROUPS_PER_PAGE, items_per_group=50 if about is not None else 5, titles=titles)
+    filters = {k: v for k, v in {"show": "unread" if unread_only else "", "initiative": about or ""}.items() if v}
+    return render_template(
+        "auth/notifications.html", listing=listing, initiatives=initiatives, unread_only=unread_only,
+        about=about, filters=filters, no_initiative=NO_INITIATIVE,
+        page_url=lambda p: url_for("auth.notifications", page=p, **filters))
 
 
 @bp.route("/notifications/read", methods=["POST"])
 @login_required
 def notifications_read():
-    mark_all_read(current_user.id)
+    """Mark read every notification, or one group's (`initiative`: an id or NO_INITIATIVE)."""
+    mark_read(current_user.id, group_arg(request.form.get("initiative", "")))
     db.session.commit()
-    return redirect(url_for("auth.notifications"))
+    return redirect(safe_next(request.form.get("next")) or url_for("auth.notifications"))
 
 
 @bp.route("/lang/<code>", methods=["GET", "POST"])

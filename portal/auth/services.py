@@ -9,8 +9,9 @@ from sqlalchemy import select, update
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from portal.auth import rules, throttle
-from portal.auth.models import ApiToken, Role, Unit, UnitKind, User, user_by_username
+from portal.auth.models import ApiToken, Role, Unit, UnitKind, User, UserRole, user_by_username
 from portal.core import audit
+from portal.core.notifications import DELIVERIES
 from portal.core.refusal import Refusal, invalid
 from portal.core.timeutil import utcnow
 from portal.extensions import db
@@ -179,4 +180,24 @@ def create_user(*, username, password, full_name, unit, roles=(), position="", i
     db.session.flush()
     audit.record("admin.user_created", actor=actor, obj=user,
                  data={"username": username, "roles": sorted(str(r) for r in roles)})
+    return user
+
+
+def holders_of(role):
+    """The active users who hold a global role, by name."""
+    return db.session.execute(
+        select(User).join(UserRole, UserRole.user_id == User.id)
+        .where(UserRole.role == Role(role), User.active.is_(True)).order_by(User.full_name, User.id)
+    ).scalars().all()
+
+
+def set_delivery(user, delivery):
+    """How `user` receives their notifications by mail (portal.core.notifications.DELIVERIES)."""
+    if delivery not in DELIVERIES:
+        raise invalid(_l("Cách nhận thông báo không hợp lệ."))
+    before = user.notification_delivery
+    user.notification_delivery = delivery
+    if before != delivery:
+        audit.record("auth.delivery_changed", actor=user, obj=user, data={"before": before, "after": delivery},
+                     summary=f"{user.username} đổi cách nhận thông báo: {delivery}")
     return user

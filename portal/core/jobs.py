@@ -1,4 +1,9 @@
-"""Background work on Huey: the mail outbox, daily reminders, pruning, search upkeep.
+"""Background work on Huey: the registry of tasks and the runner that records each run.
+
+The tasks belong to the areas that own their work and are registered by them (`register(Job(…))`
+in their `init_app`): the council's reminders, the editor's and the emulation officer's, search
+upkeep, pruning of sign-in attempts, and core's own (`portal.core.tasks`: mail, digests, mail
+pruning, the audit checkpoint). This module imports no area.
 
 Huey is the task queue: a small, maintained library whose SqliteHuey keeps the queue in a
 file of the instance folder (no server for `make run`) and whose RedisHuey uses Redis in
@@ -22,7 +27,6 @@ from pathlib import Path
 import click
 from flask import current_app
 from flask.cli import with_appcontext
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import String
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped, mapped_column
@@ -46,57 +50,39 @@ class TaskRun(db.Model):
     last_ok_at: Mapped[datetime | None]
 
 
-def send_mail():
-    from portal.core import mail
-
-    return mail.deliver_due()
-
-
-def daily_reminders():
-    """From REMINDER_HOUR (local time) on, remind each reviewer with a sheet due once a day."""
-    from portal.council.operations import send_reminders
-
-    if now().hour < current_app.config["REMINDER_HOUR"]:
-        return {"reminded": 0, "waiting_until_hour": current_app.config["REMINDER_HOUR"]}
-    sent = send_reminders(once_a_day=True)
-    return {"reminded": len(sent)}
-
-
-def prune():
-    from portal.auth import throttle
-    from portal.core import mail
-
-    config = current_app.config
-    mails = mail.prune(config["MAIL_KEEP_DAYS"])
-    throttle.prune(older_than_days=config["LOGIN_ATTEMPTS_KEEP_DAYS"])
-    return {"mail_rows": mails}
-
-
-def search_upkeep():
-    """Read the text of new attachments, then bring this host's indexes up to the outbox."""
-    from portal.search import service
-    from portal.search.attachments import extract_pending
-
-    extracted = extract_pending(limit=100)
-    caught_up = {name: service.catch_up(name, wait=service.WRITE_WAIT) for name in service.INDEXES}
-    return {"extracted": extracted, "caught_up": caught_up}
-
-
 @dataclass(frozen=True)
 class Job:
     name: str
-    run: object            # the function
+    run: object            # the function, called with no argument in an app context
     schedule: dict         # crontab fields
     label: object          # shown on the admin page (a lazy msgid)
 
 
-JOBS = (
-    Job("send_mail", send_mail, {"minute": "*"}, _l("Gửi thư trong hàng đợi")),
-    Job("daily_reminders", daily_reminders, {"minute": "5"}, _l("Nhắc hạn chấm hằng ngày")),
-    Job("prune", prune, {"minute": "15", "hour": "20"}, _l("Dọn thư cũ và lượt đăng nhập cũ")),
-    Job("search_upkeep", search_upkeep, {"minute": "*/5"}, _l("Cập nhật chỉ mục tìm kiếm")),
-)
-JOBS_BY_NAME = {job.name: job for job in JOBS}
+# The registry: each area registers its own tasks (from its init_app), so that this module
+# knows none of them. Registering a name again replaces it (one app per test).
+JOBS_BY_NAME = {}
+
+
+def register(job):
+    JOBS_BY_NAME[job.name] = job
+    return job
+
+
+def registered():
+    """Every registered job, in the order they were registered."""
+    return tuple(JOBS_BY_NAME.values())
+
+
+def reminder_day():
+    """Today (the portal's) once REMINDER_HOUR has come, else None: the day's reminders wait for it."""
+    moment = now()
+    if moment.hour < current_app.config["REMINDER_HOUR"]:
+        return None
+    return moment.date()
+
+
+def waiting_for_reminder_hour():
+    return {"reminded": 0, "waiting_until_hour": current_app.config["REMINDER_HOUR"]}
 
 
 def _row(name):
@@ -139,7 +125,7 @@ def run_recorded(name):
 
 def last_runs():
     rows = {r.name: r for r in db.session.query(TaskRun).all()}
-    return [(job, rows.get(job.name)) for job in JOBS]
+    return [(job, rows.get(job.name)) for job in registered()]
 
 
 def _make_huey(app):
@@ -174,7 +160,7 @@ def huey_for(app=None):
     if huey is None:
         huey = _make_huey(app)
         tasks = {}
-        for job in JOBS:
+        for job in registered():
             tasks[job.name] = huey.periodic_task(crontab(**job.schedule), name=job.name)(
                 _task_function(app, job.name))
         huey.portal_tasks = tasks
@@ -221,6 +207,6 @@ def worker_command(workers, no_periodic):
     if not logging.getLogger().handlers:
         logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
     click.echo(f"Worker: {describe(huey)}, {workers} threads, "
-               + ("no schedule" if no_periodic else "tasks: " + ", ".join(j.name for j in JOBS)), err=True)
+               + ("no schedule" if no_periodic else "tasks: " + ", ".join(j.name for j in registered())), err=True)
     consumer = huey.create_consumer(workers=workers, periodic=not no_periodic, worker_type="thread")
     consumer.run()

@@ -16,6 +16,7 @@ A worker killed in the middle of a send leaves its rows claimed (`sending`) unti
 (MAIL_LEASE_SECONDS) runs out; another worker then sends them again, with the same
 Message-ID, so that a duplicate is recognisable: delivery is at least once.
 """
+import email.policy
 import os
 import smtplib
 import uuid
@@ -34,6 +35,10 @@ from portal.core.timeutil import utcnow
 from portal.extensions import db
 
 QUEUED, SENDING, SENT, FAILED = "queued", "sending", "sent", "failed"
+# Python's folding of a long non-ASCII header drops the space at a fold between encoded words
+# ("3 thông báo" arrived as "3thông báo"): fold only at RFC 5322's hard limit (a subject is at most
+# 300 characters, under 998 once encoded).
+HEADER_POLICY = email.policy.default.clone(max_line_length=998)
 STATES = (QUEUED, SENDING, SENT, FAILED)
 ERROR_CHARS = 1000
 
@@ -68,7 +73,7 @@ def absolute_link(link):
     return f"{base}/{link.lstrip('/')}"
 
 
-def _mail_gettext():
+def mail_gettext():
     """gettext in the portal's default language, loaded once per app (mail is written in it,
     whatever the language of the page that caused it)."""
     cached = current_app.extensions.get("portal_mail_gettext")
@@ -86,7 +91,7 @@ def _mail_gettext():
 def _render(template, **context):
     # The environment's template, not render_template: no request is needed (commands, worker)
     # and no context processor runs.
-    return current_app.jinja_env.get_template(template).render(_=_mail_gettext(), **context)
+    return current_app.jinja_env.get_template(template).render(_=mail_gettext(), **context)
 
 
 def _domain():
@@ -112,7 +117,7 @@ def queue(recipient, subject, body="", link="", *, user=None):
 
 def build_message(row, config):
     """The e-mail of an outbox row: plain text and HTML alternatives, its own Message-ID."""
-    msg = EmailMessage()
+    msg = EmailMessage(policy=HEADER_POLICY)
     msg["From"] = config["MAIL_FROM"]
     msg["To"] = row.recipient
     msg["Subject"] = row.subject

@@ -2,6 +2,9 @@
 import click
 from flask import Blueprint
 from flask.cli import with_appcontext
+from flask_babel import lazy_gettext as _l
+
+from portal.core import jobs
 
 bp = Blueprint("council", __name__, url_prefix="/council")
 
@@ -9,6 +12,10 @@ bp = Blueprint("council", __name__, url_prefix="/council")
 def init_app(app):
     app.register_blueprint(certificates.bp)  # public: /certificates/<code>
     app.cli.add_command(remind)
+    jobs.register(jobs.Job("daily_reminders", reminders.reviewer_reminders, {"minute": "5"},
+                           _l("Nhắc hạn chấm hằng ngày")))
+    jobs.register(jobs.Job("secretary_reminders", reminders.secretary_reminders, {"minute": "6"},
+                           _l("Nhắc Thư ký: sơ duyệt và quyết định quá hạn")))
 
 
 @click.command("remind")
@@ -26,4 +33,4 @@ def remind():
     click.echo(f"Đã gửi {len(sent)} lời nhắc.")
 
 
-from portal.council import certificates, membership, pages  # noqa: E402,F401  (membership installs the policy's council facts)
+from portal.council import certificates, membership, pages, reminders  # noqa: E402,F401  (membership installs the policy's council facts)

@@ -98,7 +98,7 @@ def return_to_authors(initiative, actor, note):
 
     def tell_authors(init, old, new):
         notify(_authors(init), f"Sáng kiến “{init.title}” được trả lại để bổ sung",
-               f"Nội dung cần bổ sung, hoàn thiện:\n{note}", author_link(init))
+               f"Nội dung cần bổ sung, hoàn thiện:\n{note}", author_link(init), initiative=init)
 
     return transition(initiative, Action.return_, actor, notify=tell_authors,
                       data={"note": note, "round": old_round, "new_round": initiative.round},
@@ -153,7 +153,7 @@ def assign(initiative, actor, reviewer, due_on=None):
     membership.forget()
     notify([reviewer], f"Phân công chấm sáng kiến “{initiative.title}”",
            f"Bạn được phân công chấm điểm sáng kiến “{initiative.title}” (năm {initiative.year}). "
-           f"Hạn nộp phiếu chấm: {due:%d/%m/%Y}.", review_link(initiative))
+           f"Hạn nộp phiếu chấm: {due:%d/%m/%Y}.", review_link(initiative), initiative=initiative)
     audit.record("council.assigned", actor=actor, obj=assignment, initiative_id=initiative.id,
                  data={"reviewer": reviewer.username, "round": initiative.round,
                        "due_on": due.isoformat(), "same_unit": assignment.same_unit,
@@ -202,7 +202,7 @@ def recuse(initiative, actor, reason):
     notify(acting_officers(initiative, "secretary"),
            f"{actor.full_name} xin không chấm sáng kiến “{initiative.title}”",
            f"Lý do: {reason}\nVui lòng phân công thành viên khác.",
-           f"/council/initiatives/{initiative.id}/assignments")
+           f"/council/initiatives/{initiative.id}/assignments", initiative=initiative)
     audit.record("council.recused", actor=actor, obj=assignment, initiative_id=initiative.id,
                  data={"reason": reason, "round": assignment.round},
                  summary=f"{actor.full_name} xin không tham gia chấm: {reason[:200]}")
@@ -315,7 +315,7 @@ def submit_review(initiative, actor, **fields):
         notify(acting_officers(initiative, "secretary", "chair"),
                f"Đã đủ phiếu chấm: “{initiative.title}”",
                "Các thành viên đã nộp đủ phiếu chấm; Hội đồng có thể xem kết quả và quyết định.",
-               f"/council/initiatives/{initiative.id}/results")
+               f"/council/initiatives/{initiative.id}/results", initiative=initiative)
     audit.record("council.review_submitted", actor=actor, obj=review, initiative_id=initiative.id,
                  data={"round": review.round, "scores": review.score_map(), "total": review.total,
                        "recommendation": review.recommendation,
@@ -340,7 +340,8 @@ def reopen_review(review, actor, reason):
     db.session.flush()
     membership.forget()
     notify([review.reviewer], f"Phiếu chấm sáng kiến “{initiative.title}” được mở lại",
-           f"Thư ký Hội đồng mở lại phiếu chấm của bạn. Lý do: {reason}", review_link(initiative))
+           f"Thư ký Hội đồng mở lại phiếu chấm của bạn. Lý do: {reason}", review_link(initiative),
+           initiative=initiative)
     audit.record("council.review_reopened", actor=actor, obj=review, initiative_id=initiative.id,
                  data={"reason": reason, "reviewer": review.reviewer.username,
                        "scores": review.score_map()},
@@ -455,7 +456,7 @@ def decide(initiative, actor, outcome, *, decision_no="", decision_date=None, re
         if outcome != appraisal.suggested and outcome != "returned":
             body += f"\nKết quả khác với đề xuất theo điểm chấm; lý do của Chủ tịch Hội đồng: {reason}"
         notify(_authors(init), subject, body + "\nXem kết quả thẩm định trên Cổng Sáng kiến.",
-               author_link(init))
+               author_link(init), initiative=init)
 
     data = {"outcome": outcome, "suggested": appraisal.suggested, "overruled": outcome != appraisal.suggested,
             "reason": reason, "decision_no": decision_no, "decision_date": decision_date,
@@ -541,7 +542,8 @@ def _record_higher_level(initiative, actor, status, decision_no, decision_date, 
             return
         verdict = "được công nhận" if status == SectorStatus.recognized else "không được công nhận"
         notify(_authors(init), f"Sáng kiến “{init.title}” {verdict} {label}",
-               f"Quyết định số {decision_no} ngày {decision_date:%d/%m/%Y}.", author_link(init))
+               f"Quyết định số {decision_no} ngày {decision_date:%d/%m/%Y}.", author_link(init),
+               initiative=init)
 
     transition(initiative, action, actor, notify=tell_authors,
                data={"level": axis, "decision_no": decision_no, "decision_date": decision_date},
@@ -665,7 +667,7 @@ def send_reminders(on_day=None, *, once_a_day=False):
                 "hạn là hôm nay" if days == 0 else f"còn {days} ngày")
         notify([assignment.reviewer], f"Nhắc hạn chấm sáng kiến “{initiative.title}”",
                f"Phiếu chấm của bạn cho sáng kiến “{initiative.title}” {when} "
-               f"(hạn {assignment.due_on:%d/%m/%Y}).", review_link(initiative))
+               f"(hạn {assignment.due_on:%d/%m/%Y}).", review_link(initiative), initiative=initiative)
         assignment.reminded_at = utcnow()
         sent.append((assignment, when))
     if sent:

@@ -194,7 +194,7 @@ def _invite(initiative, actor, rows):
             notify([row.user], f"Lời mời làm đồng tác giả: “{initiative.title}”",
                    f"{actor.full_name} ghi tên bạn là đồng tác giả (tỷ lệ đóng góp {row.share}%) của sáng kiến "
                    f"“{initiative.title}”. Vui lòng xác nhận hoặc từ chối; sáng kiến chỉ nộp được khi mọi "
-                   "đồng tác giả đã xác nhận.", initiative.path)
+                   "đồng tác giả đã xác nhận.", initiative.path, initiative=initiative)
 
 
 def create_initiative(actor, values, authors=None):
@@ -289,7 +289,8 @@ def _authors_changed(initiative, actor, before, told):
     names = ", ".join(f"{a['name']} ({a['share']}%)" for a in after)
     notify([u for u in {*told, *_staff(initiative.authors)} if u.id != actor.id],
            f"Danh sách tác giả của “{initiative.title}” đã thay đổi",
-           f"{actor.full_name} đã sửa danh sách tác giả. Nay gồm: {names}.", initiative.path)
+           f"{actor.full_name} đã sửa danh sách tác giả. Nay gồm: {names}.", initiative.path,
+           initiative=initiative)
     audit.record("initiative.authors_changed", actor=actor, obj=initiative, initiative_id=initiative.id,
                  data={"before": before, "after": after},
                  summary="Thay đổi danh sách tác giả: " + names)
@@ -315,7 +316,7 @@ def answer_invitation(initiative, actor, accept):
     notify(others, f"{actor.full_name} {verb} “{initiative.title}”",
            f"{actor.full_name} {verb} sáng kiến “{initiative.title}”."
            + ("" if accept else " Vui lòng điều chỉnh tỷ lệ đóng góp của các tác giả trước khi nộp."),
-           initiative.path)
+           initiative.path, initiative=initiative)
     audit.record("initiative.coauthorship", actor=actor, obj=initiative, initiative_id=initiative.id,
                  data={"accept": bool(accept), "user": actor.username, "share": row.share},
                  summary=f"{summary}: {actor.full_name}")
@@ -376,7 +377,7 @@ def submit(initiative, actor):
                f"Sáng kiến {verb}: {initiative.title}",
                f"{', '.join(initiative.author_names)} ({initiative.unit.name}) đã {verb} sáng kiến "
                f"“{initiative.title}” (phiên bản {number}). Hồ sơ chờ Thư ký Hội đồng sơ duyệt.",
-               f"/council/initiatives/{initiative.id}/screening")
+               f"/council/initiatives/{initiative.id}/screening", initiative=initiative)
 
     transition(initiative, Action.submit, actor, data={"version": number}, notify=tell_secretary,
                summary=f"{'Nộp lại' if resubmission else 'Nộp'} sáng kiến, phiên bản {number}")
@@ -390,7 +391,8 @@ def withdraw(initiative, actor, reason=""):
     def tell_secretary(initiative, old, new):
         notify(secretaries_of(initiative), f"Sáng kiến đã rút: {initiative.title}",
                f"{actor.full_name} đã rút sáng kiến “{initiative.title}”."
-               + (f" Lý do: {reason}" if reason else ""), f"/council/initiatives/{initiative.id}/screening")
+               + (f" Lý do: {reason}" if reason else ""), f"/council/initiatives/{initiative.id}/screening",
+               initiative=initiative)
 
     return transition(initiative, Action.withdraw, actor, data={"reason": reason} if reason else None,
                       notify=tell_secretary, summary="Rút sáng kiến" + (f": {reason}" if reason else ""))

@@ -1,10 +1,14 @@
 """The public website: published initiatives as articles, feeds, sitemap."""
 from flask import Blueprint
+from flask_babel import lazy_gettext as _l
+
+from portal.core import jobs
 
 bp = Blueprint("publishing", __name__)
 
 from portal.publishing import (  # noqa: E402
     cache,
+    reminders,
     routes,  # noqa: E402,F401
     views,
 )
@@ -13,3 +17,5 @@ from portal.publishing import (  # noqa: E402
 def init_app(app):
     cache.install(app)
     views.install(app)
+    jobs.register(jobs.Job("editor_reminders", reminders.editor_reminders, {"minute": "7"},
+                           _l("Nhắc Biên tập viên: sáng kiến quá hạn chưa đăng")))

@@ -94,7 +94,7 @@ def publish(initiative, actor, *, public_summary="", public_attachment_ids=None)
     notify([a.user for a in initiative.authors if a.user],
            f"Sáng kiến “{initiative.title}” đã được công bố",
            "Sáng kiến của bạn đã được đăng trên Trang thông tin điện tử để cán bộ, công chức "
-           "cùng học tập và áp dụng.", article_path(publication))
+           "cùng học tập và áp dụng.", article_path(publication), initiative=initiative)
     audit.record(
         "initiative.publish", actor=actor, obj=publication, initiative_id=initiative.id,
         data={"slug": publication.slug,
@@ -123,7 +123,7 @@ def unpublish(initiative, actor, reason):
     db.session.flush()
     notify([a.user for a in initiative.authors if a.user],
            f"Bài sáng kiến “{initiative.title}” đã được gỡ khỏi Trang thông tin điện tử",
-           f"Lý do: {reason}", _path("initiatives.dashboard", "/my"))
+           f"Lý do: {reason}", _path("initiatives.dashboard", "/my"), initiative=initiative)
     audit.record("initiative.unpublish", actor=actor, obj=publication, initiative_id=initiative.id,
                  data={"reason": reason}, summary=f"Gỡ bài sáng kiến: {reason}")
     return publication

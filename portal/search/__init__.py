@@ -6,6 +6,9 @@
 import click
 from flask import Blueprint
 from flask.cli import AppGroup
+from flask_babel import lazy_gettext as _l
+
+from portal.core import jobs
 
 bp = Blueprint("search", __name__)
 
@@ -67,8 +70,16 @@ def status_command():
     click.echo(f"attachments waiting to be read: {service.attachments.pending_count()}")
 
 
+def upkeep():
+    """Read the text of new attachments, then bring this host's indexes up to the outbox."""
+    extracted = attachments.extract_pending(limit=100)
+    caught_up = {name: service.catch_up(name, wait=service.WRITE_WAIT) for name in service.INDEXES}
+    return {"extracted": extracted, "caught_up": caught_up}
+
+
 def init_app(app):
     app.cli.add_command(search_cli)
+    jobs.register(jobs.Job("search_upkeep", upkeep, {"minute": "*/5"}, _l("Cập nhật chỉ mục tìm kiếm")))
     # The areas below ask search through a slot they own, so that no arrow points up to search.
     provide_similarity(similar_initiatives)
     provide_related(service.related_articles)

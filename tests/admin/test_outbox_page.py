@@ -62,3 +62,28 @@ def test_the_page_is_in_english_too(admin_client, make_user):
     outbox_rows(make_user)
     page = admin_client.get("/admin/outbox?lang=en").get_data(as_text=True)
     assert "Outbox" in page and "Failed" in page and "Resend" in page and "Background tasks" in page
+
+
+def test_every_registered_task_is_listed_with_its_last_run_ok_or_its_error(admin_client, monkeypatch):
+    import re
+
+    from huey.exceptions import TaskException
+
+    admin_client.application.config["QUEUE_IMMEDIATE"] = True
+    admin_client.application.extensions.pop("huey", None)
+    jobs.run("prune").get()
+
+    def broken():
+        raise RuntimeError("máy chủ thư không trả lời")
+
+    monkeypatch.setitem(jobs.JOBS_BY_NAME, "send_digests", jobs.Job("send_digests", broken, {}, "Thư tóm tắt"))
+    try:
+        jobs.run("send_digests").get()
+    except TaskException:
+        pass
+    page = admin_client.get("/admin/outbox").get_data(as_text=True)
+    rows = dict(re.findall(r'<tr data-task="(\w+)">(.*?)</tr>', page, re.S))
+    assert set(rows) == {job.name for job in jobs.registered()}
+    assert "Thành công" in rows["prune"] and "Chưa chạy" not in rows["prune"]
+    assert "Lỗi" in rows["send_digests"] and "RuntimeError: máy chủ thư không trả lời" in rows["send_digests"]
+    assert "Chưa chạy" in rows["secretary_reminders"] and "Chưa chạy" in rows["audit_checkpoint"]

@@ -45,7 +45,9 @@ def test_the_queue_is_sqlite_in_the_instance_folder_by_default_and_redis_when_co
 def test_every_job_is_a_periodic_task_on_its_schedule(app):
     huey = jobs.huey_for(app)
     periodic = {t.__name__: t for t in huey._registry._periodic_tasks}
-    assert set(periodic) == {"send_mail", "daily_reminders", "prune", "search_upkeep"}
+    assert set(periodic) == {"send_mail", "send_digests", "prune", "audit_checkpoint", "daily_reminders",
+                             "secretary_reminders", "editor_reminders", "commendation_reminders",
+                             "search_upkeep", "prune_sign_in_attempts"}
 
     def runs(name, moment):
         return periodic[name]().validate_datetime(moment)
@@ -73,11 +75,11 @@ def test_send_mail_runs_through_huey_and_records_its_run(app, make_user):
 def test_each_periodic_task_runs_through_huey_immediate_mode(app):
     huey = jobs.huey_for(app)
     assert huey.immediate
-    for job in jobs.JOBS:
+    for job in jobs.registered():
         jobs.task(job.name)()  # as the scheduler enqueues it; immediate mode runs it here
     db.session.expire_all()
     runs = {r.name: r for r in db.session.execute(select(jobs.TaskRun)).scalars()}
-    assert set(runs) == {job.name for job in jobs.JOBS} and all(r.ok for r in runs.values())
+    assert set(runs) == {job.name for job in jobs.registered()} and all(r.ok for r in runs.values())
 
 
 def test_a_failing_task_records_the_error_and_keeps_the_last_success(app, monkeypatch):
@@ -112,7 +114,8 @@ def test_prune_removes_old_mail_and_old_sign_in_attempts(app, make_user):
     db.session.add_all([LoginAttempt(username="x", address="1.2.3.4", success=False, created_at=long_ago),
                         LoginAttempt(username="y", address="1.2.3.4", success=False)])
     db.session.commit()
-    assert jobs.run("prune").get() == {"mail_rows": 1}
+    assert jobs.run("prune").get() == {"mail_rows": 1, "reminders": 0}
+    assert jobs.run("prune_sign_in_attempts").get() == {}
     db.session.expire_all()
     assert sorted(db.session.execute(select(mail.MailMessage.subject)).scalars()) == ["Còn chờ", "Mới"]
     assert db.session.execute(select(LoginAttempt.username)).scalars().all() == ["y"]
@@ -154,16 +157,16 @@ def test_the_periodic_tasks_run_once_through_real_redis(app, make_user):
         user = make_user(email="redis@vks.local")
         notify([user], "Thư qua Redis")
         db.session.commit()
-        for job in jobs.JOBS:
+        for job in jobs.registered():
             jobs.task(job.name)()  # enqueued in Redis, as the consumer's scheduler does
-        assert huey.pending_count() == len(jobs.JOBS)
+        assert huey.pending_count() == len(jobs.registered())
         while (message := huey.dequeue()) is not None:  # what a consumer's worker does
             huey.execute(message)
         assert huey.pending_count() == 0
         db.session.expire_all()
         assert db.session.execute(select(mail.MailMessage.state)).scalar_one() == mail.SENT
         runs = {r.name: r for r in db.session.execute(select(jobs.TaskRun)).scalars()}
-        assert set(runs) == {job.name for job in jobs.JOBS} and all(r.ok for r in runs.values())
+        assert set(runs) == {job.name for job in jobs.registered()} and all(r.ok for r in runs.values())
     finally:
         huey.storage.flush_all()
 
