@@ -8,9 +8,9 @@ Pure functions of their arguments: no Flask, no database.
 """
 from markupsafe import Markup, escape
 
-WIDTH = 480
+WIDTH = 360  # px of the viewBox: the charts scale to their column, from a phone (about 330 px) up
 FILLS = ("#a61b1b", "#2f6f4f", "#8a8f98", "#c58a1b")  # fallbacks of .chart-s0 … .chart-s3
-MAX_LABEL = 48
+MAX_LABEL = 44
 
 
 def _text(value):
