@@ -203,3 +203,15 @@ def test_a_fixed_number_of_queries_whatever_the_year_holds(client, council, year
         assert client.get(path).status_code == 200
     assert large.count == small.count
     assert small.count <= 16
+
+
+def test_the_sheets_of_a_returned_initiative_are_not_counted(app, council, data, make_initiative, appraise):
+    from portal.council import operations
+    from tests.statistics.conftest import RUNNING
+    before = queries.score_frequencies(YEAR, council["secretary"])
+    returned = make_initiative([council["staff"]], status="submitted", title="Sáng kiến trả lại để hoàn thiện")
+    appraise(returned, [("m1", RUNNING, "fail"), ("m2", RUNNING, "fail"), ("m3", RUNNING, "fail")])
+    operations.decide(returned, council["chair"], "returned", reason="Cần bổ sung số liệu.")
+    assert returned.status == "returned"
+    assert queries.score_frequencies(YEAR, council["secretary"]) == before
+    assert sorted(queries.spread_frequencies(YEAR, council["secretary"])) == [(0, 1, 1), (22, 1, 1), (23, 1, 0)]
