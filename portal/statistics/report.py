@@ -82,7 +82,7 @@ def internal(year, viewer, *, with_scores):
     """The statistics of the year for the council, the emulation office and the admin."""
     report = Report(year, scores=with_scores)
     counts = queries.internal_counts(year)
-    headers = [None, _("Đã nộp"), _("Được công nhận"), _("Không công nhận")]
+    outcomes = [_("Đã nộp"), _("Được công nhận"), _("Không công nhận")]
     filed = sum(row[1] for row in counts["unit"])
     recognised = sum(row[2] for row in counts["unit"])
     rejected = sum(row[3] for row in counts["unit"])
@@ -90,12 +90,12 @@ def internal(year, viewer, *, with_scores):
                      (_("Không công nhận"), rejected),
                      (_("Tỷ lệ được công nhận trên số đã quyết định (%)"),
                       summary.share(recognised, recognised + rejected))]
-    report.add(Figure("field", _("Theo lĩnh vực"), _("Sáng kiến theo lĩnh vực"), [_("Lĩnh vực"), *headers[1:]],
+    report.add(Figure("field", _("Theo lĩnh vực"), _("Sáng kiến theo lĩnh vực"), [_("Lĩnh vực"), *outcomes],
                       [[name or _(UNKNOWN), n, r, j] for name, n, r, j in counts["field"]]))
-    report.add(Figure("unit", _("Theo đơn vị"), _("Sáng kiến theo đơn vị"), [_("Đơn vị"), *headers[1:]],
+    report.add(Figure("unit", _("Theo đơn vị"), _("Sáng kiến theo đơn vị"), [_("Đơn vị"), *outcomes],
                       [[name, n, r, j] for name, n, r, j in counts["unit"]]))
     report.add(Figure("level", _("Theo cấp đề nghị"), _("Sáng kiến theo cấp tác giả đề nghị"),
-                      [_("Cấp đề nghị"), *headers[1:]],
+                      [_("Cấp đề nghị"), *outcomes],
                       [[_level(code), n, r, j] for code, n, r, j in _level_order(counts["level"])]))
     report.add(Figure("achieved", _("Cấp được công nhận"), _("Sáng kiến được công nhận theo cấp"),
                       [_("Cấp"), _("Được công nhận")],
