@@ -17,7 +17,7 @@ LAYERS = [
     {"auth"},
     {"initiatives"},
     {"council", "publishing"},
-    {"search", "emulation"},
+    {"search", "emulation", "statistics"},
     {"admin", "api", "defaults"},
     {"demo", "cli", "models", "supervisor", "__init__"},  # the assembly: the app factory, commands, demo; imports any
 ]

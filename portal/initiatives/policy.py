@@ -359,6 +359,8 @@ class YearAct(enum.StrEnum):
     decisions = "decisions"        # decision documents: officers and the emulation office
     rubric = "rubric"              # read the year's rubric: its council and the admin
     edit_rubric = "edit_rubric"    # the admin
+    statistics = "statistics"      # the year's statistics: officers, the emulation office, the admin
+    score_statistics = "score_statistics"  # their score distributions and agreement: officers only
 
 
 def year_role(user, year):
@@ -380,6 +382,10 @@ def can_year(user, act, year):
         return officer or "emulation_officer" in roles
     if act == YearAct.rubric:
         return role is not None or "admin" in roles
+    if act == YearAct.statistics:
+        return officer or bool({"emulation_officer", "admin"} & roles)
+    if act == YearAct.score_statistics:
+        return officer  # as see_scores: the sheets are the year's officers' (never the emulation office's)
     return "admin" in roles
 
 

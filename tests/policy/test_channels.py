@@ -50,6 +50,8 @@ CHANNELS = {
     "/council/": ONCE, "/council/queue": ONCE, "/council/sector": ONCE, "/council/rubric/<int:year>": ONCE,
     "/council/<int:year>/minutes.docx": ONCE, "/council/<int:year>/decision.docx": ONCE,
     "/council/<int:year>/initiatives.xlsx": ONCE,
+    "/council/<int:year>/statistics": ONCE, "/council/<int:year>/statistics.xlsx": ONCE,
+    "/statistics": ONCE, "/statistics.xlsx": ONCE,
     "/council/initiatives/<int:initiative_id>": EACH, "/council/initiatives/<int:initiative_id>/screening": EACH,
     "/council/initiatives/<int:initiative_id>/assignments": EACH,
     "/council/initiatives/<int:initiative_id>/review": EACH, "/council/initiatives/<int:initiative_id>/results": EACH,
