@@ -63,6 +63,7 @@ class Defaults:
     PUBLIC_CACHE_SECONDS = 300
     PUBLIC_MAX_AGE = 60
     PUBLIC_VIEWS_FLUSH_SECONDS = 10
+    PUBLIC_VIEWS_URL = ""  # redis://… (default: PUBLIC_CACHE_URL's Redis): counted there, written by the worker
     SITEMAP_PAGE_SIZE = 10_000  # URLs per sitemap file; beyond it /sitemap.xml is an index
     EMULATION_PEOPLE_PER_PAGE = 100  # people per page of the officer's year page
 
@@ -99,6 +100,8 @@ def load(app, overrides=None):
         app.config["PROXY_FIX"] = int(env["PORTAL_PROXY_FIX"])
     if env.get("PORTAL_CACHE_URL"):
         app.config["PUBLIC_CACHE_URL"] = env["PORTAL_CACHE_URL"]
+    if env.get("PORTAL_VIEWS_URL"):
+        app.config["PUBLIC_VIEWS_URL"] = env["PORTAL_VIEWS_URL"]
     if env.get("PORTAL_UPLOAD_FILE_MODE"):
         app.config["UPLOAD_FILE_MODE"] = int(env["PORTAL_UPLOAD_FILE_MODE"], 8)  # e.g. 640 for nginx's group
     if env.get("PUBLIC_BASE_URL"):

@@ -19,3 +19,5 @@ def init_app(app):
     views.install(app)
     jobs.register(jobs.Job("editor_reminders", reminders.editor_reminders, {"minute": "7"},
                            _l("Nhắc Biên tập viên: sáng kiến quá hạn chưa đăng")))
+    jobs.register(jobs.Job("flush_views", views.flush_shared, {"minute": "*"},
+                           _l("Ghi lượt xem bài viết (từ Redis) vào cơ sở dữ liệu")))

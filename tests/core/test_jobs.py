@@ -47,7 +47,7 @@ def test_every_job_is_a_periodic_task_on_its_schedule(app):
     periodic = {t.__name__: t for t in huey._registry._periodic_tasks}
     assert set(periodic) == {"send_mail", "send_digests", "prune", "audit_checkpoint", "daily_reminders",
                              "secretary_reminders", "editor_reminders", "commendation_reminders",
-                             "search_upkeep", "prune_sign_in_attempts"}
+                             "search_upkeep", "prune_sign_in_attempts", "flush_views"}
 
     def runs(name, moment):
         return periodic[name]().validate_datetime(moment)

@@ -22,7 +22,7 @@ def test_each_area_registers_its_own_tasks_and_core_jobs_knows_none_of_them(app)
         "audit_checkpoint": "portal.core.tasks",
         "prune_sign_in_attempts": "portal.auth",
         "daily_reminders": "portal.council.reminders", "secretary_reminders": "portal.council.reminders",
-        "editor_reminders": "portal.publishing.reminders",
+        "editor_reminders": "portal.publishing.reminders", "flush_views": "portal.publishing.views",
         "search_upkeep": "portal.search",
         "commendation_reminders": "portal.emulation.reminders",
     }

@@ -282,3 +282,47 @@ def test_home_counts_by_year_and_field(client, published):
               for a in doc.xpath("//section[@aria-labelledby='fields-heading']//li/a")}
     assert fields == {"Hình sự": "2", "Dân sự": "1"}
     assert doc.xpath("//form[@role='search']/@action") == ["/search"]
+
+
+@pytest.mark.redis
+def test_with_redis_a_view_reaches_the_database_through_the_worker(app, client, published):
+    import uuid
+
+    from portal.core import jobs
+    from portal.publishing import views
+    from tests.core.test_jobs import REDIS_URL, redis_or_skip
+
+    redis = redis_or_skip()
+    key = f"portal-views-test-{uuid.uuid4().hex[:8]}"
+    app.config.update(PUBLIC_VIEWS_URL=REDIS_URL, PUBLIC_VIEWS_KEY=key, QUEUE_IMMEDIATE=True)
+    app.extensions.pop("portal_article_views_redis", None)
+    try:
+        initiative, publication = published("Sáng kiến đọc qua Redis")
+        for _ in range(3):
+            assert client.get(_url(initiative, publication)).status_code == 200
+        assert views.flush(force=True) == 0           # nothing waits in this process
+        assert redis.hget(key, str(initiative.id)) == b"3"
+        db.session.expire_all()
+        assert db.session.get(Publication, publication.id).view_count == 0  # a reading is not a write
+        jobs.run("flush_views", app)                    # the worker's task
+        db.session.expire_all()
+        assert db.session.get(Publication, publication.id).view_count == 3
+        assert not redis.exists(key) and not redis.keys(f"{key}:flushing:*")
+        jobs.run("flush_views", app)                    # nothing more to write: no double count
+        db.session.expire_all()
+        assert db.session.get(Publication, publication.id).view_count == 3
+    finally:
+        for name in redis.keys(f"{key}*"):
+            redis.delete(name)
+
+
+def test_with_redis_down_a_view_is_still_counted_in_the_process(app, client, published):
+    from portal.publishing import views
+
+    app.config.update(PUBLIC_VIEWS_URL="redis://127.0.0.1:1/0")
+    app.extensions.pop("portal_article_views_redis", None)
+    initiative, publication = published("Sáng kiến đọc khi Redis tắt")
+    assert client.get(_url(initiative, publication)).status_code == 200
+    assert views.flush(force=True) == 1
+    db.session.expire_all()
+    assert db.session.get(Publication, publication.id).view_count == 1
