@@ -49,16 +49,42 @@ def _users(ids):
     return list(db.session.execute(select(User).where(User.id.in_(ids)).order_by(User.id)).scalars())
 
 
+def _officer_ids(initiative):
+    return set(db.session.execute(
+        select(CouncilMember.user_id).join(Council, Council.id == CouncilMember.council_id)
+        .where(Council.year == initiative.year, CouncilMember.role.in_(policy.OFFICER_ROLES))
+    ).scalars())
+
+
 def council_participants(initiative):
     """Everyone who may read the council's thread: the year's officers not named on it, and the
     reviewers of the current round whose sheet is in."""
     named = policy.named_ids(initiative)
-    officer_ids = set(db.session.execute(
-        select(CouncilMember.user_id).join(Council, Council.id == CouncilMember.council_id)
-        .where(Council.year == initiative.year, CouncilMember.role.in_(policy.OFFICER_ROLES))
-    ).scalars())
     reviewer_ids = {a.reviewer_id for a in assignments_of(initiative) if a.is_active and a.submitted}
-    return [u for u in _users((officer_ids | reviewer_ids) - named) if policy.can(u, Act.discuss, initiative)]
+    return [u for u in _users((_officer_ids(initiative) | reviewer_ids) - named)
+            if policy.can(u, Act.discuss, initiative)]
+
+
+class Writers:
+    """How the council's thread names who wrote: the officers by name; a reviewer by name only to
+    those who may see who scored (and to themselves), to the others as "Thành viên N", the number
+    the results page gives their sheet."""
+
+    def __init__(self, initiative):
+        self.officers = _officer_ids(initiative)
+        self.numbers = {a.reviewer_id: n for n, a in enumerate(assignments_of(initiative), start=1)}
+        self.initiative = initiative
+
+    def label(self, writer, reader, names_visible=None):
+        if names_visible is None:
+            names_visible = policy.can(reader, Act.see_identities, self.initiative)
+        if names_visible or writer.id == reader.id or writer.id in self.officers or writer.id not in self.numbers:
+            return writer.full_name
+        return f"Thành viên {self.numbers[writer.id]}"
+
+    def labels(self, posts, reader):
+        names_visible = policy.can(reader, Act.see_identities, self.initiative)
+        return {p.id: self.label(p.author, reader, names_visible) for p in posts}
 
 
 def _clean(text, limit, field):
@@ -81,9 +107,14 @@ def post(initiative, actor, thread, body):
     db.session.flush()
     excerpt = plain_text(body, limit=300)
     if thread == Thread.council:
-        others = [u for u in council_participants(initiative) if u.id != actor.id]
-        notify(others, f"Thảo luận về sáng kiến “{initiative.title}”",
-               f"{actor.full_name}: {excerpt}", discussion_link(initiative))
+        writers = Writers(initiative)
+        by_label = {}
+        for reader in council_participants(initiative):
+            if reader.id != actor.id:
+                by_label.setdefault(writers.label(actor, reader), []).append(reader)
+        for label, readers in by_label.items():
+            notify(readers, f"Thảo luận về sáng kiến “{initiative.title}”", f"{label}: {excerpt}",
+                   discussion_link(initiative))
         action, summary = "council.discussion_post", "Góp ý trong thảo luận của Hội đồng"
     else:
         authors = [a.user for a in initiative.authors if a.user is not None and a.confirmed]
@@ -185,11 +216,20 @@ def send_back_conclusion(initiative, actor, note):
     return row
 
 
+def overrule_reason(decision):
+    """The chair's written reason when the decision differs from the outcome the scores suggest
+    (a return for revision carries its note instead); "" otherwise."""
+    if decision is None or not decision.overruled or decision.outcome == "returned":
+        return ""
+    return decision.reason or ""
+
+
 def conclusion_notice(row, decision):
     """The conclusion as the authors' mail says it, with the chair's reason on an overrule."""
     text = "Kết luận của Hội đồng:\n" + plain_text(row.text)
-    if decision is not None and decision.overruled and decision.reason and decision.outcome != "returned":
-        text += f"\nLý do của Chủ tịch Hội đồng (kết quả khác với đề xuất theo điểm chấm): {decision.reason}"
+    reason = overrule_reason(decision)
+    if reason:
+        text += f"\nLý do của Chủ tịch Hội đồng (kết quả khác với đề xuất theo điểm chấm): {reason}"
     return text
 
 
@@ -213,7 +253,7 @@ def approved_conclusion(initiative, user):
     row = conclusion_of(initiative, decision.round)
     if row is None or not row.approved:
         return None
-    overruled = decision.overruled and decision.outcome != "returned"
+    reason = overrule_reason(decision)
     return {"text": row.text, "approved_at": row.approved_at, "approved_by": row.approved_by,
-            "overruled": overruled, "reason": decision.reason if overruled else "",
+            "overruled": bool(reason), "reason": reason,
             "outcome": decision.outcome, "label": decision.outcome_label}

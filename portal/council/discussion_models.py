@@ -74,3 +74,11 @@ class CouncilConclusion(db.Model):
     @property
     def approved(self):
         return self.status == ConclusionStatus.approved
+
+    @property
+    def pending(self):
+        return self.status == ConclusionStatus.pending
+
+    @property
+    def sent_back(self):
+        return self.status == ConclusionStatus.sent_back

@@ -73,6 +73,15 @@ class StepView:
     def current(self):
         return self.mark == Mark.current
 
+    @property
+    def done(self):
+        """Behind the initiative: a step before the current one, or the current one finished."""
+        return self.mark == Mark.done or self.finished
+
+    @property
+    def skipped(self):
+        return self.mark == Mark.skipped
+
 
 def _current(facts):
     """(the step the initiative is at, whether that step is itself finished)."""

@@ -130,8 +130,8 @@ RULES = {
     Act.read_audit: Rule(_in(PAST_DRAFT, W.officer), never=frozenset({W.author, W.invited})),
     Act.compare: Rule(_in(PAST_DRAFT - {Status.withdrawn}, W.screener)),
     # The year's officers, and a reviewer once their own sheet is in (never before: the others'
-    # opinions would colour theirs); nobody named on the initiative.
-    Act.discuss: Rule(_in(PAST_DRAFT, W.officer, W.reviewed), never=frozenset({W.author, W.invited})),
+    # opinions would colour theirs, so an officer with an open sheet waits too); nobody named on it.
+    Act.discuss: Rule(_in(PAST_DRAFT, W.officer, W.reviewed), never=frozenset({W.author, W.invited, W.reviewer})),
     Act.draft_conclusion: Rule(_in(SCORED, W.secretary)),
     Act.approve_conclusion: Rule(_in(SCORED, W.chair)),
     Act.return_thread: Rule(_in(PAST_DRAFT, W.author, W.secretary)),

@@ -104,6 +104,28 @@ def test_a_message_tells_the_other_readers_and_nobody_else(client, council, scor
         assert subject not in notified(council[who]), who
 
 
+def test_reviewers_see_each_other_as_numbers_as_on_the_results_page(client, council, scoring):
+    operations.submit_review(scoring, council["m2"])
+    db.session.commit()
+    client.login(council["m2"])
+    client.post(url(scoring), data={"body": "Tính mới chưa rõ."})
+    client.login(council["m1"])
+    page = visible_text(client.get(url(scoring)))
+    assert "Tính mới chưa rõ." in page and "Võ Thị Thu Hà" not in page and "Thành viên 2" in page
+    body = bodies(council["m1"])[-1]
+    assert body.startswith("Thành viên 2:") and "Võ Thị Thu Hà" not in body
+    client.login(council["chair"])
+    assert "Võ Thị Thu Hà" in visible_text(client.get(url(scoring)))
+    assert bodies(council["chair"])[-1].startswith("Võ Thị Thu Hà:")
+
+
+def test_an_officer_with_an_open_sheet_waits_like_any_reviewer(client, council, scoring):
+    operations.assign(scoring, council["secretary"], council["vice"])
+    db.session.commit()
+    client.login(council["vice"])
+    assert client.get(url(scoring)).status_code == 404
+
+
 def test_an_empty_message_is_refused_beside_the_field_with_nothing_written(client, council, scoring):
     client.login(council["chair"])
     response = client.post(url(scoring), data={"body": "   "}, headers={"Referer": url(scoring)})

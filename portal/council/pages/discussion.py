@@ -32,15 +32,18 @@ from portal.years import services as years
 def discussion_page(initiative_id):
     initiative = load(initiative_id, Act.discuss)
     conclusion = discussion.conclusion_of(initiative)
+    posts = discussion.posts_of(initiative, Thread.council)
+    decision = latest_decision(initiative)
     conclusion_form = ConclusionForm()
     if not conclusion_form.restored and conclusion is not None:
         conclusion_form.text.data = conclusion.text
     return render_template(
         "council/discussion.html",
-        **context(initiative, tab="discussion", posts=discussion.posts_of(initiative, Thread.council),
+        **context(initiative, tab="discussion", posts=posts,
+                  writers=discussion.Writers(initiative).labels(posts, current_user),
                   form=PostForm(), conclusion=conclusion, conclusion_form=conclusion_form,
                   approve_form=ApproveConclusionForm(), send_back_form=SendBackConclusionForm(),
-                  decision=latest_decision(initiative)))
+                  overrule_reason=discussion.overrule_reason(decision)))
 
 
 @bp.route("/initiatives/<int:initiative_id>/discussion", methods=["POST"])
