@@ -98,3 +98,28 @@ def test_discussion_conclusion_and_the_authors_stepper_in_chromium(page, council
     assert "áp dụng được ngay" not in page.content()
     assert page.console_errors == []
     print("screenshots:", shots(page, tmp_path, "author-progress"))
+
+
+@pytest.mark.browser
+def test_the_author_answers_a_return_in_chromium(page, council, submitted, tmp_path):
+    operations.return_to_authors(submitted, council["secretary"], "Bổ sung số liệu áp dụng năm 2025.")
+    db.session.commit()
+    sign_in(page, "ksv.hung")
+    page.goto(page.base + f"/my/initiatives/{submitted.id}")
+    assert page.locator("ol.stepper > li[aria-current=step]").get_attribute("data-step") == "submitted"
+    page.fill("#return-thread textarea[name=body]", "Đã bổ sung số liệu **quý 4/2025** vào mục Hiệu quả.")
+    page.locator("[data-testid=return-answer-submit]").click()
+    page.wait_for_load_state("networkidle")
+    assert "quý 4/2025" in page.inner_text("[data-testid=return-thread]")
+    shots(page, tmp_path, "author-return-thread")
+
+    sign_in(page, "thuky")
+    page.goto(page.base + f"/my/initiatives/{submitted.id}")
+    assert "Lê Văn Hùng" in page.inner_text("[data-testid=return-thread]")
+    assert "năm 2025" in page.inner_text("[data-testid=return-thread-note]")
+    page.fill("#return-thread textarea[name=body]", "Cảm ơn, đề nghị nộp lại hồ sơ.")
+    page.locator("[data-testid=return-answer-submit]").click()
+    page.wait_for_load_state("networkidle")
+    assert page.locator("[data-testid=return-thread] [data-testid=thread-post]").count() == 2
+    assert page.console_errors == []
+    print("screenshots:", shots(page, tmp_path, "secretary-return-thread"))
