@@ -16,7 +16,7 @@ from portal.core.notifications import notify
 from portal.core.refusal import Refusal, conflict, forbidden, invalid, wrong_state
 from portal.core.textfold import fold
 from portal.core.timeutil import local_date, today, utcnow, zone
-from portal.council import membership, scoring
+from portal.council import discussion, membership, scoring
 from portal.council.models import (
     OUTCOME_ACTIONS,
     OUTCOME_LABELS,
@@ -455,6 +455,7 @@ def decide(initiative, actor, outcome, *, decision_no="", decision_date=None, re
             body = f"Nội dung cần hoàn thiện:\n{reason}"
         if outcome != appraisal.suggested and outcome != "returned":
             body += f"\nKết quả khác với đề xuất theo điểm chấm; lý do của Chủ tịch Hội đồng: {reason}"
+        body += discussion.for_decision_notice(init, round_)
         notify(_authors(init), subject, body + "\nXem kết quả thẩm định trên Cổng Sáng kiến.",
                author_link(init), initiative=init)
 

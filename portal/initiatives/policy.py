@@ -73,6 +73,11 @@ class Act(enum.StrEnum):
     unpublish = "unpublish"
     read_audit = "read_audit"            # the audit trail of it, events unmasked
     compare = "compare"                  # shown (title, year, state) among similar initiatives
+    discuss = "discuss"                  # the council's private discussion of it: read and write
+    draft_conclusion = "draft_conclusion"      # the secretary writes the council's conclusion
+    approve_conclusion = "approve_conclusion"  # the chair approves it or sends it back
+    return_thread = "return_thread"      # read the thread between the authors and the secretary on a return
+    answer_return = "answer_return"      # write in it while the initiative is returned
 
 
 W = Who
@@ -124,7 +129,17 @@ RULES = {
     Act.unpublish: Rule(_in({Status.recognized}, W.editor)),
     Act.read_audit: Rule(_in(PAST_DRAFT, W.officer), never=frozenset({W.author, W.invited})),
     Act.compare: Rule(_in(PAST_DRAFT - {Status.withdrawn}, W.screener)),
+    # The year's officers, and a reviewer once their own sheet is in (never before: the others'
+    # opinions would colour theirs, so an officer with an open sheet waits too); nobody named on it.
+    Act.discuss: Rule(_in(PAST_DRAFT, W.officer, W.reviewed), never=frozenset({W.author, W.invited, W.reviewer})),
+    Act.draft_conclusion: Rule(_in(SCORED, W.secretary)),
+    Act.approve_conclusion: Rule(_in(SCORED, W.chair)),
+    Act.return_thread: Rule(_in(PAST_DRAFT, W.author, W.secretary)),
+    Act.answer_return: Rule(_in({Status.returned}, W.author, W.secretary)),
 }
+
+# Acts whose very existence is private: whoever may never do them is told nothing is there (404).
+HIDDEN = frozenset({Act.discuss, Act.return_thread, Act.answer_return})
 
 ACT_LABELS = {
     Act.view: _l("xem"), Act.download: _l("tải tệp của"), Act.edit: _l("sửa"), Act.delete: _l("xóa"),
@@ -134,6 +149,10 @@ ACT_LABELS = {
     Act.see_identities: _l("xem người chấm của"), Act.see_outcome: _l("xem kết quả thẩm định của"),
     Act.certificate: _l("lấy giấy chứng nhận của"), Act.publish: _l("công bố"), Act.unpublish: _l("gỡ bài"),
     Act.read_audit: _l("xem nhật ký của"), Act.compare: _l("so sánh"),
+    Act.discuss: _l("thảo luận về"), Act.draft_conclusion: _l("soạn kết luận của Hội đồng về"),
+    Act.approve_conclusion: _l("duyệt kết luận của Hội đồng về"),
+    Act.return_thread: _l("xem trao đổi về yêu cầu bổ sung của"),
+    Act.answer_return: _l("trả lời yêu cầu bổ sung của"),
 }
 
 # Where a plainer sentence says it better than "Bạn không có quyền …" / "Không thể … trạng thái …":
@@ -157,6 +176,13 @@ REASONS = {
                     _l("Sáng kiến này chưa được công bố nên không thể gỡ bài.")),
     Act.certificate: (_l("Bạn không có quyền lấy giấy chứng nhận của sáng kiến này."),
                       _l("Chỉ cấp giấy chứng nhận cho sáng kiến đã được công nhận.")),
+    Act.draft_conclusion: (_l("Chỉ Thư ký Hội đồng của năm (hoặc người làm thay) mới soạn kết luận của Hội đồng."),
+                           _l("Chỉ soạn kết luận khi sáng kiến đã vào thẩm định.")),
+    Act.approve_conclusion: (_l("Chỉ Chủ tịch Hội đồng (hoặc người làm thay) mới duyệt kết luận của Hội đồng."),
+                             _l("Chỉ duyệt kết luận khi sáng kiến đã vào thẩm định.")),
+    Act.answer_return: (_l("Chỉ tác giả và Thư ký Hội đồng trao đổi về yêu cầu bổ sung."),
+                        _l("Chỉ trả lời được khi sáng kiến đang được trả lại để bổ sung; hãy nộp lại hồ sơ "
+                           "nếu đã hoàn thiện.")),
 }
 NEVER_SUBMITTED = REASONS[Act.delete][1]
 
@@ -317,6 +343,8 @@ def refusal_for(user, act, initiative, who=None):
     if not visible and not (act == Act.compare and _may(rule, who, status)):
         return refusal.not_found()
     if not _may(rule, who, status):
+        if act in HIDDEN and (not rule.who() & who or rule.never & who):
+            return refusal.not_found()
         kin_only = not (rule.who() - rule.kin) & who
         right = bool(rule.who() & who) and not rule.never & who and not (kin_only and status in rule.allowed)
         return _refuse(act, status, right_person=right)

@@ -55,6 +55,7 @@ CHANNELS = {
     "/council/initiatives/<int:initiative_id>": EACH, "/council/initiatives/<int:initiative_id>/screening": EACH,
     "/council/initiatives/<int:initiative_id>/assignments": EACH,
     "/council/initiatives/<int:initiative_id>/review": EACH, "/council/initiatives/<int:initiative_id>/results": EACH,
+    "/council/initiatives/<int:initiative_id>/discussion": EACH,
     "/council/initiatives/<int:initiative_id>/application.docx": EACH,
     "/council/initiatives/<int:initiative_id>/certificate.docx": EACH,
     "/council/reviews/<int:review_id>/sheet.docx": "each sheet",

@@ -88,6 +88,17 @@ ACCESS = [
     row("GET", "/council/initiatives/{review}/review", allow(["member"], **HIDDEN_REVIEW), 403),
     row("GET", "/council/initiatives/{review}/results", allow(OVERSEE, **HIDDEN_REVIEW), 403),
     row("GET", "/council/initiatives/{review}/assignments", allow(OVERSEE, **HIDDEN_REVIEW), 403),
+    # The council's discussion: its officers (and reviewers whose sheet is in; the member's is open).
+    row("GET", "/council/initiatives/{review}/discussion", allow(OVERSEE), 404),
+    row("POST", "/council/initiatives/{review}/discussion", allow(OVERSEE, OK), 404, body={"body": "Ý kiến"}),
+    row("POST", "/council/initiatives/{review}/conclusion", allow(["secretary"], OK, chair=403), 404,
+        body={"text": "Kết luận", "send": "1"}),
+    row("POST", "/council/initiatives/{review}/conclusion/approve", allow(["chair"], 409, secretary=403), 404),
+    row("POST", "/council/initiatives/{review}/conclusion/send-back", allow(["chair"], 409, secretary=403), 404,
+        body={"note": "Sửa"}),
+    # The authors' thread on a return: theirs and the secretary's; closed while not returned.
+    row("POST", "/council/initiatives/{submitted}/return-thread", allow([*AUTHORS, "secretary"], 409), 404,
+        body={"body": "Trả lời"}),
     row("GET", "/council/rubric/{year}", allow(["member", "secretary", "chair", "admin"]), 403),
     row("GET", "/council/{year}/minutes.docx", allow(OVERSEE), 403),
     row("GET", "/council/{year}/decision.docx", allow([*OVERSEE, "officer"]), 403),

@@ -3,6 +3,7 @@ asks the policy, validates, calls one operation, and renders or redirects."""
 from portal.council.pages import (  # noqa: F401  (each module registers its routes on the blueprint)
     assignment,
     decision,
+    discussion,
     documents,
     overview,
     rubric,
