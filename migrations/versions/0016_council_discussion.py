@@ -1,13 +1,13 @@
 """the council's discussion of an initiative, its conclusion, and the authors' thread on a return
 
 Revision ID: council_discussion
-Revises: site_generation
+Revises: notification_delivery
 """
 from alembic import op
 import sqlalchemy as sa
 
 revision = "council_discussion"
-down_revision = "site_generation"
+down_revision = "notification_delivery"
 branch_labels = None
 depends_on = None
 
