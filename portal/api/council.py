@@ -9,6 +9,7 @@ from flask_babel import lazy_gettext as _l
 from portal.api import bp
 from portal.api.common import current_api_user, json_body, token_required, wrong_field
 from portal.auth.models import user_by_username
+from portal.core.i18n import translate
 from portal.core.refusal import forbidden
 from portal.council import operations
 from portal.council.services import (
@@ -97,7 +98,7 @@ def appraisal_json(appraisal):
         "std_dev": ag.std_dev,
         "pass_count": ag.pass_count,
         "suggested": appraisal.suggested,
-        "reasons": ag.reasons,
+        "reasons": [translate(r) for r in ag.reasons],
         "sheets": sheets,
     }
 
