@@ -47,3 +47,35 @@ def test_every_label_map_a_phrase_names_is_translated():
     labels = {*engine.TITLE_LABELS.values(), *engine.LEVEL_LABELS.values(), *engine.DISCIPLINE_LABELS.values(),
               *engine.CONDITION_LABELS.values()}
     assert labels - translated == set()
+
+
+def test_suggestion_reasons_and_eligibility_details_read_in_english(app):
+    from portal.core.i18n import translate
+    from portal.council.scoring import Sheet, aggregate
+    from portal.council.services import DEFAULT_CRITERIA
+    from portal.emulation import engine
+
+    class Spec:
+        def __init__(self, code, maximum):
+            self.code, self.name, self.max_score, self.min_score = code, code, maximum, 0
+
+    specs = [Spec(code, maximum) for code, _name, _guidance, maximum in DEFAULT_CRITERIA]
+    sheets = [Sheet(key=1, scores={"novelty": 10, "applicability": 10, "effectiveness": 10}, recommendation="fail")]
+    reasons = aggregate(specs, sheets).reasons
+    assert reasons[0] == "Điểm trung bình 30 thấp hơn ngưỡng công nhận (50)."
+    clean = engine._build_clean((2025, 2026))
+    with app.test_request_context("/?lang=en"):
+        assert translate(reasons[0]) == "The mean score 30 is below the recognition threshold (50)."
+        assert translate(clean.detail) == "No disciplinary measure of reprimand or higher in the years 2025–2026."
+    assert clean.detail == "Không bị kỷ luật từ khiển trách trở lên trong các năm 2025–2026."
+
+
+def test_a_flash_with_a_value_is_translated(client, make_user, make_unit):
+    admin = make_user("quantri", roles=("admin",))
+    unit = make_unit("City Office")
+    client.login(admin)
+    client.post("/lang/en", data={"next": "/admin/"})
+    response = client.post("/admin/users/new", data={
+        "username": "new.person", "full_name": "New Person", "unit": str(unit.id), "email": ""},
+        follow_redirects=True)
+    assert "Account new.person created." in response.get_data(as_text=True)
