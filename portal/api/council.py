@@ -78,7 +78,7 @@ def appraisal_json(appraisal):
         if not a.submitted:
             continue
         sheets.append({
-            "reviewer": a.reviewer.username if appraisal.named else f"Thành viên {appraisal.number_of(a)}",
+            "reviewer": a.reviewer.username if appraisal.named else str(_l("Thành viên %(n)s", n=appraisal.number_of(a))),
             "scores": a.review.score_map(),
             "total": a.review.total,
             "recommendation": a.review.recommendation,
@@ -140,7 +140,7 @@ def api_assign(initiative_id):
     db.session.commit()
     body = assignment_json(assignment)
     if assignment.same_unit:
-        body["warning"] = f"{reviewer.full_name} cùng đơn vị với tác giả hoặc đơn vị có sáng kiến."
+        body["warning"] = str(_l("%(name)s cùng đơn vị với tác giả hoặc đơn vị có sáng kiến.", name=reviewer.full_name))
     return jsonify(body), 201
 
 
