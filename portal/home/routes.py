@@ -16,7 +16,7 @@ from portal.emulation import services as emulation_services
 from portal.home import bp
 from portal.initiatives import policy
 from portal.initiatives import queries as initiative_queries
-from portal.initiatives.policy import OFFICER_ROLES
+from portal.initiatives.policy import OFFICER_ROLES, Act
 from portal.initiatives.queries import NEXT_STEPS
 from portal.initiatives.workflow import STATUS_LABELS
 from portal.publishing import operations as publishing_operations
@@ -40,6 +40,8 @@ def blocks_for(user, year, on_day):
         blocks["reviewer"] = council_queries.reviewer_work(user, year, on_day)
     if role in OFFICER_ROLES:
         work = council_queries.officer_work(year, on_day, reviewers_per_initiative(), decision_deadline)
+        # An officer named on an initiative hands it to a deputy: it is not their work, nor shown.
+        work = {name: [i for i in rows if i.can(Act.follow, user)] for name, rows in work.items()}
         if role == "secretary":
             blocks["secretary"] = work
         else:
