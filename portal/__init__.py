@@ -11,7 +11,7 @@ from portal.extensions import babel, csrf, db, login_manager, migrate
 ROOT = Path(__file__).resolve().parent.parent
 
 # Areas of the domain, each a package with a blueprint `bp`.
-AREAS = ("auth", "admin", "initiatives", "council", "publishing", "search", "emulation", "statistics", "api")
+AREAS = ("auth", "admin", "initiatives", "council", "publishing", "search", "emulation", "statistics", "api", "home")
 
 
 def create_app(config=None):

@@ -19,6 +19,7 @@ LAYERS = [
     {"council", "publishing"},
     {"search", "emulation", "statistics"},
     {"admin", "api", "defaults"},
+    {"home"},  # the signed-in home page: composes the reads of every area
     {"demo", "cli", "models", "supervisor", "__init__"},  # the assembly: the app factory, commands, demo; imports any
 ]
 ASSEMBLY = len(LAYERS) - 1

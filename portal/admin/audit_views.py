@@ -7,17 +7,19 @@ trail, and events about score sheets only with the right to see scores (and who 
 Others see that a sheet was submitted, not what it held nor whose it was.
 """
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, time, timedelta
 from functools import wraps
 
 from flask import render_template, request, url_for
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import or_, select
 from sqlalchemy.orm import selectinload
 
 from portal.admin import bp
+from portal.admin.audit_labels import action_label, details, details_text, object_label
 from portal.admin.forms import AuditFilterForm, option
 from portal.auth.models import User
 from portal.core import tabular, timeutil
@@ -32,8 +34,8 @@ from portal.initiatives.models import Initiative
 from portal.initiatives.policy import Act
 
 PER_PAGE = 50
-CSV_COLUMNS = ("seq", "created_at", "actor_username", "actor_name", "action", "object_type",
-               "object_id", "initiative_id", "summary", "data", "hash")
+CSV_COLUMNS = ("seq", "created_at", "actor_username", "actor_name", "action", "action_label", "object_type",
+               "object_id", "object", "initiative_id", "summary", "details", "data", "hash")
 
 
 def can_read_audit(user):
@@ -65,9 +67,31 @@ class EventView:
     actor_masked: bool
     summary: str
     data: dict
+    object_user: object = field(default=None)  # the account an event about an account is about
 
     def __getattr__(self, name):
         return getattr(self.event, name)
+
+    @property
+    def action_label(self):
+        return action_label(self.event.action)
+
+    @property
+    def object_label(self):
+        return object_label(self.event.object_type)
+
+    @property
+    def object_text(self):
+        """What the event is about, for people: "Tài khoản Nguyễn Văn A (nguyenvana)", "Sáng kiến #12"."""
+        if self.object_user is not None:
+            return f"{self.object_label} {self.object_user.full_name} ({self.object_user.username})"
+        if self.event.object_id and not self.actor_masked:
+            return f"{self.object_label} #{self.event.object_id}"
+        return self.object_label
+
+    @property
+    def details(self):
+        return details(self.data)
 
 
 def present(events, reader):
@@ -76,13 +100,18 @@ def present(events, reader):
     initiatives = {i.id: i for i in db.session.execute(
         select(Initiative).where(Initiative.id.in_(ids)).options(selectinload(Initiative.authors))
     ).scalars()} if ids else {}
+    user_ids = {int(e.object_id) for e in events if e.object_type == "user" and (e.object_id or "").isdigit()}
+    users = {u.id: u for u in db.session.execute(select(User).where(User.id.in_(user_ids))).scalars()} \
+        if user_ids else {}
     shown = []
     for event in events:
+        about = users.get(int(event.object_id)) if event.object_type == "user" and (
+            event.object_id or "").isdigit() else None
         initiative = initiatives.get(event.initiative_id)
         if initiative is None:
             if event.initiative_id is None and not reader.is_admin:
                 continue
-            shown.append(EventView(event, event.actor, False, event.summary or "", event.data or {}))
+            shown.append(EventView(event, event.actor, False, event.summary or "", event.data or {}, about))
             continue
         full = policy.can(reader, Act.read_audit, initiative)
         scores = full and policy.can(reader, Act.see_scores, initiative)
@@ -92,7 +121,7 @@ def present(events, reader):
             event.action not in IDENTITY_CONTENT or identities)
         summary = event.summary or "" if content else str(MASKED.get(event.action, HIDDEN))
         shown.append(EventView(event, None if masked_actor else event.actor, masked_actor, summary,
-                               (event.data or {}) if content else {}))
+                               (event.data or {}) if content else {}, about))
     return shown
 
 
@@ -144,7 +173,7 @@ def _filtered(form, reader):
 def _form():
     form = AuditFilterForm(request.args)
     actions = db.session.execute(select(AuditEvent.action).distinct().order_by(AuditEvent.action)).scalars()
-    form.action.choices = [option("", _l("Mọi thao tác"))] + [option(a, a) for a in actions]
+    form.action.choices = [option("", _l("Mọi thao tác"))] + [option(a, action_label(a)) for a in actions]
     form.validate()
     for name in ("initiative", "date_from", "date_to"):
         if getattr(form, name).errors:
@@ -178,8 +207,9 @@ def audit_csv():
         local = timeutil.local(e.created_at)
         rows.append((
             e.seq, local.strftime("%Y-%m-%d %H:%M:%S"), e.actor.username if e.actor else "",
-            e.actor.full_name if e.actor else ("Thành viên Hội đồng" if e.actor_masked else ""), e.action,
-            e.object_type, e.object_id if not e.actor_masked else "", e.initiative_id, e.summary,
+            e.actor.full_name if e.actor else (_("Thành viên Hội đồng") if e.actor_masked else ""), e.action,
+            e.action_label, e.object_type, e.object_id if not e.actor_masked else "", e.object_text,
+            e.initiative_id, e.summary, details_text(e.data),
             json.dumps(e.data, ensure_ascii=False, sort_keys=True), e.hash))
     filters = {k: v for k, v in request.args.items() if v}
     record("admin.audit_exported", actor=current_user, object_type="audit_event",

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 
 from portal.auth.rules import is_valid_username, normalize_username
 from portal.core import tabular
+from portal.core.phrases import Phrase
 from portal.core.refusal import invalid
 from portal.core.tabular import TableError, cell, read_cells
 
@@ -69,11 +70,11 @@ def read_table(filename, data):
         raise unreadable(str(error)) from error
     header = next(table, None)
     if not header or not any(cell(h) for h in header):
-        raise unreadable("Tệp không có dòng tiêu đề (username, full_name, unit, …).")
+        raise unreadable(Phrase("Tệp không có dòng tiêu đề (username, full_name, unit, …)."))
     columns = [_header(h) for h in header]
     missing = [c for c in REQUIRED if c not in columns]
     if missing:
-        raise unreadable("Thiếu cột bắt buộc: " + ", ".join(missing) + ".")
+        raise unreadable(Phrase("Thiếu cột bắt buộc: %(columns)s.", columns=", ".join(missing)))
     rows = []
     for number, cells in enumerate(table, start=2):
         values = {col: cell(cells[i]) if i < len(cells) else "" for i, col in enumerate(columns)
@@ -82,9 +83,9 @@ def read_table(filename, data):
             continue  # blank lines are not rows
         rows.append((number, values))
         if len(rows) > MAX_ROWS:
-            raise unreadable(f"Tệp có quá {MAX_ROWS} dòng; vui lòng chia nhỏ.")
+            raise unreadable(Phrase("Tệp có quá %(rows)s dòng; vui lòng chia nhỏ.", rows=MAX_ROWS))
     if not rows:
-        raise unreadable("Tệp không có dòng dữ liệu nào.")
+        raise unreadable(Phrase("Tệp không có dòng dữ liệu nào."))
     return rows
 
 
@@ -113,23 +114,24 @@ def check_row(number, raw, password_problem=None):
     problems = row.problems
     username = normalize_username(raw.get("username", ""))
     if not username:
-        problems.append("Thiếu tên đăng nhập.")
+        problems.append(Phrase("Thiếu tên đăng nhập."))
     elif not is_valid_username(raw.get("username", "")):
-        problems.append(f"Tên đăng nhập “{username}” chỉ được gồm chữ không dấu, số và . _ -.")
+        problems.append(Phrase("Tên đăng nhập “%(username)s” chỉ được gồm chữ không dấu, số và . _ -.",
+                               username=username))
     full_name = raw.get("full_name", "").strip()
     if not full_name:
-        problems.append("Thiếu họ và tên.")
+        problems.append(Phrase("Thiếu họ và tên."))
     elif len(full_name) > 200:
-        problems.append("Họ và tên quá dài (tối đa 200 ký tự).")
+        problems.append(Phrase("Họ và tên quá dài (tối đa 200 ký tự)."))
     unit = raw.get("unit", "").strip()
     if not unit:
-        problems.append("Thiếu đơn vị.")
+        problems.append(Phrase("Thiếu đơn vị."))
     leader = parse_flag(raw.get("leader", ""))
     if leader is None:
-        problems.append(f"Cột leader “{raw.get('leader')}” phải là có/không (1/0).")
+        problems.append(Phrase("Cột leader “%(value)s” phải là có/không (1/0).", value=raw.get("leader")))
     email = raw.get("email", "").strip()
     if email and not EMAIL.match(email):
-        problems.append(f"Thư điện tử “{email}” không hợp lệ.")
+        problems.append(Phrase("Thư điện tử “%(email)s” không hợp lệ.", email=email))
     roles, unknown = parse_roles(raw.get("roles", ""))
     if unknown:
         problems.append("Vai trò không hợp lệ: " + ", ".join(unknown)

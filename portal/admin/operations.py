@@ -7,6 +7,7 @@ import secrets
 import string
 from dataclasses import dataclass, field
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from portal.admin import importing
@@ -14,6 +15,7 @@ from portal.auth.models import ApiToken, Role, Unit, User, user_by_username
 from portal.auth.rules import is_valid_username, normalize_username
 from portal.auth.services import USERNAME_RULE, create_user, password_problem
 from portal.core import audit
+from portal.core.phrases import Phrase
 from portal.core.refusal import invalid
 from portal.core.timeutil import utcnow
 from portal.extensions import db
@@ -38,11 +40,12 @@ def add_user(*, actor, username, full_name, unit, position="", is_leader=False, 
         raise invalid(USERNAME_RULE, field="username")
     username = normalize_username(username)
     if user_by_username(username):
-        raise invalid(f"Tên đăng nhập “{username}” đã tồn tại. Vui lòng chọn tên khác.", field="username")
+        raise invalid(_l("Tên đăng nhập “%(username)s” đã tồn tại. Vui lòng chọn tên khác.", username=username),
+                      field="username")
     if not (full_name or "").strip():
-        raise invalid("Cần nhập họ và tên.", field="full_name")
+        raise invalid(_l("Cần nhập họ và tên."), field="full_name")
     if unit is None:
-        raise invalid("Vui lòng chọn một đơn vị có trong danh sách.", field="unit")
+        raise invalid(_l("Vui lòng chọn một đơn vị có trong danh sách."), field="unit")
     generated = None
     if password:
         problem = password_problem(password, username)
@@ -57,10 +60,10 @@ def add_user(*, actor, username, full_name, unit, position="", is_leader=False, 
 
 def update_user(user, *, actor, full_name, unit, position, is_leader, email, roles):
     if not (full_name or "").strip():
-        raise invalid("Cần nhập họ và tên.", field="full_name")
+        raise invalid(_l("Cần nhập họ và tên."), field="full_name")
     roles = {Role(r) for r in roles}
     if user.id == actor.id and Role.admin in user.roles and Role.admin not in roles:
-        raise invalid("Bạn không thể tự bỏ quyền quản trị của chính mình.", field="roles")
+        raise invalid(_l("Bạn không thể tự bỏ quyền quản trị của chính mình."), field="roles")
     before = _user_snapshot(user)
     user.full_name = full_name.strip()
     user.unit = unit
@@ -88,7 +91,7 @@ def _user_snapshot(user):
 
 def set_user_active(user, active, *, actor):
     if user.id == actor.id and not active:
-        raise invalid("Bạn không thể tự khóa tài khoản của chính mình.")
+        raise invalid(_l("Bạn không thể tự khóa tài khoản của chính mình."))
     if user.active == active:
         return
     user.active = active
@@ -152,17 +155,19 @@ def import_users(filename, data, *, actor):
     for row in rows:
         name = row.values["username"]
         if name in taken:
-            row.problems.append(f"Tên đăng nhập “{name}” đã tồn tại.")
+            row.problems.append(Phrase("Tên đăng nhập “%(username)s” đã tồn tại.", username=name))
         elif name and name in seen:
-            row.problems.append(f"Tên đăng nhập “{name}” trùng với dòng {seen[name]}.")
+            row.problems.append(Phrase("Tên đăng nhập “%(username)s” trùng với dòng %(row)s.", username=name,
+                                       row=seen[name]))
         if name:
             seen.setdefault(name, row.number)
         wanted = row.values["unit"].lower()
         unit = by_name.get(wanted) or by_code.get(wanted)
         if wanted and unit is None:
-            row.problems.append(f"Không tìm thấy đơn vị “{row.values['unit']}” (nhập đúng tên hoặc mã đơn vị).")
+            row.problems.append(Phrase("Không tìm thấy đơn vị “%(unit)s” (nhập đúng tên hoặc mã đơn vị).",
+                                       unit=row.values["unit"]))
         elif unit is not None and not unit.active:
-            row.problems.append(f"Đơn vị “{unit.name}” đã ngừng hoạt động.")
+            row.problems.append(Phrase("Đơn vị “%(unit)s” đã ngừng hoạt động.", unit=unit.name))
         row.values["unit_obj"] = unit
     report.rejected = [r for r in rows if r.problems]
     if report.rejected:
@@ -186,14 +191,14 @@ def _check_unit(name, code, unit=None):
     name = " ".join((name or "").split())
     code = (code or "").strip() or None
     if not name:
-        raise invalid("Cần nhập tên đơn vị.", field="name")
+        raise invalid(_l("Cần nhập tên đơn vị."), field="name")
     # Compared in Python: SQLite's lower() leaves Vietnamese letters as they are.
     others = [u for u in db.session.execute(select(Unit)).scalars() if u is not unit]
     if any(u.name.casefold() == name.casefold() for u in others):
-        raise invalid(f"Đã có đơn vị tên “{name}”.", field="name")
+        raise invalid(_l("Đã có đơn vị tên “%(name)s”.", name=name), field="name")
     clash = next((u for u in others if code and u.code and u.code.casefold() == code.casefold()), None)
     if clash is not None:
-        raise invalid(f"Mã đơn vị “{code}” đã được dùng cho “{clash.name}”.", field="code")
+        raise invalid(_l("Mã đơn vị “%(code)s” đã được dùng cho “%(name)s”.", code=code, name=clash.name), field="code")
     return name, code
 
 
@@ -225,16 +230,16 @@ YEAR_FIELDS = ("registration_deadline", "submission_deadline", "review_deadline"
 def save_year(number, *, actor, create=False, **values):
     """Create (create=True) or update the year `number` and its deadlines."""
     if not valid_year(int(number)):
-        raise invalid(f"Năm phải từ {YEAR_MIN} đến {YEAR_MAX}.", field="year")
+        raise invalid(_l("Năm phải từ %(first)s đến %(last)s.", first=YEAR_MIN, last=YEAR_MAX), field="year")
     submission, review = values.get("submission_deadline"), values.get("review_deadline")
     if submission and review and review < submission:
-        raise invalid("Hạn thẩm định không được trước hạn nộp đơn sáng kiến.", field="review_deadline")
+        raise invalid(_l("Hạn thẩm định không được trước hạn nộp đơn sáng kiến."), field="review_deadline")
     year = db.session.get(Year, number)
     if create and year is not None:
-        raise invalid(f"Năm {number} đã có.", field="year")
+        raise invalid(_l("Năm %(year)s đã có.", year=number), field="year")
     if year is None:
         if not create:
-            raise invalid(f"Chưa có năm {number}.", field="year")
+            raise invalid(_l("Chưa có năm %(year)s.", year=number), field="year")
         year = Year(year=number)
         db.session.add(year)
     before = {k: getattr(year, k) for k in YEAR_FIELDS}

@@ -131,7 +131,7 @@ def user_new():
             unit=_unit_from(form), position=form.position.data, is_leader=form.is_leader.data,
             email=form.email.data, roles=form.roles.data, password=form.password.data)
         db.session.commit()
-        flash(f"Đã tạo tài khoản {user.username}.", "success")
+        flash(_("Đã tạo tài khoản %(username)s.", username=user.username), "success")
         if generated:
             return _no_store(render_template("admin/password_shown.html", user=user, password=generated))
         return redirect(url_for("admin.user_edit", user_id=user.id))
@@ -156,7 +156,7 @@ def user_edit(user_id):
                                is_leader=form.is_leader.data, email=form.email.data,
                                roles=form.roles.data)
         db.session.commit()
-        flash(f"Đã lưu tài khoản {user.username}.", "success")
+        flash(_("Đã lưu tài khoản %(username)s.", username=user.username), "success")
         return redirect(url_for("admin.user_edit", user_id=user.id))
     status = 422 if form.errors else 200
     return render_template("admin/user_form.html", form=form, **_user_context(user)), status
@@ -195,8 +195,8 @@ def user_reactivate(user_id):
 def _set_active(user, active):
     operations.set_user_active(user, active, actor=current_user)
     db.session.commit()
-    flash(f"Đã mở khóa tài khoản {user.username}." if active
-          else f"Đã khóa tài khoản {user.username}.", "success")
+    flash(_("Đã mở khóa tài khoản %(username)s.", username=user.username) if active
+          else _("Đã khóa tài khoản %(username)s.", username=user.username), "success")
     return redirect(url_for("admin.user_edit", user_id=user.id))
 
 
@@ -211,7 +211,7 @@ def user_reset_password(user_id):
                                **context), 422
     password = operations.reset_password(user, actor=current_user, password=form.password.data)
     db.session.commit()
-    flash(f"Đã đặt lại mật khẩu cho {user.username}.", "success")
+    flash(_("Đã đặt lại mật khẩu cho %(username)s.", username=user.username), "success")
     return _no_store(render_template("admin/password_shown.html", user=user, password=password))
 
 
@@ -220,7 +220,7 @@ def user_revoke_tokens(user_id):
     user = _get_user(user_id)
     count = operations.revoke_user_tokens(user, actor=current_user)
     db.session.commit()
-    flash(f"Đã thu hồi {count} khóa API của {user.username}.", "success")
+    flash(_("Đã thu hồi %(count)s khóa API của %(username)s.", count=count, username=user.username), "success")
     return redirect(url_for("admin.user_edit", user_id=user.id))
 
 
@@ -265,7 +265,7 @@ def unit_new():
                                       kind=UnitKind(form.kind.data), code=form.code.data,
                                       active=form.active.data)
         db.session.commit()
-        flash(f"Đã thêm đơn vị {unit.name}.", "success")
+        flash(_("Đã thêm đơn vị %(name)s.", name=unit.name), "success")
         return redirect(url_for("admin.units"))
     return render_template("admin/unit_form.html", form=form, unit=None), 422 if form.errors else 200
 
@@ -281,7 +281,7 @@ def unit_edit(unit_id):
                                kind=UnitKind(form.kind.data), code=form.code.data,
                                active=form.active.data)
         db.session.commit()
-        flash(f"Đã lưu đơn vị {unit.name}.", "success")
+        flash(_("Đã lưu đơn vị %(name)s.", name=unit.name), "success")
         return redirect(url_for("admin.units"))
     return render_template("admin/unit_form.html", form=form, unit=unit), 422 if form.errors else 200
 
@@ -305,7 +305,7 @@ def year_new():
         year = operations.save_year(form.year.data, actor=current_user, create=True,
                                     **{k: getattr(form, k).data for k in operations.YEAR_FIELDS})
         db.session.commit()
-        flash(f"Đã thêm năm {year.year}.", "success")
+        flash(_("Đã thêm năm %(year)s.", year=year.year), "success")
         return redirect(url_for("admin.years"))
     return render_template("admin/year_form.html", form=form, year=None), 422 if form.errors else 200
 
@@ -318,7 +318,7 @@ def year_edit(number):
         operations.save_year(number, actor=current_user,
                              **{k: getattr(form, k).data for k in operations.YEAR_FIELDS})
         db.session.commit()
-        flash(f"Đã lưu các mốc thời hạn năm {number}.", "success")
+        flash(_("Đã lưu các mốc thời hạn năm %(year)s.", year=number), "success")
         return redirect(url_for("admin.years"))
     return render_template("admin/year_form.html", form=form, year=year), 422 if form.errors else 200
 
@@ -365,7 +365,7 @@ def council(year):
         update_council(target, current_user, name=form.name.data, decision_no=form.decision_no.data,
                        decision_date=form.decision_date.data)
         db.session.commit()
-        flash(f"Đã lưu thông tin Hội đồng năm {year}.", "success")
+        flash(_("Đã lưu thông tin Hội đồng năm %(year)s.", year=year), "success")
         return redirect(url_for("admin.council", year=year))
     return _council_page(year, existing, form, member_form, 422 if form.errors else 200)
 
@@ -395,5 +395,5 @@ def council_member_remove(year, member_id):
     name = member.user.full_name
     remove_council_member(member, current_user)
     db.session.commit()
-    flash(f"Đã bỏ {name} khỏi Hội đồng năm {year}.", "success")
+    flash(_("Đã bỏ %(name)s khỏi Hội đồng năm %(year)s.", name=name, year=year), "success")
     return redirect(url_for("admin.council", year=year))

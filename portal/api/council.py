@@ -9,6 +9,7 @@ from flask_babel import lazy_gettext as _l
 from portal.api import bp
 from portal.api.common import current_api_user, json_body, token_required, wrong_field
 from portal.auth.models import user_by_username
+from portal.core.i18n import translate
 from portal.core.refusal import forbidden
 from portal.council import operations
 from portal.council.services import (
@@ -77,7 +78,7 @@ def appraisal_json(appraisal):
         if not a.submitted:
             continue
         sheets.append({
-            "reviewer": a.reviewer.username if appraisal.named else f"Thành viên {appraisal.number_of(a)}",
+            "reviewer": a.reviewer.username if appraisal.named else str(_l("Thành viên %(n)s", n=appraisal.number_of(a))),
             "scores": a.review.score_map(),
             "total": a.review.total,
             "recommendation": a.review.recommendation,
@@ -97,7 +98,7 @@ def appraisal_json(appraisal):
         "std_dev": ag.std_dev,
         "pass_count": ag.pass_count,
         "suggested": appraisal.suggested,
-        "reasons": ag.reasons,
+        "reasons": [translate(r) for r in ag.reasons],
         "sheets": sheets,
     }
 
@@ -139,7 +140,7 @@ def api_assign(initiative_id):
     db.session.commit()
     body = assignment_json(assignment)
     if assignment.same_unit:
-        body["warning"] = f"{reviewer.full_name} cùng đơn vị với tác giả hoặc đơn vị có sáng kiến."
+        body["warning"] = str(_l("%(name)s cùng đơn vị với tác giả hoặc đơn vị có sáng kiến.", name=reviewer.full_name))
     return jsonify(body), 201
 
 

@@ -9,7 +9,9 @@ from portal.api import bp
 from portal.api.common import current_api_user, json_body, require_api_roles, text_arg, token_required, wrong_field
 from portal.auth.models import Unit
 from portal.core import refusal
-from portal.emulation import operations, services
+from portal.core.i18n import translate
+from portal.core.phrases import Phrase
+from portal.emulation import engine, operations, services
 from portal.extensions import db
 
 OFFICER = "emulation_officer"
@@ -138,7 +140,8 @@ def api_eligibility():
                     "eligible": outcome.eligible,
                     "held": outcome.held,
                     "conditions": [
-                        {"code": c.code, "met": c.met, "detail": c.detail, "warning_only": c.warning_only,
+                        {"code": c.code, "label": translate(Phrase(c.label)), "met": c.met,
+                         "detail": translate(c.detail), "warning_only": c.warning_only,
                          "provisional": c.provisional, "evidence": c.evidence}
                         for c in outcome.conditions
                     ],
@@ -164,8 +167,8 @@ def _unit_id(value):
 
 
 _ERRORS = {str(code): {"$ref": "#/components/responses/Error"} for code in (400, 401, 403, 409, 422)}
-_TITLE = {"type": "string", "enum": ["advanced_worker", "emulation_soldier_grassroots",
-                                     "emulation_soldier_sector", "emulation_soldier_national"]}
+_TITLE = {"type": "string", "enum": list(engine.TITLES),
+          "description": "; ".join(f"{code}: {label}" for code, label in engine.TITLE_LABELS.items())}
 
 
 def _post(summary, description, properties, required, response):
@@ -181,7 +184,10 @@ def _post(summary, description, properties, required, response):
 
 
 _CONDITION = {"type": "object", "required": ["code", "met", "detail"], "properties": {
-    "code": {"type": "string"}, "met": {"type": "boolean"}, "detail": {"type": "string"},
+    "code": {"type": "string",
+             "description": "; ".join(f"{code}: {label}" for code, label in engine.CONDITION_LABELS.items())},
+    "label": {"type": "string", "description": "The condition's name in the request's language"},
+    "met": {"type": "boolean"}, "detail": {"type": "string"},
     "warning_only": {"type": "boolean"}, "provisional": {"type": "boolean"},
     "evidence": {"type": "array", "items": {"type": "object"}}}}
 

@@ -69,7 +69,7 @@ def safe_next(target):
 @bp.route("/login", methods=["GET", "POST"])
 def login():
     if current_user.is_authenticated:
-        return redirect(url_for("initiatives.dashboard"))
+        return redirect(url_for("home.index"))
     form = LoginForm()
     if form.validate_on_submit():
         user = authenticate(form.username.data, form.password.data, client_address())
@@ -83,7 +83,7 @@ def login():
             session["lang"] = lang
         login_user(user, remember=form.remember.data, duration=remember_duration())
         flash(_("Xin chào %(name)s.", name=user.full_name), "success")
-        return redirect(next_url or url_for("initiatives.dashboard"))
+        return redirect(next_url or url_for("home.index"))
     return render_template("auth/login.html", form=form)
 
 

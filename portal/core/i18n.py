@@ -2,7 +2,10 @@
 from pathlib import Path
 
 from flask import current_app, has_request_context, request, session
+from flask_babel import gettext
 from flask_login import current_user
+
+from portal.core.phrases import Phrase, render
 
 PORTAL = Path(__file__).resolve().parent.parent
 
@@ -21,3 +24,13 @@ def select_locale():
     if not wanted and getattr(current_user, "is_authenticated", False):
         wanted = current_user.locale
     return wanted if wanted in languages else current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+def translate(value):
+    """A message in the request's language: a `Phrase` from a rule module (with its values), a lazy
+    string, or plain text (returned as it is). Outside a request, the Vietnamese text."""
+    if isinstance(value, Phrase | list | tuple):
+        if not has_request_context():
+            return render(value, lambda msgid: msgid)
+        return render(value, gettext)
+    return str(value) if value is not None else ""

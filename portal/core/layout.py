@@ -7,6 +7,7 @@ from flask import g, request
 from flask_babel import format_date, format_datetime, get_locale
 from flask_login import current_user
 
+from portal.core.i18n import translate
 from portal.core.markup import render_markdown
 
 
@@ -52,6 +53,7 @@ def install(app):
         return icon, 200, {"Content-Type": "image/svg+xml", "Cache-Control": "public, max-age=86400"}
 
     app.jinja_env.filters["markdown"] = render_markdown
+    app.jinja_env.filters["translate"] = translate  # a rule's Phrase in the reader's language
     app.jinja_env.filters["date"] = lambda d, fmt="dd/MM/yyyy": format_date(d, fmt) if d else ""
     app.jinja_env.filters["datetime"] = (
         lambda d, fmt="HH:mm dd/MM/yyyy": format_datetime(d, fmt) if d else "")

@@ -7,6 +7,8 @@ with the input kept, an error page where there is no form, or the API's error ob
 """
 from flask_babel import lazy_gettext as _l
 
+from portal.core.i18n import translate
+
 # The machine codes a client can rely on, by HTTP status when nothing more precise is said.
 DEFAULT_CODES = {
     400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found", 409: "conflict",
@@ -33,10 +35,10 @@ class Refusal(Exception):
 
     @property
     def message(self):
-        return str(self._message)
+        return translate(self._message)
 
     def field_messages(self):
-        return {name: [str(m) for m in messages] for name, messages in self.fields.items()}
+        return {name: [translate(m) for m in messages] for name, messages in self.fields.items()}
 
     def __repr__(self):
         return f"<Refusal {self.status} {self.code}: {self.message}>"

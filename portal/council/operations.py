@@ -13,6 +13,7 @@ from sqlalchemy import or_, select, update
 from portal.auth.models import User
 from portal.core import audit
 from portal.core.notifications import notify
+from portal.core.phrases import Listing, Phrase
 from portal.core.refusal import Refusal, conflict, forbidden, invalid, wrong_state
 from portal.core.textfold import fold
 from portal.core.timeutil import local_date, today, utcnow, zone
@@ -256,13 +257,13 @@ def save_review(initiative, actor, *, scores=None, comments=None, overall_commen
     scores = _coerce_scores(scores)
     errors = scoring.validate_scores(rubric.specs(), scores, complete=False)
     if recommendation not in (None, "", scoring.PASS, scoring.FAIL):
-        errors["recommendation"] = "Kiến nghị phải là “đạt” (pass) hoặc “không đạt” (fail)."
+        errors["recommendation"] = Phrase("Kiến nghị phải là “đạt” (pass) hoặc “không đạt” (fail).")
     comments = comments or {}
     unknown_comments = set(comments) - {c.code for c in rubric.criteria}
     for code in unknown_comments:
-        errors[code] = f"Tiêu chí “{code}” không có trong bộ tiêu chí của năm."
+        errors[code] = Phrase("Tiêu chí “%(code)s” không có trong bộ tiêu chí của năm.", code=code)
     if errors:
-        raise invalid(_l("Phiếu chấm chưa hợp lệ: %(errors)s", errors=" ".join(errors.values())),
+        raise invalid(Phrase("Phiếu chấm chưa hợp lệ: %(errors)s", errors=Listing(errors.values(), " ")),
                       code="invalid_scores", fields=errors)
     if review is None:
         review = Review(assignment=assignment, initiative_id=initiative.id, reviewer_id=actor.id,
@@ -580,10 +581,11 @@ def update_rubric(year, actor, *, recognition_threshold, sector_threshold, appro
         errors["criteria"] = "Mã tiêu chí bị trùng."
     for c in criteria:
         if not (0 <= c.get("min_score", 0) < c["max_score"]):
-            errors[c["code"]] = f"Điểm tối đa của “{c['name']}” phải lớn hơn điểm tối thiểu."
+            errors[c["code"]] = Phrase("Điểm tối đa của “%(name)s” phải lớn hơn điểm tối thiểu.", name=c["name"])
     total = sum(c["max_score"] for c in criteria)
     if not 0 < recognition_threshold <= total:
-        errors["recognition_threshold"] = f"Ngưỡng công nhận phải từ 1 đến {total} (tổng điểm tối đa)."
+        errors["recognition_threshold"] = Phrase("Ngưỡng công nhận phải từ 1 đến %(total)s (tổng điểm tối đa).",
+                                                 total=total)
     if not recognition_threshold <= sector_threshold <= total:
         errors["sector_threshold"] = "Ngưỡng đề nghị cấp Ngành phải từ ngưỡng công nhận đến tổng điểm tối đa."
     if not 0 < approval_numerator <= approval_denominator:

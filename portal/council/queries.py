@@ -144,3 +144,47 @@ def certificate_sequence(initiative):
                | ((Initiative.decision_date == initiative.decision_date) & (Initiative.id < initiative.id)))
     ).scalar_one()
     return earlier + 1
+
+
+def reviewer_work(user, year, on_day):
+    """The person's open sheets of the year, soonest due first, with days left: 3 queries."""
+    rows = []
+    for assignment in my_assignments(user, year):
+        if not assignment.is_active or assignment.submitted \
+                or assignment.initiative.status != Status.in_review:
+            continue
+        days = (assignment.due_on - on_day).days if assignment.due_on else None
+        rows.append({"assignment": assignment, "initiative": assignment.initiative, "days_left": days,
+                     "late": days is not None and days < 0})
+    rows.sort(key=lambda row: (row["days_left"] is None, row["days_left"] or 0))
+    return rows
+
+
+def officer_work(year, on_day, required, deadline_of):
+    """What the year's officers have waiting, in a fixed number of queries.
+
+    to_screen: submitted, not yet screened; to_assign: in appraisal with fewer active reviewers
+    than `required`; incomplete: assigned but sheets still open; ready: scoring complete, to
+    decide; late: past the decision deadline (`deadline_of(initiative, on_day)`) or with a
+    sheet past its due date.
+    """
+    initiatives, assignments = queue(year)
+    work = {"to_screen": [], "to_assign": [], "incomplete": [], "ready": [], "late": []}
+    for initiative in initiatives:
+        if initiative.status == Status.submitted:
+            work["to_screen"].append(initiative)
+            continue
+        if initiative.status != Status.in_review:
+            continue
+        active = [a for a in assignments.get(initiative.id, []) if a.is_active]
+        submitted = [a for a in active if a.submitted]
+        if len(active) < max(1, required):
+            work["to_assign"].append(initiative)
+        elif len(submitted) == len(active):
+            work["ready"].append(initiative)
+        else:
+            work["incomplete"].append(initiative)
+        sheet_late = any(a.due_on and a.due_on < on_day and not a.submitted for a in active)
+        if sheet_late or deadline_of(initiative, on_day).late:
+            work["late"].append(initiative)
+    return work

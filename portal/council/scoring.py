@@ -17,6 +17,8 @@ import math
 from dataclasses import dataclass, field
 from fractions import Fraction
 
+from portal.core.phrases import Phrase
+
 PASS, FAIL = "pass", "fail"
 RECOGNIZED, REJECTED = "recognized", "rejected"
 OUTLIER_POINTS = 20
@@ -95,21 +97,19 @@ def validate_scores(criteria, scores, *, complete):
     known = {c.code: c for c in criteria}
     for code in scores:
         if code not in known:
-            errors[code] = f"Tiêu chí “{code}” không có trong bộ tiêu chí của năm."
+            errors[code] = Phrase("Tiêu chí “%(code)s” không có trong bộ tiêu chí của năm.", code=code)
     for criterion in criteria:
         value = scores.get(criterion.code)
         if value is None or value == "":
             if complete:
-                errors[criterion.code] = f"Chưa chấm điểm tiêu chí “{criterion.name}”."
+                errors[criterion.code] = Phrase("Chưa chấm điểm tiêu chí “%(name)s”.", name=criterion.name)
             continue
         if isinstance(value, bool) or not isinstance(value, int):
-            errors[criterion.code] = (
-                f"Điểm tiêu chí “{criterion.name}” phải là số nguyên.")
+            errors[criterion.code] = Phrase("Điểm tiêu chí “%(name)s” phải là số nguyên.", name=criterion.name)
             continue
         if not criterion.min_score <= value <= criterion.max_score:
-            errors[criterion.code] = (
-                f"Điểm tiêu chí “{criterion.name}” phải từ {criterion.min_score} "
-                f"đến {criterion.max_score}.")
+            errors[criterion.code] = Phrase("Điểm tiêu chí “%(name)s” phải từ %(min)s đến %(max)s.",
+                                            name=criterion.name, min=criterion.min_score, max=criterion.max_score)
     return errors
 
 
@@ -127,7 +127,7 @@ def aggregate(criteria, sheets, thresholds=Thresholds()):
             max=max(values) if values else None,
         ))
     if not sheets:
-        result.reasons.append("Chưa có phiếu chấm nào được nộp.")
+        result.reasons.append(Phrase("Chưa có phiếu chấm nào được nộp."))
         return result
 
     totals = {s.key: s.total for s in sheets}
@@ -149,22 +149,24 @@ def aggregate(criteria, sheets, thresholds=Thresholds()):
 
     mean_text = f"{result.mean_total:.2f}".rstrip("0").rstrip(".")
     if result.meets_recognition:
-        result.reasons.append(f"Điểm trung bình {mean_text} đạt ngưỡng công nhận "
-                              f"({thresholds.recognition}).")
+        result.reasons.append(Phrase("Điểm trung bình %(mean)s đạt ngưỡng công nhận (%(threshold)s).",
+                                     mean=mean_text, threshold=thresholds.recognition))
     else:
-        result.reasons.append(f"Điểm trung bình {mean_text} thấp hơn ngưỡng công nhận "
-                              f"({thresholds.recognition}).")
+        result.reasons.append(Phrase("Điểm trung bình %(mean)s thấp hơn ngưỡng công nhận (%(threshold)s).",
+                                     mean=mean_text, threshold=thresholds.recognition))
     approval = f"{thresholds.approval.numerator}/{thresholds.approval.denominator}"
     if result.approval_met:
-        result.reasons.append(f"{result.pass_count}/{len(sheets)} thành viên đề nghị “đạt” "
-                              f"(cần ít nhất {approval}).")
+        result.reasons.append(Phrase("%(passed)s/%(count)s thành viên đề nghị “đạt” (cần ít nhất %(approval)s).",
+                                     passed=result.pass_count, count=len(sheets), approval=approval))
     else:
-        result.reasons.append(f"Chỉ {result.pass_count}/{len(sheets)} thành viên đề nghị “đạt” "
-                              f"(cần ít nhất {approval}).")
+        result.reasons.append(Phrase("Chỉ %(passed)s/%(count)s thành viên đề nghị “đạt” (cần ít nhất "
+                                     "%(approval)s).", passed=result.pass_count, count=len(sheets),
+                                     approval=approval))
     if result.novelty_zero:
-        result.reasons.append("Có thành viên chấm 0 điểm tiêu chí tính mới.")
+        result.reasons.append(Phrase("Có thành viên chấm 0 điểm tiêu chí tính mới."))
     recognized = result.meets_recognition and result.approval_met and not result.novelty_zero
     result.suggested = RECOGNIZED if recognized else REJECTED
     if recognized and result.meets_sector:
-        result.reasons.append(f"Đủ điều kiện đề nghị công nhận cấp Ngành (từ {thresholds.sector} điểm).")
+        result.reasons.append(Phrase("Đủ điều kiện đề nghị công nhận cấp Ngành (từ %(threshold)s điểm).",
+                                     threshold=thresholds.sector))
     return result

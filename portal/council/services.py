@@ -252,7 +252,7 @@ class Appraisal:
         return self.assignments.index(assignment) + 1
 
     def reviewer_label(self, assignment):
-        return assignment.reviewer.full_name if self.named else f"Thành viên {self.number_of(assignment)}"
+        return assignment.reviewer.full_name if self.named else str(_l("Thành viên %(n)s", n=self.number_of(assignment)))
 
 
 def visible_appraisal(initiative, user, assignments=None, rubric=None):

@@ -21,6 +21,8 @@ from fractions import Fraction
 from functools import lru_cache
 from typing import Any, ClassVar
 
+from portal.core.phrases import Listing, Phrase
+
 __all__ = [
     "ADVANCED_WORKER",
     "ANY_LEVEL",
@@ -944,17 +946,19 @@ def _title_result(
 
 def _with_lower_title(ctx: _Context, result: TitleResult, lower: TitleResult) -> TitleResult:
     """Flag a title recorded while its lower title of the year was provisional, once that one is refused."""
-    label, year = TITLE_LABELS[lower.title], ctx.year
+    label, year = Phrase(TITLE_LABELS[lower.title]), ctx.year
     evidence = [{"year": year, "title": lower.title, "held": lower.held, "eligible": lower.eligible}]
     if lower.held:
-        condition = Condition("lower_title", True, f"Danh hiệu {label} năm {year} đã được ghi nhận.", evidence)
+        condition = Condition("lower_title", True, Phrase(
+            "Danh hiệu %(title)s năm %(year)s đã được ghi nhận.", title=label, year=year), evidence)
     elif lower.eligible:
-        detail = (f"Được ghi nhận khi danh hiệu {label} năm {year} còn tạm tính; "
-                  "danh hiệu đó vẫn đủ điều kiện nhưng chưa có quyết định.")
+        detail = Phrase("Được ghi nhận khi danh hiệu %(title)s năm %(year)s còn tạm tính; "
+                        "danh hiệu đó vẫn đủ điều kiện nhưng chưa có quyết định.", title=label, year=year)
         condition = Condition("lower_title", True, detail, evidence, provisional=True)
     else:
-        detail = (f"Được ghi nhận khi danh hiệu {label} năm {year} còn tạm tính; danh hiệu đó nay không được "
-                  "công nhận (không đủ điều kiện, chưa ghi nhận): cần xem xét lại.")
+        detail = Phrase("Được ghi nhận khi danh hiệu %(title)s năm %(year)s còn tạm tính; danh hiệu đó nay "
+                        "không được công nhận (không đủ điều kiện, chưa ghi nhận): cần xem xét lại.",
+                        title=label, year=year)
         condition = Condition("lower_title", False, detail, evidence)
     conditions = [*result.conditions, condition]
     eligible = all(c.met or c.warning_only for c in conditions)
@@ -971,7 +975,7 @@ def _grassroots(
         rec,
         LEVELS,
         ctx.grassroots_years,
-        "được công nhận cấp cơ sở trở lên",
+        Phrase("được công nhận cấp cơ sở trở lên"),
     )
     conditions = [
         lddt,
@@ -998,7 +1002,7 @@ def _sector(
         rec,
         ("sector",),
         ctx.sector_years,
-        "được VKSND tối cao công nhận cấp Ngành",
+        Phrase("được VKSND tối cao công nhận cấp Ngành"),
     )
     if consecutive.provisional:
         # The provisional CSTĐ cơ sở of Y needs a recognition of its own.
@@ -1022,7 +1026,7 @@ def _national(
         rec,
         ("national",),
         ctx.national_years,
-        "được công nhận phạm vi toàn quốc",
+        Phrase("được công nhận phạm vi toàn quốc"),
     )
     if consecutive.provisional:
         # Every title of Y counted only provisionally needs its own recognition.
@@ -1053,11 +1057,12 @@ def _held_condition(ctx: _Context, title: str, held: Iterable[str]) -> Condition
 
 
 def _build_held(title: str, year: int, has: bool) -> Condition:
-    label = TITLE_LABELS[title]
+    label = Phrase(TITLE_LABELS[title])
     if has:
-        detail = f"Đã được ghi nhận danh hiệu {label} năm {year}."
+        detail = Phrase("Đã được ghi nhận danh hiệu %(title)s năm %(year)s.", title=label, year=year)
         return Condition(title, True, detail, [{"year": year, "title": title}])
-    return Condition(title, False, f"Chưa được ghi nhận danh hiệu {label} năm {year}.")
+    return Condition(title, False, Phrase("Chưa được ghi nhận danh hiệu %(title)s năm %(year)s.",
+                                          title=label, year=year))
 
 
 def _no_discipline(ctx: _Context, rec: _Records, years: tuple[int, ...]) -> Condition:
@@ -1069,12 +1074,12 @@ def _no_discipline(ctx: _Context, rec: _Records, years: tuple[int, ...]) -> Cond
     if not found and not spared:
         return _shared(ctx, ("clean", years), lambda: _build_clean(years))
     if not found:
-        listed = "; ".join(_measure_text(e) for e in spared)
-        detail = (f"{_build_clean(years).detail} Không tính lại: {listed} — vi phạm đã bị xét không đạt "
-                  "Lao động tiên tiến năm vi phạm.")
+        listed = Listing((_measure_text(e) for e in spared), "; ")
+        detail = Phrase("%(clean)s Không tính lại: %(measures)s — vi phạm đã bị xét không đạt "
+                        "Lao động tiên tiến năm vi phạm.", clean=_build_clean(years).detail, measures=listed)
         return Condition("no_discipline", True, detail, spared)
-    listed = "; ".join(_measure_text(e) for e in found)
-    return Condition("no_discipline", False, f"Bị kỷ luật: {listed}.", found)
+    listed = Listing((_measure_text(e) for e in found), "; ")
+    return Condition("no_discipline", False, Phrase("Bị kỷ luật: %(measures)s.", measures=listed), found)
 
 
 def _measure_evidence(measure: Discipline, counted: int) -> dict[str, Any]:
@@ -1086,16 +1091,17 @@ def _measure_evidence(measure: Discipline, counted: int) -> dict[str, Any]:
     return item
 
 
-def _measure_text(evidence: dict[str, Any]) -> str:
+def _measure_text(evidence: dict[str, Any]) -> Phrase:
     issued = evidence.get("issued", evidence["year"])
-    text = f"{DISCIPLINE_LABELS[evidence['level']]} năm {issued}"
+    level = Phrase(DISCIPLINE_LABELS[evidence["level"]])
     if evidence.get("violation_year", issued) != issued:
-        text += f" (vi phạm năm {evidence['violation_year']})"
-    return text
+        return Phrase("%(level)s năm %(year)s (vi phạm năm %(violation)s)", level=level, year=issued,
+                      violation=evidence["violation_year"])
+    return Phrase("%(level)s năm %(year)s", level=level, year=issued)
 
 
 def _build_clean(years: tuple[int, ...]) -> Condition:
-    detail = f"Không bị kỷ luật từ khiển trách trở lên trong {_years_text(years)}."
+    detail = Phrase("Không bị kỷ luật từ khiển trách trở lên trong %(years)s.", years=_years_text(years))
     return Condition("no_discipline", True, detail)
 
 
@@ -1117,7 +1123,8 @@ def _time_served(ctx: _Context, rec: _Records) -> Condition:
     service, s, year = rec.service, ctx.s, ctx.year
     if service is None:
         return _shared(ctx, ("served", None), lambda: Condition(
-            "time_served", True, f"Không có ghi nhận tuyển dụng hoặc nghỉ việc trong năm {year}.",
+            "time_served", True, Phrase("Không có ghi nhận tuyển dụng hoặc nghỉ việc trong năm %(year)s.",
+                                        year=year),
             warning_only=True))
     notes = []
     evidence = {"year": year, "recruited_on": None, "months_served": 12, "leave_months": service.leave_months}
@@ -1125,16 +1132,17 @@ def _time_served(ctx: _Context, rec: _Records) -> Condition:
         served = months_served(service.recruited_on, year)
         evidence.update(recruited_on=service.recruited_on.isoformat(), months_served=served)
         if served < s.min_service_months:
-            notes.append(f"tuyển dụng ngày {service.recruited_on:%d/%m/%Y}, mới công tác {served} tháng "
-                         f"trong năm (dưới {s.min_service_months} tháng)")
+            notes.append(Phrase("tuyển dụng ngày %(date)s, mới công tác %(months)s tháng trong năm "
+                                "(dưới %(minimum)s tháng)", date=f"{service.recruited_on:%d/%m/%Y}",
+                                months=served, minimum=s.min_service_months))
     if service.leave_months >= s.leave_flag_months:
-        notes.append(f"nghỉ việc {_number(service.leave_months)} tháng trong năm "
-                     f"(từ {s.leave_flag_months} tháng trở lên)")
+        notes.append(Phrase("nghỉ việc %(months)s tháng trong năm (từ %(flag)s tháng trở lên)",
+                            months=_number(service.leave_months), flag=s.leave_flag_months))
     if notes:
-        detail = ("Cần xem xét thời gian công tác: " + "; ".join(notes)
-                  + ". Không bình xét Lao động tiên tiến, trừ các trường hợp văn bản cho phép.")
+        detail = Phrase("Cần xem xét thời gian công tác: %(notes)s. Không bình xét Lao động tiên tiến, trừ các "
+                        "trường hợp văn bản cho phép.", notes=Listing(notes, "; "))
         return Condition("time_served", False, detail, [evidence], warning_only=True)
-    detail = f"Thời gian công tác năm {year} đủ để bình xét Lao động tiên tiến."
+    detail = Phrase("Thời gian công tác năm %(year)s đủ để bình xét Lao động tiên tiến.", year=year)
     return Condition("time_served", True, detail, [evidence], warning_only=True)
 
 
@@ -1147,12 +1155,14 @@ def _build_article_quota(ctx: _Context, written: int) -> Condition:
     quota, year = ctx.s.article_quota, ctx.year
     evidence = [{"year": year, "count": written, "quota": quota}]
     if quota <= 0:
-        detail = f"Điều kiện không áp dụng: chỉ tiêu viết tin, bài năm {year} là 0."
+        detail = Phrase("Điều kiện không áp dụng: chỉ tiêu viết tin, bài năm %(year)s là 0.", year=year)
         return Condition("article_quota", True, detail, evidence)
     if written >= quota:
-        detail = f"Đã viết {written} tin, bài năm {year} (chỉ tiêu {quota})."
+        detail = Phrase("Đã viết %(count)s tin, bài năm %(year)s (chỉ tiêu %(quota)s).", count=written, year=year,
+                        quota=quota)
         return Condition("article_quota", True, detail, evidence)
-    detail = f"Mới viết {written} tin, bài năm {year}, chưa đạt chỉ tiêu {quota}."
+    detail = Phrase("Mới viết %(count)s tin, bài năm %(year)s, chưa đạt chỉ tiêu %(quota)s.", count=written,
+                    year=year, quota=quota)
     return Condition("article_quota", False, detail, evidence)
 
 
@@ -1166,14 +1176,15 @@ def _build_registered(ctx: _Context, titles: tuple[str, ...]) -> Condition:
     warning_only = not ctx.s.require_registration
     evidence = [{"year": ctx.year, "title": t} for t in titles]
     if titles:
-        names = ", ".join(TITLE_LABELS[t] for t in titles)
-        detail = f"Đã đăng ký danh hiệu {names} năm {ctx.year}."
+        names = Listing(Phrase(TITLE_LABELS[t]) for t in titles)
+        detail = Phrase("Đã đăng ký danh hiệu %(titles)s năm %(year)s.", titles=names, year=ctx.year)
         return Condition("registered", True, detail, evidence, warning_only)
     if warning_only:
-        note = "chỉ cảnh báo, việc đăng ký không bắt buộc"
+        note = Phrase("chỉ cảnh báo, việc đăng ký không bắt buộc")
     else:
-        note = "bắt buộc đăng ký theo thiết lập của năm"
-    detail = f"Chưa đăng ký danh hiệu {TITLE_LABELS[GRASSROOTS]} hoặc cao hơn năm {ctx.year} ({note})."
+        note = Phrase("bắt buộc đăng ký theo thiết lập của năm")
+    detail = Phrase("Chưa đăng ký danh hiệu %(title)s hoặc cao hơn năm %(year)s (%(note)s).",
+                    title=Phrase(TITLE_LABELS[GRASSROOTS]), year=ctx.year, note=note)
     return Condition("registered", False, detail, evidence, warning_only)
 
 
@@ -1215,15 +1226,18 @@ def _build_consecutive(
             evidence.append({"year": y, "title": title, "provisional": True})
         else:
             missing.append(y)
-    label, wanted = TITLE_LABELS[title], _years_text(years)
+    label, wanted = Phrase(TITLE_LABELS[title]), _years_text(years)
     if missing:
         lacking = _years_text(tuple(missing))
-        detail = f"Thiếu danh hiệu {label} {lacking} (cần đạt {wanted})."
+        detail = Phrase("Thiếu danh hiệu %(title)s %(lacking)s (cần đạt %(wanted)s).", title=label,
+                        lacking=lacking, wanted=wanted)
         return Condition(code, False, detail, evidence)
-    detail = f"Đạt danh hiệu {label} {wanted}"
     if provisional:
-        detail += f" (năm {current_year} tạm tính: đủ điều kiện theo kết quả xét hiện tại, chưa có quyết định)"
-    return Condition(code, True, detail + ".", evidence, provisional=provisional)
+        detail = Phrase("Đạt danh hiệu %(title)s %(wanted)s (năm %(year)s tạm tính: đủ điều kiện theo kết quả "
+                        "xét hiện tại, chưa có quyết định).", title=label, wanted=wanted, year=current_year)
+    else:
+        detail = Phrase("Đạt danh hiệu %(title)s %(wanted)s.", title=label, wanted=wanted)
+    return Condition(code, True, detail, evidence, provisional=provisional)
 
 
 def _initiative_condition(
@@ -1233,7 +1247,7 @@ def _initiative_condition(
     rec: _Records,
     levels: tuple[str, ...],
     years: tuple[int, ...],
-    requirement: str,
+    requirement: Phrase,
 ) -> tuple[Condition, list[RecognitionKey], RecognitionKey | None]:
     """P authored a recognition of ``levels`` decided in ``years`` and may still use it.
 
@@ -1255,22 +1269,22 @@ def _initiative_condition(
         key = (code, "none")
         none = ctx.shared.get(key)
         if none is None:
-            detail = f"Không là tác giả sáng kiến nào {requirement}, {where}."
+            detail = Phrase("Không là tác giả sáng kiến nào %(requirement)s, %(where)s.", requirement=requirement,
+                            where=where)
             none = ctx.shared[key] = Condition(code, False, detail)
         return none, [], None
     s = ctx.s
     evidence: list[dict[str, Any]] = []
     usable: list[RecognitionKey] = []
-    notes: list[str] = []
+    notes: list[Phrase] = []
     for recognition, share in candidates:
         item = _recognition_evidence(recognition, share)
         evidence.append(item)
         if share < s.min_author_share:
             item["reason"] = "share_below_minimum"
-            notes.append(
-                f"{_recognition_text(item)}: tỷ lệ đóng góp {_number(share)} % "
-                f"thấp hơn mức tối thiểu {_number(s.min_author_share)} %"
-            )
+            notes.append(Phrase(
+                "%(initiative)s: tỷ lệ đóng góp %(share)s %% thấp hơn mức tối thiểu %(minimum)s %%",
+                initiative=_recognition_text(item), share=_number(share), minimum=_number(s.min_author_share)))
             continue
         key = use_key(recognition.initiative_id, recognition.level, s)
         blocker = _blocking_award(rec, key, title, ctx.year)
@@ -1281,21 +1295,24 @@ def _initiative_condition(
             continue
         item["reason"] = "used"
         item["used_for"] = {"title": blocker.title, "year": blocker.year}
-        whose = "" if blocker.person_id == rec.person_id else " của đồng tác giả"
-        notes.append(
-            f"{_recognition_text(item)} đã được dùng cho danh hiệu {TITLE_LABELS[blocker.title]} "
-            f"năm {blocker.year}{whose}"
-        )
+        if blocker.person_id == rec.person_id:
+            msgid = "%(initiative)s đã được dùng cho danh hiệu %(title)s năm %(year)s"
+        else:
+            msgid = "%(initiative)s đã được dùng cho danh hiệu %(title)s năm %(year)s của đồng tác giả"
+        notes.append(Phrase(msgid, initiative=_recognition_text(item), title=Phrase(TITLE_LABELS[blocker.title]),
+                            year=blocker.year))
     evidence.sort(key=_evidence_order)
     chosen = _choose(evidence, rec) if usable else None
     if usable:
-        names = "; ".join(_recognition_text(e) for e in evidence if e["usable"])
-        detail = f"Là tác giả sáng kiến {requirement}, {where}: {names}."
-        detail += f" Sử dụng: {_recognition_text(next(e for e in evidence if e['uses']))}."
+        names = Listing((_recognition_text(e) for e in evidence if e["usable"]), "; ")
+        detail = Phrase("Là tác giả sáng kiến %(requirement)s, %(where)s: %(initiatives)s. Sử dụng: %(used)s.",
+                        requirement=requirement, where=where, initiatives=names,
+                        used=_recognition_text(next(e for e in evidence if e["uses"])))
     else:
-        detail = f"Không là tác giả sáng kiến nào {requirement}, {where} mà còn sử dụng được."
+        detail = Phrase("Không là tác giả sáng kiến nào %(requirement)s, %(where)s mà còn sử dụng được.",
+                        requirement=requirement, where=where)
     if notes:
-        detail += " Ghi chú: " + "; ".join(notes) + "."
+        detail = Phrase("%(detail)s Ghi chú: %(notes)s.", detail=detail, notes=Listing(notes, "; "))
     return Condition(code, bool(usable), detail, evidence), usable, chosen
 
 
@@ -1344,12 +1361,11 @@ def _check_distinct(
     """
     if not condition.met or _distinct_choice(pools):
         return condition
-    names = ", ".join(TITLE_LABELS[t] for t in lower_titles)
-    rule = "mỗi sáng kiến" if ctx.s.one_use_per_initiative else "mỗi lần công nhận sáng kiến"
-    detail = (
-        f"{condition.detail} Tuy nhiên, đó cũng là căn cứ duy nhất để tạm tính danh hiệu {names} "
-        f"năm {ctx.year}, mà {rule} chỉ được sử dụng một lần."
-    )
+    names = Listing(Phrase(TITLE_LABELS[t]) for t in lower_titles)
+    rule = Phrase("mỗi sáng kiến") if ctx.s.one_use_per_initiative else Phrase("mỗi lần công nhận sáng kiến")
+    detail = Phrase("%(detail)s Tuy nhiên, đó cũng là căn cứ duy nhất để tạm tính danh hiệu %(titles)s năm "
+                    "%(year)s, mà %(rule)s chỉ được sử dụng một lần.", detail=condition.detail, titles=names,
+                    year=ctx.year, rule=rule)
     return Condition(condition.code, False, detail, condition.evidence)
 
 
@@ -1413,29 +1429,31 @@ def _evidence_order(item: dict[str, Any]) -> tuple[str, int, int]:
     return (item["decision_date"], item["initiative_id"], LEVELS.index(item["level"]))
 
 
-def _recognition_text(evidence: dict[str, Any]) -> str:
+def _recognition_text(evidence: dict[str, Any]) -> Phrase:
     y, m, d = evidence["decision_date"].split("-")
-    return f"“{evidence['title']}” ({LEVEL_LABELS[evidence['level']]}, quyết định ngày {d}/{m}/{y})"
+    return Phrase("“%(title)s” (%(level)s, quyết định ngày %(date)s)", title=evidence["title"],
+                  level=Phrase(LEVEL_LABELS[evidence["level"]]), date=f"{d}/{m}/{y}")
 
 
 @lru_cache(maxsize=256)
-def _years_text(years: tuple[int, ...]) -> str:
+def _years_text(years: tuple[int, ...]) -> Phrase:
     """'năm 2024', 'các năm 2022–2024' or 'các năm 2018–2019, 2022'."""
     ys = sorted(set(years))
     if len(ys) == 1:
-        return f"năm {ys[0]}"
+        return Phrase("năm %(year)s", year=ys[0])
     runs: list[list[int]] = []
     for y in ys:
         if runs and y == runs[-1][-1] + 1:
             runs[-1].append(y)
         else:
             runs.append([y])
-    return "các năm " + ", ".join(str(r[0]) if len(r) == 1 else f"{r[0]}–{r[-1]}" for r in runs)
+    spans = ", ".join(str(r[0]) if len(r) == 1 else f"{r[0]}–{r[-1]}" for r in runs)
+    return Phrase("các năm %(years)s", years=spans)
 
 
 @lru_cache(maxsize=256)
-def _where_text(years: tuple[int, ...]) -> str:
-    return f"có quyết định công nhận trong {_years_text(years)}"
+def _where_text(years: tuple[int, ...]) -> Phrase:
+    return Phrase("có quyết định công nhận trong %(years)s", years=_years_text(years))
 
 
 def _number(value: float) -> str:

@@ -60,12 +60,12 @@ class AwardForm(PortalForm):
     title = SelectField(_l("Danh hiệu"), choices=TITLE_CHOICES)
     decision_no = StringField(_l("Số quyết định"), validators=[Optional(), Length(max=64)])
     initiative_id = IntegerField(_l("Mã sáng kiến đã sử dụng"), validators=[Optional()],
-                                 description="Bỏ trống để dùng sáng kiến mà hệ thống thấy còn sử dụng được.")
+                                 description=_l("Bỏ trống để dùng sáng kiến mà hệ thống thấy còn sử dụng được."))
     level_used = SelectField(_l("Cấp công nhận đã sử dụng"), choices=LEVEL_CHOICES, default="")
     reason = TextAreaField(_l("Lý do ghi nhận"), validators=[Optional(), Length(max=2000)],
-                           description="Bắt buộc khi hệ thống xác định cán bộ chưa đủ điều kiện, khi danh hiệu "
-                                       "thấp hơn cùng năm còn tạm tính, hoặc khi ghi nhận Lao động tiên tiến cho "
-                                       "người bị kỷ luật.")
+                           description=_l("Bắt buộc khi hệ thống xác định cán bộ chưa đủ điều kiện, khi danh "
+                                          "hiệu thấp hơn cùng năm còn tạm tính, hoặc khi ghi nhận Lao động tiên "
+                                          "tiến cho người bị kỷ luật."))
 
 
 class DisciplineForm(PortalForm):
@@ -113,13 +113,13 @@ class ImportForm(PortalForm):
 
 def _percent(name, maximum):
     return DecimalField(_l(engine.SETTING_LABELS[name]), places=None, validators=[
-        InputRequired("Vui lòng nhập giá trị."), NumberRange(0, maximum, f"Giá trị từ 0 đến {maximum}.")])
+        InputRequired(_l("Vui lòng nhập giá trị.")), NumberRange(0, maximum, _l("Giá trị từ 0 đến %(max)s."))])
 
 
 def _whole(name, minimum, maximum):
     return IntegerField(_l(engine.SETTING_LABELS[name]), validators=[
-        InputRequired("Vui lòng nhập giá trị."),
-        NumberRange(minimum, maximum, f"Giá trị là số nguyên từ {minimum} đến {maximum}.")])
+        InputRequired(_l("Vui lòng nhập giá trị.")),
+        NumberRange(minimum, maximum, _l("Giá trị là số nguyên từ %(min)s đến %(max)s."))])
 
 
 def _switch(name):

@@ -8,6 +8,7 @@ shows them (the header is row 1).
 from dataclasses import dataclass, field
 
 from portal.core import tabular
+from portal.core.phrases import Phrase
 from portal.core.refusal import Refusal
 from portal.core.tabular import cell, read_cells
 from portal.core.textfold import fold
@@ -148,7 +149,8 @@ def _year(values, default_year):
 def _word(table, raw, what):
     code = table.get(fold(raw))
     if code is None:
-        raise operations.refused(422, f"{what} không hợp lệ: “{raw}”.", "invalid")
+        raise operations.refused(422, Phrase("%(what)s không hợp lệ: “%(value)s”.", what=Phrase(what), value=raw),
+                                 "invalid")
     return code
 
 

@@ -12,6 +12,7 @@ from sqlalchemy.orm import lazyload
 from portal.auth.models import User
 from portal.core import audit
 from portal.core.notifications import notify
+from portal.core.phrases import Listing, Phrase
 from portal.core.refusal import Refusal
 from portal.core.timeutil import today
 from portal.emulation import engine
@@ -40,9 +41,11 @@ TITLE_LEVEL = engine.TITLE_DEFAULT_LEVEL
 
 def refused(status, message, code=None, field=None, conditions=None):
     """The Refusal of an emulation rule: the message beside `field`, unmet conditions listed."""
+    message = message if isinstance(message, Phrase) else Phrase(message)  # a plain text is its own msgid
     fields = {field: [message]} if field else {}
     if conditions:
-        fields["conditions"] = [f"{c['code']}: {c['detail']}" for c in conditions]
+        fields["conditions"] = [Phrase("%(code)s: %(detail)s", code=c["code"], detail=c["detail"])
+                                for c in conditions]
     return Refusal(status, message, code=code, fields=fields)
 
 
@@ -62,7 +65,7 @@ def parse_year(value, field="year"):
     except (TypeError, ValueError):
         raise refused(422, "Năm phải là một số, ví dụ 2025.", "invalid", field) from None
     if not MIN_YEAR <= year <= MAX_YEAR:
-        raise refused(422, f"Năm phải trong khoảng {MIN_YEAR}–{MAX_YEAR}.", "invalid", field)
+        raise refused(422, Phrase("Năm phải trong khoảng %(first)s–%(last)s.", first=MIN_YEAR, last=MAX_YEAR), "invalid", field)
     return year
 
 
@@ -71,7 +74,7 @@ def parse_title(value, field="title"):
         return Title(str(value).strip())
     except ValueError:
         names = ", ".join(t.value for t in Title)
-        raise refused(422, f"Danh hiệu không hợp lệ; dùng một trong: {names}.", "invalid", field) from None
+        raise refused(422, Phrase("Danh hiệu không hợp lệ; dùng một trong: %(codes)s.", codes=names), "invalid", field) from None
 
 
 def parse_discipline_level(value, field="level"):
@@ -79,7 +82,7 @@ def parse_discipline_level(value, field="level"):
         return DisciplineLevel(str(value).strip())
     except ValueError:
         names = ", ".join(d.value for d in DisciplineLevel)
-        raise refused(422, f"Hình thức kỷ luật không hợp lệ; dùng một trong: {names}.",
+        raise refused(422, Phrase("Hình thức kỷ luật không hợp lệ; dùng một trong: %(codes)s.", codes=names),
                              "invalid", field) from None
 
 
@@ -100,7 +103,7 @@ def user_by_username(username, field="username"):
     user = db.session.execute(
         select(User).options(lazyload(User.role_rows)).where(User.username == name)).scalar_one_or_none()
     if user is None:
-        raise refused(422, f"Không có cán bộ có tên đăng nhập “{name}”.", "unknown_user", field)
+        raise refused(422, Phrase("Không có cán bộ có tên đăng nhập “%(username)s”.", username=name), "unknown_user", field)
     return user
 
 
@@ -137,8 +140,8 @@ def record_award(user, year, title, *, actor, decision_no="", initiative_id=None
         select(TitleAward.id).where(TitleAward.user_id == user.id, TitleAward.year == year,
                                     TitleAward.title == title)).first()
     if existing:
-        raise refused(409, f"{user.full_name} đã được ghi nhận danh hiệu {TITLE_LABELS[title]} "
-                                  f"năm {year}.", "duplicate")
+        raise refused(409, Phrase("%(name)s đã được ghi nhận danh hiệu %(title)s năm %(year)s.",
+                                  name=user.full_name, title=Phrase(TITLE_LABELS[title]), year=year), "duplicate")
 
     result, inputs = eligibility_of(user, year)
     title_result = result.titles[title.value]
@@ -149,27 +152,30 @@ def record_award(user, year, title, *, actor, decision_no="", initiative_id=None
                                       "bỏ trống trường sáng kiến.", "invalid", "initiative_id")
         clean = title_result.condition("no_discipline")
         if not clean.met and not reason:
-            raise refused(422, f"{user.full_name} bị kỷ luật trong năm {year}: {clean.detail} Muốn vẫn ghi nhận "
-                               "Lao động tiên tiến, hãy nêu lý do bằng văn bản.", "discipline_needs_reason",
+            raise refused(422, Phrase("%(name)s bị kỷ luật trong năm %(year)s: %(detail)s Muốn vẫn ghi nhận "
+                                      "Lao động tiên tiến, hãy nêu lý do bằng văn bản.", name=user.full_name,
+                                      year=year, detail=clean.detail), "discipline_needs_reason",
                           "reason", conditions=[{"code": clean.code, "met": False, "detail": clean.detail}])
         flags = [c.code for c in title_result.conditions if not c.met and c.code != "advanced_worker"]
     else:
         provisional_on = _provisional_lower(title_result)
         if provisional_on is not None and not reason:
-            lower = TITLE_LABELS[provisional_on]
-            raise refused(409, f"Danh hiệu {lower} năm {year} của {user.full_name} mới là tạm tính (chưa có quyết "
-                               f"định). Hãy ghi nhận danh hiệu {lower} trước, hoặc nêu lý do để vẫn ghi nhận "
-                               "(danh hiệu sẽ bị đánh dấu nếu danh hiệu thấp hơn không được công nhận).",
+            lower = Phrase(TITLE_LABELS[provisional_on])
+            raise refused(409, Phrase("Danh hiệu %(lower)s năm %(year)s của %(name)s mới là tạm tính (chưa có quyết "
+                                      "định). Hãy ghi nhận danh hiệu %(lower)s trước, hoặc nêu lý do để vẫn ghi nhận "
+                                      "(danh hiệu sẽ bị đánh dấu nếu danh hiệu thấp hơn không được công nhận).",
+                                      lower=lower, year=year, name=user.full_name),
                           "lower_title_provisional", "reason")
         key, why = _recognition(user, title_result, initiative_id, level_used, inputs)
 
     eligible = bool(title_result.eligible)
     unmet = [c for c in title_result.conditions if c.blocking]
     if title != Title.advanced_worker and not eligible and not reason:
-        details = " ".join(c.detail for c in unmet)
+        details = Listing((c.detail for c in unmet), " ")
         raise refused(
-            422, f"{user.full_name} chưa đủ điều kiện danh hiệu {TITLE_LABELS[title]} năm {year}: {details} "
-                 "Muốn vẫn ghi nhận, hãy nêu lý do.", "not_eligible", "reason",
+            422, Phrase("%(name)s chưa đủ điều kiện danh hiệu %(title)s năm %(year)s: %(details)s "
+                        "Muốn vẫn ghi nhận, hãy nêu lý do.", name=user.full_name, title=Phrase(TITLE_LABELS[title]),
+                        year=year, details=details), "not_eligible", "reason",
             conditions=[{"code": c.code, "met": c.met, "detail": c.detail} for c in unmet])
     if title != Title.advanced_worker and key is None:
         key = _recognition_named_with_reason(user, title, initiative_id, level_used, why, reason, inputs)
@@ -247,24 +253,28 @@ def _refuse_if_used(user, initiative_id, level, inputs):
     for each in levels:
         used = engine.recognition_user(user.id, initiative_id, each, inputs.awards, inputs.settings)
         if used is not None:
-            rule = ("mỗi sáng kiến chỉ được sử dụng một lần" if inputs.settings.one_use_per_initiative
-                    else "mỗi lần công nhận sáng kiến chỉ được sử dụng một lần")
-            whose = "" if used.person_id == user.id else " của một đồng tác giả"
+            rule = (Phrase("mỗi sáng kiến chỉ được sử dụng một lần") if inputs.settings.one_use_per_initiative
+                    else Phrase("mỗi lần công nhận sáng kiến chỉ được sử dụng một lần"))
+            whose = Phrase("") if used.person_id == user.id else Phrase(" của một đồng tác giả")
             raise refused(
-                409, f"Sáng kiến #{initiative_id} ({engine.LEVEL_LABELS[each]}) đã được dùng cho danh hiệu "
-                     f"{TITLE_LABELS[used.title]} năm {used.year}{whose}; {rule} (Công văn 5007/BNV-TĐKT).",
+                409, Phrase("Sáng kiến #%(id)s (%(level)s) đã được dùng cho danh hiệu %(title)s năm %(year)s%(whose)s; "
+                            "%(rule)s (Công văn 5007/BNV-TĐKT).", id=initiative_id,
+                            level=Phrase(engine.LEVEL_LABELS[each]), title=Phrase(TITLE_LABELS[used.title]),
+                            year=used.year, whose=whose, rule=rule),
                 "recognition_used", "initiative_id")
 
 
 def _recognition_named_with_reason(user, title, initiative_id, level_used, why, reason, inputs):
     """An award recorded with a reason although the engine names no usable recognition: the officer names one."""
-    label = TITLE_LABELS[title]
+    label = Phrase(TITLE_LABELS[title])
     if initiative_id in (None, ""):
-        raise refused(422, f"Danh hiệu {label} phải ghi rõ sáng kiến đã sử dụng: hệ thống không thấy sáng kiến nào "
-                           "còn sử dụng được; nhập mã sáng kiến.", "initiative_required", "initiative_id")
+        raise refused(422, Phrase("Danh hiệu %(title)s phải ghi rõ sáng kiến đã sử dụng: hệ thống không thấy sáng "
+                                  "kiến nào còn sử dụng được; nhập mã sáng kiến.", title=label),
+                      "initiative_required", "initiative_id")
     if not reason:
-        raise refused(422, f"Sáng kiến #{initiative_id} không nằm trong căn cứ hệ thống xác định cho danh hiệu "
-                           f"{label}; muốn vẫn dùng, hãy nêu lý do.", why or "not_in_evidence", "initiative_id")
+        raise refused(422, Phrase("Sáng kiến #%(id)s không nằm trong căn cứ hệ thống xác định cho danh hiệu "
+                                  "%(title)s; muốn vẫn dùng, hãy nêu lý do.", id=initiative_id, title=label),
+                      why or "not_in_evidence", "initiative_id")
     initiative_id = int(initiative_id)
     level = _parse_level(level_used)
     if level is None:
@@ -282,14 +292,18 @@ def _check_recognition(user, initiative_id, level=None):
     except (TypeError, ValueError):
         raise refused(422, "Mã sáng kiến phải là một số.", "invalid", "initiative_id") from None
     if db.session.get(Initiative, initiative_id) is None:
-        raise refused(422, f"Không có sáng kiến #{initiative_id}.", "unknown_initiative", "initiative_id")
+        raise refused(422, Phrase("Không có sáng kiến #%(id)s.", id=initiative_id), "unknown_initiative", "initiative_id")
     found = [r for r in load_recognitions(initiative_ids=[initiative_id]) if level is None or r.level == level]
     if not found:
-        where = f" {engine.LEVEL_LABELS[level]}" if level else ""
-        raise refused(422, f"Sáng kiến #{initiative_id} chưa được công nhận{where}.", "not_recognized",
+        if level:
+            message = Phrase("Sáng kiến #%(id)s chưa được công nhận %(level)s.", id=initiative_id,
+                             level=Phrase(engine.LEVEL_LABELS[level]))
+        else:
+            message = Phrase("Sáng kiến #%(id)s chưa được công nhận.", id=initiative_id)
+        raise refused(422, message, "not_recognized",
                       "initiative_id")
     if user.id not in found[0].authors:
-        raise refused(422, f"{user.full_name} không là tác giả sáng kiến #{initiative_id}.",
+        raise refused(422, Phrase("%(name)s không là tác giả sáng kiến #%(id)s.", name=user.full_name, id=initiative_id),
                              "not_author", "initiative_id")
     return initiative_id
 
@@ -331,9 +345,9 @@ def register(user, year, title, *, actor):
             raise refused(403, "Bạn chỉ được đăng ký danh hiệu cho chính mình.", "forbidden")
         is_open, deadline = registration_open(year)
         if not is_open:
-            when = f" (hạn {deadline:%d/%m/%Y})" if deadline else ""
-            raise refused(409, f"Đã hết hạn đăng ký danh hiệu thi đua năm {year}{when}. "
-                                      "Vui lòng liên hệ Thường trực Hội đồng Thi đua – Khen thưởng.",
+            when = Phrase(" (hạn %(date)s)", date=f"{deadline:%d/%m/%Y}") if deadline else Phrase("")
+            raise refused(409, Phrase("Đã hết hạn đăng ký danh hiệu thi đua năm %(year)s%(when)s. Vui lòng liên hệ "
+                                      "Thường trực Hội đồng Thi đua – Khen thưởng.", year=year, when=when),
                                  "deadline_passed")
     row = db.session.execute(
         select(Registration).where(Registration.user_id == user.id, Registration.year == year)
@@ -365,7 +379,8 @@ def record_discipline(user, year, level, *, actor, note="", violation_year=None)
     else:
         violation_year = parse_year(violation_year, "violation_year")
         if violation_year > year:
-            raise refused(422, f"Năm vi phạm ({violation_year}) không thể sau năm ra quyết định kỷ luật ({year}).",
+            raise refused(422, Phrase("Năm vi phạm (%(violation)s) không thể sau năm ra quyết định kỷ luật (%(year)s).",
+                                 violation=violation_year, year=year),
                           "invalid", "violation_year")
         if violation_year == year:
             violation_year = None
@@ -454,7 +469,7 @@ def save_settings(year, values, *, actor):
     try:
         new = engine.Settings.from_dict(values)
     except (TypeError, ValueError) as error:
-        raise refused(422, f"Thiết lập không hợp lệ: {error}.", "invalid") from None
+        raise refused(422, Phrase("Thiết lập không hợp lệ: %(error)s.", error=str(error)), "invalid") from None
     old = settings_for(year)
     row = db.session.get(EmulationSettings, year)
     created = row is None

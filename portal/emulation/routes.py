@@ -11,8 +11,10 @@ from sqlalchemy.orm import lazyload, selectinload
 from wtforms.fields.choices import SelectChoice
 
 from portal.auth.models import Unit, User
+from portal.core.i18n import translate
 from portal.core.layout import register_nav
 from portal.core.permissions import require_roles
+from portal.core.phrases import Phrase
 from portal.core.refusal import bad_request, found, not_found
 from portal.core.timeutil import today
 from portal.emulation import bp, engine, operations, services
@@ -61,7 +63,10 @@ def initiative_url(initiative_id):
 
 @bp.app_template_filter("tr")
 def translate_data(text):
-    """Translate a label that comes from data (no %-formatting, unlike _() in templates)."""
+    """Translate a label or a rule's phrase (with its values) that comes from data; no %-formatting of
+    plain text, unlike _() in templates."""
+    if isinstance(text, Phrase):
+        return translate(text)
     return gettext(str(text)) if text else ""
 
 
@@ -361,7 +366,7 @@ def import_page(year):
                                  default_year=year)
             if report.ok:
                 db.session.commit()
-                flash(f"Đã nhập {report.imported} dòng.", "success")
+                flash(_("Đã nhập %(count)s dòng.", count=report.imported), "success")
             else:
                 db.session.rollback()
                 status = 422

@@ -7,7 +7,7 @@ operations all judge a person from the same data.
 from dataclasses import dataclass, field
 from datetime import date
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import and_, case, func, or_, select
 from sqlalchemy.orm import lazyload
 
 from portal.auth.models import User
@@ -23,6 +23,7 @@ from portal.emulation.models import (
 from portal.extensions import db
 from portal.initiatives.models import Initiative, InitiativeAuthor
 from portal.initiatives.workflow import SectorStatus, Status
+from portal.years.models import Year
 
 
 @dataclass
@@ -364,3 +365,22 @@ def _caps(results, year, inputs, lines):
             "candidates": [by_id[pid] for pid in entry["candidates"]],
         })
     return caps
+
+
+def officer_work(year, on_day):
+    """The emulation office's year at a glance, in 2 queries: its deadlines with days left, and the
+    registrations, those still without a recorded title apart."""
+    row = db.session.get(Year, year)
+    deadlines = []
+    for name in ("registration_deadline", "submission_deadline", "review_deadline", "commendation_deadline"):
+        due = getattr(row, name) if row is not None else None
+        deadlines.append({"name": name, "due_on": due, "days_left": (due - on_day).days if due else None})
+    awarded = select(TitleAward.id).where(TitleAward.user_id == Registration.user_id,
+                                         TitleAward.year == Registration.year,
+                                         TitleAward.title == Registration.title).exists()
+    total, open_ = db.session.execute(
+        select(func.count(Registration.id), func.coalesce(func.sum(case((awarded, 0), else_=1)), 0))
+        .where(Registration.year == year)
+    ).one()
+    return {"year": year, "configured": row is not None, "deadlines": deadlines,
+            "registrations": total, "open_registrations": open_}

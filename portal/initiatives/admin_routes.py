@@ -29,10 +29,10 @@ def _apply(form, field=None):
     """Validate codes and save; returns the field or None with errors on the form."""
     code = slugify(form.code.data or "", 32).replace("-", "_") or slugify(form.name.data, 32).replace("-", "_")
     if not code:
-        form.code.errors = [*form.code.errors, "Mã phải có ít nhất một chữ cái hoặc chữ số."]
+        form.code.errors = [*form.code.errors, _("Mã phải có ít nhất một chữ cái hoặc chữ số.")]
         return None
     if _code_taken(code, field.id if field else None):
-        form.code.errors = [*form.code.errors, f"Mã “{code}” đã được dùng cho lĩnh vực khác."]
+        form.code.errors = [*form.code.errors, _("Mã “%(code)s” đã được dùng cho lĩnh vực khác.", code=code)]
         return None
     values = {"name": form.name.data.strip(), "code": code, "position": int(form.position.data or 0),
               "active": bool(form.active.data)}

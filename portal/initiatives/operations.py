@@ -92,7 +92,7 @@ def _checked_values(values, initiative=None):
         errors.update(rules.year_errors(values["year"], known_years()))
     for key in FLAGS:
         if key in values and not isinstance(values[key], bool):
-            errors[key] = [f"{rules.LABELS[key]}: chọn có hoặc không."]
+            errors[key] = [_l("%(field)s: chọn có hoặc không.", field=_l(rules.LABELS[key]))]
     if "first_applied_on" in values:
         errors.update(rules.date_errors(values["first_applied_on"], today()))
     if values.get("field_id") is not None:
@@ -129,11 +129,11 @@ def _author_rows(initiative, actor, authors):
             select(User).where(func.lower(User.username).in_(usernames), User.active.is_(True))
         ).scalars()}
     for username in sorted(usernames - set(users)):
-        problems.append(
-            f"Không tìm thấy cán bộ có tên đăng nhập “{username}”. Kiểm tra lại, hoặc nhập họ tên "
-            "và nơi công tác nếu đồng tác giả không có tài khoản trên Cổng.")
+        problems.append(_l(
+            "Không tìm thấy cán bộ có tên đăng nhập “%(username)s”. Kiểm tra lại, hoặc nhập họ tên "
+            "và nơi công tác nếu đồng tác giả không có tài khoản trên Cổng.", username=username))
     if actor.username.lower() not in usernames:
-        problems.append("Bạn phải là một trong các tác giả của sáng kiến.")
+        problems.append(_l("Bạn phải là một trong các tác giả của sáng kiến."))
     if problems:
         raise invalid({"authors": problems})
 

@@ -80,7 +80,10 @@ def _fill_choices(form, initiative=None):
     if initiative is not None and initiative.field and initiative.field not in fields:
         fields.append(initiative.field)
     # Shorthand {value: label} dicts: WTForms 3.3 deprecates tuples.
-    form.field_id.choices = {"": "— Chọn lĩnh vực —", **{str(f.id): f.name for f in fields}}
+    form.field_id.choices = {"": _("— Chọn lĩnh vực —"), **{str(f.id): f.name for f in fields}}
+    # The fixed lists are labelled in the reader's language (the form class holds the Vietnamese).
+    form.form_kind.choices = {value: _(label) for value, label in form.form_kind.choices.items()}
+    form.requested_level.choices = {value: _(label) for value, label in form.requested_level.choices.items()}
     units = db.session.execute(select(Unit).where(Unit.active.is_(True)).order_by(Unit.name)).scalars().all()
     form.unit_id.choices = {str(u.id): u.name for u in units}
     # The years that take submissions now, and the initiative's own.

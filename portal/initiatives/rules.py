@@ -8,6 +8,7 @@ import re
 from datetime import date
 
 from portal.core.numbers import number as format_number
+from portal.core.phrases import Phrase
 
 TITLE_MAX = 300
 SUMMARY_MAX = 3_000
@@ -46,15 +47,15 @@ LABELS = {
 
 # What submission needs, with the message that says what to add.
 REQUIRED_FOR_SUBMISSION = [
-    ("title", "Chưa nhập tên sáng kiến."),
-    ("field", "Chưa chọn lĩnh vực."),
-    ("unit", "Chưa chọn đơn vị."),
-    ("first_applied_on", "Chưa nhập ngày áp dụng lần đầu hoặc áp dụng thử."),
-    ("summary", "Chưa nhập tóm tắt sáng kiến."),
-    ("current_state", "Chưa mô tả tình trạng giải pháp đã biết (thực trạng, nhược điểm)."),
-    ("solution", "Chưa nhập nội dung giải pháp."),
-    ("conditions", "Chưa nêu các điều kiện cần thiết để áp dụng."),
-    ("benefits", "Chưa nêu hiệu quả, lợi ích thu được hoặc dự kiến."),
+    ("title", Phrase("Chưa nhập tên sáng kiến.")),
+    ("field", Phrase("Chưa chọn lĩnh vực.")),
+    ("unit", Phrase("Chưa chọn đơn vị.")),
+    ("first_applied_on", Phrase("Chưa nhập ngày áp dụng lần đầu hoặc áp dụng thử.")),
+    ("summary", Phrase("Chưa nhập tóm tắt sáng kiến.")),
+    ("current_state", Phrase("Chưa mô tả tình trạng giải pháp đã biết (thực trạng, nhược điểm).")),
+    ("solution", Phrase("Chưa nhập nội dung giải pháp.")),
+    ("conditions", Phrase("Chưa nêu các điều kiện cần thiết để áp dụng.")),
+    ("benefits", Phrase("Chưa nêu hiệu quả, lợi ích thu được hoặc dự kiến.")),
 ]
 
 
@@ -66,19 +67,20 @@ def text_errors(values):
             continue
         value = values[key]
         if value is not None and not isinstance(value, str):
-            errors.setdefault(key, []).append(f"{LABELS[key]} phải là văn bản.")
+            errors.setdefault(key, []).append(Phrase("%(field)s phải là văn bản.", field=Phrase(LABELS[key])))
             continue
         if value and len(value) > limit:
-            errors.setdefault(key, []).append(
-                f"{LABELS[key]} dài {format_number(len(value))} ký tự, vượt quá giới hạn {format_number(limit)} ký tự.")
+            errors.setdefault(key, []).append(Phrase(
+                "%(field)s dài %(length)s ký tự, vượt quá giới hạn %(limit)s ký tự.", field=Phrase(LABELS[key]),
+                length=format_number(len(value)), limit=format_number(limit)))
     if "title" in values and "title" not in errors and not (values["title"] or "").strip():
-        errors.setdefault("title", []).append("Vui lòng nhập tên sáng kiến.")
+        errors.setdefault("title", []).append(Phrase("Vui lòng nhập tên sáng kiến."))
     return errors
 
 
 def date_errors(first_applied_on, today):
     if first_applied_on and first_applied_on > today:
-        return {"first_applied_on": ["Ngày áp dụng lần đầu không được sau ngày hôm nay."]}
+        return {"first_applied_on": [Phrase("Ngày áp dụng lần đầu không được sau ngày hôm nay.")]}
     return {}
 
 
@@ -87,7 +89,8 @@ def year_errors(year, years_on_record):
     if isinstance(year, int) and not isinstance(year, bool) and year in years_on_record:
         return {}
     listed = ", ".join(str(y) for y in sorted(years_on_record)) or "—"
-    return {"year": [f"Năm {year} chưa có trong danh mục năm của Cổng (các năm: {listed})."]}
+    return {"year": [Phrase("Năm %(year)s chưa có trong danh mục năm của Cổng (các năm: %(years)s).", year=year,
+                            years=listed)]}
 
 
 def author_errors(authors):
@@ -98,39 +101,40 @@ def author_errors(authors):
     """
     errors = []
     if not authors:
-        return ["Sáng kiến phải có ít nhất một tác giả."]
+        return [Phrase("Sáng kiến phải có ít nhất một tác giả.")]
     if len(authors) > MAX_AUTHORS:
         # Nothing more is said about each one: the answer stays short whatever was sent.
-        return [f"Một sáng kiến có tối đa {MAX_AUTHORS} tác giả (nhận được {len(authors)})."]
+        return [Phrase("Một sáng kiến có tối đa %(most)s tác giả (nhận được %(count)s).", most=MAX_AUTHORS,
+                       count=len(authors))]
     seen = set()
     total = 0
     for number, author in enumerate(authors, start=1):
         username = (author.get("username") or "").strip().lower()
         name = (author.get("name") or "").strip()
         workplace = (author.get("workplace") or "").strip()
-        who = username or name or f"tác giả thứ {number}"
+        who = username or name or Phrase("tác giả thứ %(number)s", number=number)
         share = author.get("share")
         if isinstance(share, str) and share.strip().isdigit():
             share = int(share.strip())
         if not isinstance(share, int) or isinstance(share, bool) or not 1 <= share <= 100:
-            errors.append(f"Tỷ lệ đóng góp của {who} phải là số nguyên từ 1 đến 100.")
+            errors.append(Phrase("Tỷ lệ đóng góp của %(who)s phải là số nguyên từ 1 đến 100.", who=who))
         else:
             total += share
         if not username:
             if not name:
-                errors.append(f"Tác giả thứ {number}: nhập tên đăng nhập của cán bộ, "
-                              "hoặc họ tên và nơi công tác của đồng tác giả ngoài đơn vị.")
+                errors.append(Phrase("Tác giả thứ %(number)s: nhập tên đăng nhập của cán bộ, hoặc họ tên và nơi công "
+                                     "tác của đồng tác giả ngoài đơn vị.", number=number))
                 continue
             if not workplace:
-                errors.append(f"Vui lòng nhập nơi công tác của đồng tác giả {name}.")
+                errors.append(Phrase("Vui lòng nhập nơi công tác của đồng tác giả %(name)s.", name=name))
             if len(name) > NAME_MAX or len(workplace) > WORKPLACE_MAX:
-                errors.append(f"Họ tên hoặc nơi công tác của {name} quá dài.")
+                errors.append(Phrase("Họ tên hoặc nơi công tác của %(name)s quá dài.", name=name))
         key = ("user", username) if username else ("outside", name.lower())
         if key in seen:
-            errors.append(f"{who} được nhập hai lần.")
+            errors.append(Phrase("%(who)s được nhập hai lần.", who=who))
         seen.add(key)
     if not errors and total != 100:
-        errors.append(f"Tổng tỷ lệ đóng góp của các tác giả phải bằng 100% (hiện là {total}%).")
+        errors.append(Phrase("Tổng tỷ lệ đóng góp của các tác giả phải bằng 100%% (hiện là %(total)s%%).", total=total))
     return errors
 
 

@@ -17,11 +17,11 @@ def test_login_page_speaks_vietnamese(client):
     assert "Đăng nhập" in page and "Mật khẩu" in page
 
 
-def test_right_password_signs_in_and_lands_on_dashboard(client, make_user):
+def test_right_password_signs_in_and_lands_on_home(client, make_user):
     make_user("ksv.a")
     response = sign_in(client, "ksv.a")
     assert response.status_code == 302
-    assert response.headers["Location"].endswith("/my")
+    assert response.headers["Location"].endswith("/home")  # the home of each role (issue 16)
     assert client.get("/my").status_code == 200
 
 
@@ -76,7 +76,7 @@ def test_no_open_redirect_after_sign_in(client, make_user, target):
     make_user("ksv.a")
     response = sign_in(client, "ksv.a", next_url=target)
     assert response.status_code == 302
-    assert response.headers["Location"].endswith("/my")
+    assert response.headers["Location"].endswith("/home")
 
 
 def test_local_next_is_followed(client, make_user):

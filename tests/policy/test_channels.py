@@ -38,7 +38,7 @@ ONCE = "once"              # the route takes nothing of an initiative (or fixed 
 CHANNELS = {
     "/": ONCE, "/initiatives": ONCE, "/feed.atom": ONCE, "/fields/<code>/feed.atom": ONCE, "/sitemap.xml": ONCE,
     "/sitemap-<int:page>.xml": ONCE,
-    "/search": ONCE, "/search/internal": ONCE, "/search/suggest": ONCE, "/login": ONCE, "/lang/<code>": ONCE, "/favicon.ico": ONCE, "/my": ONCE,
+    "/search": ONCE, "/search/internal": ONCE, "/search/suggest": ONCE, "/login": ONCE, "/lang/<code>": ONCE, "/favicon.ico": ONCE, "/my": ONCE, "/home": ONCE,
     "/my/initiatives/new": ONCE, "/account": ONCE, "/notifications": ONCE,
     "/initiatives/<int:initiative_id>": EACH, "/initiatives/<int:initiative_id>-<slug>": EACH,
     "/initiatives/<int:initiative_id>-<slug>/print": EACH,

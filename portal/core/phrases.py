@@ -1,0 +1,60 @@
+"""Messages built by the plain rule modules (eligibility, scoring, validation), which have no Flask
+in them and so cannot translate.
+
+A `Phrase` is the Vietnamese text itself (a str: compared, searched, stored and written into
+documents as such) that also carries its msgid and values, so that a page, an export or the
+API shows it in the reader's language through `portal.core.i18n.translate`. Values may be
+phrases themselves, or lists (shown joined by ", "). The msgids are in the catalogues like any
+other (tests/core/test_phrases.py checks every `Phrase("…")` of the code has its translation).
+"""
+
+
+class Phrase(str):
+    __slots__ = ("msgid", "values")
+
+    def __new__(cls, msgid, **values):
+        text = msgid % {name: plain(value) for name, value in values.items()} if values else msgid
+        phrase = super().__new__(cls, text)
+        phrase.msgid = msgid
+        phrase.values = values
+        return phrase
+
+    def __reduce__(self):  # pickled (a cache, a queue) as what it says
+        return (_rebuild, (self.msgid, self.values))
+
+
+def _rebuild(msgid, values):
+    return Phrase(msgid, **values)
+
+
+def plain(value):
+    """A value as the Vietnamese text shows it."""
+    if isinstance(value, list | tuple):
+        return getattr(value, "separator", ", ").join(plain(v) for v in value)
+    return value if isinstance(value, int | float) else str(value)
+
+
+def render(value, gettext):
+    """`value` with every phrase in it translated by `gettext(msgid)`: the one walk over a phrase."""
+    if isinstance(value, Phrase):
+        text = gettext(value.msgid) if value.msgid else ""  # gettext("") is the catalogue's header
+        if value.values:
+            text = text % {name: render(v, gettext) for name, v in value.values.items()}
+        return text
+    if isinstance(value, list | tuple):
+        return getattr(value, "separator", ", ").join(render(v, gettext) for v in value)
+    return value if isinstance(value, int | float) else str(value)
+
+
+def label(msgid):
+    """A label from a label map as a phrase (translated where it is shown)."""
+    return Phrase(msgid)
+
+
+class Listing(tuple):
+    """Values shown one after another, joined by `separator` (", " or "; ")."""
+
+    def __new__(cls, items, separator=", "):
+        listing = super().__new__(cls, items)
+        listing.separator = separator
+        return listing

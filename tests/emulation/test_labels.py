@@ -1,0 +1,34 @@
+"""The eligibility pages name titles and conditions, never their codes."""
+import re
+
+from portal.emulation import engine
+from portal.years.models import current_year
+
+
+def test_eligibility_table_shows_labels_not_codes(app, client):
+    from portal.auth.models import user_by_username
+    from portal.demo.seed import seed
+
+    seed()
+    client.login(user_by_username("thidua"))
+    html = client.get(f"/emulation/year/{current_year()}").get_data(as_text=True)
+    rows = re.findall(r'<tr[^>]*data-condition="([a-z_]+)"[^>]*>(.*?)</tr>', html, flags=re.S)
+    assert rows
+    # Each condition's row names it by its label; its code stays in the markup only.
+    assert [code for code, row in rows if code in re.sub(r"<[^>]+>", " ", row)] == []
+    assert {code for code, _row in rows} <= set(engine.CONDITION_LABELS)
+    text = re.sub(r"<[^>]+>", " ", html.split("<main", 1)[-1])
+    assert "Không bị kỷ luật từ khiển trách trở lên" in text and "Lao động tiên tiến" in text
+    english = re.sub(r"<[^>]+>", " ", client.get(f"/emulation/year/{current_year()}?lang=en").get_data(as_text=True))
+    assert "No disciplinary measure of reprimand or higher in" in english
+
+
+def test_api_conditions_carry_their_label(app, client, make_user, api_headers):
+    officer = make_user("thidua", roles=("emulation_officer",))
+    make_user("ksv.hung")
+    body = client.get(f"/api/v1/emulation/eligibility?year={current_year()}&lang=en",
+                      headers=api_headers(officer)).get_json()
+    person = next(p for p in body["people"] if p["username"] == "ksv.hung")
+    condition = person["titles"]["advanced_worker"]["conditions"][0]
+    assert condition["label"] and condition["label"] != condition["code"]
+    assert not re.search("[ạảấầẩẫậắằẳẵặẹẻẽếềểễệđ]", condition["label"] + condition["detail"])
