@@ -117,7 +117,8 @@ def review_form_class(criteria):
         setattr(ReviewForm, f"score_{c.code}", ScoreField(
             _l("Điểm (%(low)s–%(high)s)", low=c.min_score, high=c.max_score),
             validators=[Optional(), NumberRange(c.min_score, c.max_score,
-                                                f"Điểm phải từ {c.min_score} đến {c.max_score}.")],
+                                                _l("Điểm phải từ %(low)s đến %(high)s.", low=c.min_score,
+                                                   high=c.max_score))],
             render_kw={"min": c.min_score, "max": c.max_score, "inputmode": "numeric"},
             description=c.guidance))
         setattr(ReviewForm, f"comment_{c.code}", TextAreaField(

@@ -206,7 +206,8 @@ def reviewer_candidates(initiative, members, assignments, open_sheets):
             conflict = None
         found.append(Candidate(user_id=member.user_id, name=member.user.full_name, role=member.role.value,
                                same_unit=same_unit_warning(initiative, member.user),
-                               open_sheets=open_sheets.get(member.user_id, 0), conflict=conflict))
+                               open_sheets=open_sheets.get(member.user_id, 0), conflict=conflict,
+                               withdrawn=any(a.status == AssignmentStatus.withdrawn for a in mine)))
     return found
 
 

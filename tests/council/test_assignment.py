@@ -45,6 +45,12 @@ def test_the_suggestion_puts_plain_members_before_officers_then_by_name():
     assert [c.user_id for c in ranked(people)] == [5, 4, 3, 2, 1]
 
 
+def test_one_withdrawn_in_this_round_is_never_suggested_but_may_be_chosen():
+    people = [Candidate(1, "An", "member", withdrawn=True), Candidate(2, "Bình", "member", same_unit=True)]
+    assert suggest(people, 2) == [2]
+    assert [c.user_id for c in ranked(people)] == [2, 1]
+
+
 def test_no_suggestion_when_nothing_is_needed():
     assert suggest([Candidate(1, "A", "member")], 0) == []
 
@@ -293,10 +299,25 @@ def test_only_the_chair_reaches_the_confirmation(client, council, scored, who):
     assert client.post(f"/council/initiatives/{scored.id}/decision", data=decision_data()).status_code == 403
 
 
-def test_a_decision_url_opened_directly_goes_to_the_results(client, council, scored):
+def test_a_refused_confirmation_goes_back_to_the_form_with_the_input(client, council, scored):
+    """The confirmation page names the form's page (`_back`): a refusal lands there, input kept."""
     client.login(council["chair"])
-    response = client.get(f"/council/initiatives/{scored.id}/decision")
-    assert response.status_code == 302 and response.headers["Location"].endswith("/results")
+    back = f"/council/initiatives/{scored.id}/results"
+    response = client.post(f"/council/initiatives/{scored.id}/decision",
+                           data=decision_data(outcome="rejected", confirmed="1", _back=back,
+                                              decision_no="48/QĐ-VKS"))
+    assert response.status_code == 303 and response.headers["Location"] == back
+    doc = lxml.html.fromstring(text(client.get(back)))
+    assert doc.xpath("//input[@name='decision_no']")[0].get("value") == "48/QĐ-VKS"
+    assert "cần ghi rõ lý do" in doc.text_content()
+    assert refresh(scored).status.value == "in_review"
+
+
+def test_a_back_field_never_leaves_the_site(client, council, scored):
+    client.login(council["chair"])
+    response = client.post(f"/council/initiatives/{scored.id}/decision",
+                           data=decision_data(outcome="rejected", confirmed="1", _back="https://evil.example/x"))
+    assert response.status_code == 422
 
 
 # -- batch decision ----------------------------------------------------------------------

@@ -61,6 +61,7 @@ def test_secretary_assigns_withdraws_replaces_and_the_chair_confirms(page, counc
     assert page.inner_text("[data-selected-count=reviewers]") == "1"
     page.get_by_role("button", name="Phân công những người đã chọn").click()
     assert page.get_by_text("Đã phân công 1 người chấm").is_visible()
+    assert "hoidong3" not in active(submitted)  # the withdrawn one is not suggested again
     # Replace the vice-chair by m4 in one step.
     row = page.locator("[data-testid=assignment-phochutich]")
     row.locator("summary").click()

@@ -11,7 +11,7 @@ from portal.core.refusal import invalid, not_found
 from portal.council import bp, operations, queries, suggestion
 from portal.council.forms import AssignForm, FirstApplicationForm, RemindForm, ReopenForm, WithdrawForm
 from portal.council.models import COUNCIL_ROLE_LABELS
-from portal.council.pages.common import confirmation, context, load, posted_year, year_arg
+from portal.council.pages.common import confirmation, context, load, posted_year
 from portal.council.pages.overview import render_queue
 from portal.council.services import assignments_of, reviewer_candidates, reviewers_per_initiative
 from portal.extensions import db
@@ -118,12 +118,10 @@ def withdraw(assignment_id):
     return redirect(url_for(".assignments", initiative_id=initiative.id))
 
 
-@bp.route("/reminders", methods=["GET", "POST"])
+@bp.route("/reminders", methods=["POST"])
 @login_required
 def bulk_remind():
     """Nhắc hạn chấm: the ticked open sheets of the queue, confirmed, then each reviewer told now."""
-    if request.method == "GET":  # where a refused confirmation lands: the queue
-        return redirect(url_for(".queue", year=year_arg()))
     form = RemindForm()
     ids = sorted(set(form.ids.data or []))
     year = posted_year()

@@ -4,7 +4,7 @@ A decision is irreversible, so it takes two posts: the first is checked (form, t
 of the operation, changing nothing) and answered with a confirmation page listing what will
 happen; only the second, with `confirmed`, decides, then redirects (post/redirect/get).
 """
-from flask import flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -13,7 +13,7 @@ from portal.core.timeutil import today
 from portal.council import bp, operations, queries
 from portal.council.forms import BatchDecisionForm, DecisionForm, ReopenForm
 from portal.council.models import OUTCOME_LABELS
-from portal.council.pages.common import confirmation, context, load, posted, posted_year, selected_initiatives, year_arg
+from portal.council.pages.common import confirmation, context, load, posted, posted_year, selected_initiatives
 from portal.council.pages.overview import render_queue
 from portal.council.services import reviewers_per_initiative, visible_appraisal
 from portal.extensions import db
@@ -42,12 +42,10 @@ def results(initiative_id):
     return _render_results(initiative, form)
 
 
-@bp.route("/initiatives/<int:initiative_id>/decision", methods=["GET", "POST"])
+@bp.route("/initiatives/<int:initiative_id>/decision", methods=["POST"])
 @login_required
 def decision(initiative_id):
     initiative = load(initiative_id, Act.view)
-    if request.method == "GET":  # where a refused confirmation lands: the results page
-        return redirect(url_for(".results", initiative_id=initiative.id))
     form = DecisionForm()
     if not form.validate_on_submit():
         operations.check_may_decide(initiative, current_user)
@@ -95,12 +93,10 @@ def _confirm_decision(initiative, form, plan):
         back_url=url_for(".results", initiative_id=initiative.id), warnings=warnings)
 
 
-@bp.route("/batch-decision", methods=["GET", "POST"])
+@bp.route("/batch-decision", methods=["POST"])
 @login_required
 def batch_decision():
     """One decision number for several initiatives; every id goes through the same gate."""
-    if request.method == "GET":  # where a refused confirmation lands: the queue
-        return redirect(url_for(".queue", year=year_arg()))
     form = BatchDecisionForm()
     ids = sorted(set(form.ids.data or []))
     initiatives = selected_initiatives(ids)

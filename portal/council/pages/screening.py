@@ -1,12 +1,12 @@
 """Sơ duyệt: the secretary accepts a submission into appraisal or returns it with a note."""
-from flask import flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from portal.core.refusal import invalid
 from portal.council import bp, operations
 from portal.council.forms import AcceptForm, BulkAcceptForm, ReturnForm
-from portal.council.pages.common import confirmation, context, load, posted_year, selected_initiatives, year_arg
+from portal.council.pages.common import confirmation, context, load, posted_year, selected_initiatives
 from portal.council.pages.overview import render_queue
 from portal.council.services import similar_initiatives
 from portal.extensions import db
@@ -60,12 +60,10 @@ def return_(initiative_id):
     return redirect(url_for(".queue", year=initiative.year))
 
 
-@bp.route("/bulk-accept", methods=["GET", "POST"])
+@bp.route("/bulk-accept", methods=["POST"])
 @login_required
 def bulk_accept():
     """Tiếp nhận nhiều hồ sơ: ticked on the queue, confirmed, then accepted together."""
-    if request.method == "GET":  # where a refused confirmation lands: the queue
-        return redirect(url_for(".queue", year=year_arg()))
     form = BulkAcceptForm()
     ids = sorted(set(form.ids.data or []))
     initiatives = selected_initiatives(ids)
