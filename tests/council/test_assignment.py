@@ -515,3 +515,13 @@ def test_api_withdraw_is_the_secretarys_and_scoped_to_its_initiative(client, cou
     wrong = f"/api/v1/initiatives/{other.id}/assignments/{row.id}/withdraw"
     assert client.post(wrong, json={"reason": "Đổi."}, headers=api("secretary")).status_code == 404
     assert refresh(row).status == AssignmentStatus.active
+
+
+def test_bulk_accept_of_one_already_in_review_is_a_wrong_state_and_accepts_none(client, council, make_initiative):
+    fresh = make_initiative([council["author"]], status="submitted", title="Mới")
+    started = make_initiative([council["coauthor"]], status="in_review", round=1, title="Đã tiếp nhận")
+    client.login(council["secretary"])
+    response = client.post("/council/bulk-accept", data={"ids": [str(fresh.id), str(started.id)], "confirmed": "1",
+                                                         "year": str(portal_today().year)})
+    assert response.status_code == 409 and "Đã tiếp nhận" in text(response)
+    assert refresh(fresh).status.value == "submitted"
