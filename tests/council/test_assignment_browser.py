@@ -39,16 +39,26 @@ def test_secretary_assigns_withdraws_replaces_and_the_chair_confirms(page, counc
     page.locator("[data-select-all=accept] input").check()
     assert page.inner_text("[data-selected-count=accept]") == "1"
     page.get_by_role("button", name="Tiếp nhận các hồ sơ đã chọn").click()
+    page.wait_for_load_state("networkidle")
     assert page.locator("[data-testid=confirmation]").get_by_text(submitted.title).is_visible()
     both_widths(page, "accept-confirm")
     page.get_by_role("button", name="Xác nhận, tiếp nhận 1 hồ sơ").click()
+    page.wait_for_load_state("networkidle")
     assert page.get_by_text("Đã tiếp nhận 1 hồ sơ").is_visible()
 
     page.goto(page.base + f"/council/initiatives/{submitted.id}/assignments")
     assert page.inner_text("[data-selected-count=reviewers]") == "3"
+    free = page.locator("input[name=reviewers]:not(:disabled)").count()
+    page.locator("[data-select-all=reviewers] input").check()
+    assert page.inner_text("[data-selected-count=reviewers]") == str(free)
+    page.locator("[data-select-all=reviewers] input").uncheck()
+    assert page.inner_text("[data-selected-count=reviewers]") == "0"
+    assert page.locator("input[name=reviewers]:checked").count() == 0
+    page.reload()  # back to the suggestion
     assert page.locator(".candidate-suggested").count() == 3
     both_widths(page, "assignments-suggested")
     page.get_by_role("button", name="Phân công những người đã chọn").click()
+    page.wait_for_load_state("networkidle")
     assert page.get_by_text("Đã phân công 3 người chấm").is_visible()
     assert active(submitted) == ["hoidong2", "hoidong3", "phochutich"]
 
@@ -57,10 +67,23 @@ def test_secretary_assigns_withdraws_replaces_and_the_chair_confirms(page, counc
     row.locator("summary").click()
     row.locator("textarea").fill("Đi công tác dài ngày.")
     row.get_by_role("button", name="Rút / thay người chấm").click()
+    page.wait_for_load_state("networkidle")
     assert page.get_by_text("Đã rút phân công của Đặng Công Lý").is_visible()
     assert page.inner_text("[data-selected-count=reviewers]") == "1"
     page.get_by_role("button", name="Phân công những người đã chọn").click()
+    page.wait_for_load_state("networkidle")
     assert page.get_by_text("Đã phân công 1 người chấm").is_visible()
+    page.goto(page.base + "/council/queue")
+    assert page.locator("[data-testid=due-sheets] tbody tr").count() == 3
+    both_widths(page, "queue-due-sheets")
+    page.locator("[data-select-all=remind] input").check()
+    assert page.inner_text("[data-selected-count=remind]") == "3"
+    page.get_by_role("button", name="Nhắc hạn các phiếu đã chọn").click()
+    page.wait_for_load_state("networkidle")
+    page.get_by_role("button", name="Xác nhận, gửi 3 lời nhắc").click()
+    page.wait_for_load_state("networkidle")
+    assert page.get_by_text("Đã nhắc hạn 3 phiếu chấm").is_visible()
+    page.goto(page.base + f"/council/initiatives/{submitted.id}/assignments")
     assert "hoidong3" not in active(submitted)  # the withdrawn one is not suggested again
     # Replace the vice-chair by m4 in one step.
     row = page.locator("[data-testid=assignment-phochutich]")
@@ -68,6 +91,7 @@ def test_secretary_assigns_withdraws_replaces_and_the_chair_confirms(page, counc
     row.locator("textarea").fill("Phó Chủ tịch chủ trì phiên họp.")
     row.locator("select").select_option(label=row.locator("select option", has_text="Huỳnh Ngọc Ánh").inner_text())
     row.get_by_role("button", name="Rút / thay người chấm").click()
+    page.wait_for_load_state("networkidle")
     assert page.get_by_text("Đã thay Lê Thị Hồng Vân bằng Huỳnh Ngọc Ánh").is_visible()
     assert "hoidong4" in active(submitted) and "phochutich" not in active(submitted)
     both_widths(page, "assignments-after")
@@ -81,6 +105,7 @@ def test_secretary_assigns_withdraws_replaces_and_the_chair_confirms(page, counc
     page.check("input[name=recommendation][value=pass]")
     page.get_by_role("button", name="Nộp phiếu chấm").click()
     page.wait_for_load_state("networkidle")
+    page.wait_for_load_state("networkidle")
     assert dialogs == []
     assert page.input_value("input[name=score_novelty]") == "45"
     assert page.locator(".field.has-error", has=page.locator("input[name=score_novelty]")).locator(
@@ -89,6 +114,7 @@ def test_secretary_assigns_withdraws_replaces_and_the_chair_confirms(page, counc
     both_widths(page, "review-refused")
     page.fill("input[name=score_novelty]", "24")
     page.get_by_role("button", name="Nộp phiếu chấm").click()
+    page.wait_for_load_state("networkidle")
     page.wait_for_load_state("networkidle")
     assert len(dialogs) == 1  # asked once the values are valid
     assert page.get_by_text("Đã nộp phiếu chấm").first.is_visible()
@@ -108,9 +134,11 @@ def test_secretary_assigns_withdraws_replaces_and_the_chair_confirms(page, counc
     page.goto(page.base + f"/council/initiatives/{submitted.id}/results")
     page.fill("input[name=decision_no]", "45/QĐ-VKS")
     page.get_by_role("button", name="Tiếp tục: xem lại trước khi ghi nhận").click()
+    page.wait_for_load_state("networkidle")
     assert page.locator("[data-testid=confirmation]").get_by_text("45/QĐ-VKS").is_visible()
     both_widths(page, "decision-confirm")
     page.get_by_role("button", name="Xác nhận, ghi nhận quyết định").click()
+    page.wait_for_load_state("networkidle")
     assert page.get_by_text("Đã ghi nhận quyết định").is_visible()
     assert page.url.endswith("/results")
     db.session.expire_all()
