@@ -796,7 +796,15 @@ def send_reminders(on_day=None, *, once_a_day=False):
     for assignment in reminders_due(on_day):
         if once_a_day and not _claim_reminder(assignment, on_day):
             continue
-        sent.append((assignment, _remind(assignment, on_day)))
+        initiative = assignment.initiative
+        days = (assignment.due_on - on_day).days
+        when = (f"đã quá hạn {-days} ngày" if days < 0 else
+                "hạn là hôm nay" if days == 0 else f"còn {days} ngày")
+        notify([assignment.reviewer], f"Nhắc hạn chấm sáng kiến “{initiative.title}”",
+               f"Phiếu chấm của bạn cho sáng kiến “{initiative.title}” {when} "
+               f"(hạn {assignment.due_on:%d/%m/%Y}).", review_link(initiative))
+        assignment.reminded_at = utcnow()
+        sent.append((assignment, when))
     if sent:
         audit.record("council.reminders_sent", data={"assignments": [a.id for a, _ in sent]},
                      object_type="review_assignment", summary=f"Nhắc hạn chấm: {len(sent)} phiếu")
@@ -807,7 +815,8 @@ def send_reminders(on_day=None, *, once_a_day=False):
 
 
 def _remind(assignment, on_day):
-    """Tell the reviewer how long is left on the sheet; returns that phrase."""
+    """Tell the reviewer how long is left on the sheet (the secretary's reminder, at once); returns
+    that phrase. The daily reminder (`send_reminders`) words it the same way."""
     initiative = assignment.initiative
     days = (assignment.due_on - on_day).days if assignment.due_on else None
     when = ("chưa có hạn" if days is None else f"đã quá hạn {-days} ngày" if days < 0 else
