@@ -10,11 +10,12 @@ from portal.api import bp
 from portal.api.common import current_api_user, json_body, token_required, wrong_field
 from portal.auth.models import user_by_username
 from portal.core.i18n import translate
-from portal.core.refusal import forbidden
-from portal.council import operations
+from portal.core.refusal import forbidden, invalid, not_found
+from portal.council import operations, queries, suggestion
 from portal.council.services import (
     active_assignment,
     assignments_of,
+    reviewer_candidates,
     reviewers_per_initiative,
     visible_appraisal,
 )
@@ -126,22 +127,71 @@ def api_return(initiative_id):
 @token_required
 def api_assignments(initiative_id):
     initiative = _load(initiative_id, Act.follow)
-    return jsonify({"round": initiative.round,
-                    "items": [assignment_json(a) for a in assignments_of(initiative)]})
+    rows = assignments_of(initiative)
+    members = queries.members_of(initiative.year)
+    candidates = reviewer_candidates(initiative, members, rows, queries.open_sheets(initiative.year))
+    needed = max(0, reviewers_per_initiative() - sum(1 for a in rows if a.is_active))
+    usernames = {m.user_id: m.user.username for m in members}
+    return jsonify({"round": initiative.round, "items": [assignment_json(a) for a in rows],
+                    "suggested": [usernames[i] for i in suggestion.suggest(candidates, needed)]})
+
+
+def _reviewers(data):
+    """The users named by `reviewer` (one username) or `reviewers` (a list); None for an unknown name."""
+    if data.get("reviewers") is not None:
+        names = data["reviewers"]
+        if not isinstance(names, list) or not all(isinstance(n, str) for n in names):
+            raise wrong_field("reviewers", _l("reviewers phải là danh sách tên đăng nhập."))
+        return [user_by_username(n) for n in names]
+    if data.get("reviewer") in (None, ""):
+        raise invalid(_l("Thiếu trường bắt buộc: %(names)s.", names="reviewer / reviewers"), code="missing_fields",
+                      fields={"reviewer": [_l("Trường này là bắt buộc.")]})
+    return [user_by_username(_text(data, "reviewer"))]
 
 
 @bp.post("/initiatives/<int:initiative_id>/assignments")
 @token_required
 def api_assign(initiative_id):
     initiative = _load(initiative_id)
-    data = json_body(required=("reviewer",))
-    reviewer = user_by_username(_text(data, "reviewer"))
-    assignment = operations.assign(initiative, current_api_user(), reviewer, _text(data, "due_on"))
+    data = json_body()
+    several = data.get("reviewers") is not None
+    reviewers = _reviewers(data)
+    if several:
+        done = operations.assign_many(initiative, current_api_user(), reviewers, _text(data, "due_on"))
+    else:
+        done = [operations.assign(initiative, current_api_user(), reviewers[0], _text(data, "due_on"))]
     db.session.commit()
+    bodies = [_with_warning(a) for a in done]
+    return jsonify({"items": bodies} if several else bodies[0]), 201
+
+
+def _with_warning(assignment):
     body = assignment_json(assignment)
     if assignment.same_unit:
-        body["warning"] = str(_l("%(name)s cùng đơn vị với tác giả hoặc đơn vị có sáng kiến.", name=reviewer.full_name))
-    return jsonify(body), 201
+        body["warning"] = str(_l("%(name)s cùng đơn vị với tác giả hoặc đơn vị có sáng kiến.",
+                                 name=assignment.reviewer.full_name))
+    return body
+
+
+@bp.post("/initiatives/<int:initiative_id>/assignments/<int:assignment_id>/withdraw")
+@token_required
+def api_withdraw(initiative_id, assignment_id):
+    initiative = _load(initiative_id)
+    assignment = queries.assignment(assignment_id)
+    if assignment is None or assignment.initiative_id != initiative.id:
+        raise not_found()
+    data = json_body(required=("reason",))
+    actor = current_api_user()
+    replacement = _text(data, "replacement")
+    if replacement:
+        new = operations.replace_assignment(assignment, actor, user_by_username(replacement),
+                                            _text(data, "reason"), _text(data, "due_on"))
+    else:
+        operations.withdraw_assignment(assignment, actor, _text(data, "reason"))
+        new = None
+    db.session.commit()
+    return jsonify({"withdrawn": assignment_json(assignment),
+                    "assignment": _with_warning(new) if new is not None else None})
 
 
 def _review_fields(data):
@@ -266,7 +316,7 @@ ASSIGNMENT = {"type": "object", "properties": {
     "id": {"type": "integer"}, "reviewer": {"type": "string"}, "reviewer_name": {"type": "string"},
     "round": {"type": "integer"}, "version": {"type": ["integer", "null"]},
     "due_on": {"type": ["string", "null"], "format": "date"},
-    "status": {"type": "string", "enum": ["active", "recused"]}, "same_unit": {"type": "boolean"},
+    "status": {"type": "string", "enum": ["active", "recused", "withdrawn"]}, "same_unit": {"type": "boolean"},
     "recusal_reason": {"type": ["string", "null"]}, "review_status": {"type": ["string", "null"]},
     "warning": {"type": "string"}}}
 REVIEW_INPUT = {"type": "object", "properties": {
@@ -319,16 +369,32 @@ PATHS = {
         "Return to the authors with a note (secretary; from in_review it opens a new round)",
         body=_obj(["note"], note=STRING))},
     "/initiatives/{initiative_id}/assignments": {
-        "get": _op("Assignments of the current round (chair, vice-chair, secretary)",
-                   ok=("200", _obj(round={"type": "integer"}, items={"type": "array", "items": ASSIGNMENT})),
+        "get": _op("Assignments of the current round, and the suggested reviewers (chair, vice-chair, secretary)",
+                   ok=("200", _obj(round={"type": "integer"}, items={"type": "array", "items": ASSIGNMENT},
+                                   suggested={"type": "array", "items": STRING,
+                                              "description": "usernames of the best-placed members for the "
+                                                             "places still open (docs/rules.md)"})),
                    errors=("401", "403", "404")),
-        "post": _op("Assign a council member as reviewer (secretary)",
-                    body=_obj(["reviewer"], reviewer={"type": "string", "description": "username"},
+        "post": _op("Assign one council member (`reviewer`) or several at once (`reviewers`) (secretary)",
+                    body=_obj(reviewer={"type": "string", "description": "username"},
+                              reviewers={"type": "array", "items": STRING, "description": "usernames"},
                               due_on=DATE),
-                    ok=("201", ASSIGNMENT),
-                    description="409 `conflict_of_interest` when the reviewer is an author or co-author; "
-                                "a reviewer from the same unit is accepted with a `warning`."),
+                    ok=("201", {"oneOf": [ASSIGNMENT, _obj(items={"type": "array", "items": ASSIGNMENT})]}),
+                    description="With `reviewers` the answer is `{\"items\": [...]}` and either all are assigned "
+                                "or none (the first refusal names the person). 409 `conflict_of_interest` when "
+                                "a reviewer is an author or co-author, `already_assigned`, `recused`; a reviewer "
+                                "from the same unit is accepted with a `warning`."),
     },
+    "/initiatives/{initiative_id}/assignments/{assignment_id}/withdraw": {"post": {
+        **_op("Withdraw an assignment, or replace its reviewer (secretary); the reviewer is told the reason",
+              body=_obj(["reason"], reason=STRING,
+                        replacement={"type": "string", "description": "username of the new reviewer"},
+                        due_on=DATE),
+              ok=("200", _obj(withdrawn=ASSIGNMENT, assignment={"oneOf": [ASSIGNMENT, {"type": "null"}]})),
+              description="409 `already_submitted` when the sheet is submitted (reopen it instead), "
+                          "`wrong_state` when the assignment is no longer active; 422 without a reason."),
+        "parameters": ID_PARAM + [{"name": "assignment_id", "in": "path", "required": True,
+                                   "schema": {"type": "integer"}}]}},
     "/initiatives/{initiative_id}/review": {
         "get": _op("The caller's own review; the others' scores only after submitting",
                    ok=("200", OWN_REVIEW), errors=("401", "403", "404")),

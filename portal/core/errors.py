@@ -60,8 +60,9 @@ def api_refusal(refusal):
 
 
 def _form_page():
-    """The same-origin page a POST came from (its form), or None."""
-    referrer = request.referrer
+    """The same-origin page a POST came from (its form), or None. A form posted from a page that is
+    not its own (a confirmation page) names the form's page in a `_back` field."""
+    referrer = request.form.get("_back") or request.referrer
     if not referrer:
         return None
     parts = urlsplit(referrer)

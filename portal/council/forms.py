@@ -5,6 +5,7 @@ from wtforms import (
     DateField,
     FieldList,
     FormField,
+    HiddenField,
     IntegerField,
     RadioField,
     SelectField,
@@ -33,11 +34,44 @@ class ReturnForm(PortalForm):
 
 
 class AssignForm(PortalForm):
-    reviewer = SelectField(_l("Thành viên Hội đồng"), coerce=int,
-                           validators=[InputRequired(_l("Chọn một thành viên."))])
+    """Several members at once: one checkbox each, the suggestion pre-ticked."""
+    reviewers = SelectMultipleField(_l("Thành viên Hội đồng"), coerce=int, validate_choice=False)
     due_on = DateField(_l("Hạn nộp phiếu chấm"), validators=[Optional()],
                        description=_l("Để trống: 14 ngày kể từ hôm nay."))
     submit = SubmitField(_l("Phân công"))
+
+
+class WithdrawForm(PortalForm):
+    """Rút phân công, or replace the reviewer with another member."""
+    reason = TextAreaField(_l("Lý do rút phân công"), validators=[DataRequired(REQUIRED), Length(max=2000)],
+                           description=_l("Người chấm sẽ nhận được lý do này."))
+    replacement = SelectField(_l("Thay bằng"), coerce=lambda v: int(v) if v not in (None, "", "None") else None,
+                              validate_choice=False, validators=[Optional()])
+    due_on = DateField(_l("Hạn nộp phiếu của người thay thế"), validators=[Optional()])
+    withdraw = SubmitField(_l("Rút phân công"))
+
+
+class ConfirmMixin:
+    """The two steps of an irreversible action: the first post is checked and shown on a
+    confirmation page; only a post with `confirmed` acts; `edit` goes back to the form."""
+    confirmed = HiddenField()
+    edit = SubmitField(_l("Quay lại sửa"))
+
+    @property
+    def confirming(self):
+        return self.confirmed.data == "1" and not self.edit.data
+
+
+class BulkAcceptForm(ConfirmMixin, PortalForm):
+    ids = SelectMultipleField(_l("Sáng kiến"), coerce=int, validate_choice=False)
+    year = HiddenField()
+    submit = SubmitField(_l("Tiếp nhận các hồ sơ đã chọn"))
+
+
+class RemindForm(ConfirmMixin, PortalForm):
+    ids = SelectMultipleField(_l("Phiếu chấm"), coerce=int, validate_choice=False)
+    year = HiddenField()
+    submit = SubmitField(_l("Nhắc hạn các phiếu đã chọn"))
 
 
 class FirstApplicationForm(PortalForm):
@@ -99,7 +133,7 @@ OUTCOME_CHOICES = [
 ]
 
 
-class DecisionForm(PortalForm):
+class DecisionForm(ConfirmMixin, PortalForm):
     outcome = RadioField(_l("Kết quả"), choices=OUTCOME_CHOICES, validators=[InputRequired(_l("Chọn kết quả."))])
     decision_no = StringField(_l("Số quyết định"), validators=[Optional(), Length(max=64)],
                               description=_l("Ví dụ: 45/QĐ-VKS. Bắt buộc khi công nhận hoặc không công nhận."))
@@ -110,8 +144,9 @@ class DecisionForm(PortalForm):
     submit = SubmitField(_l("Ghi nhận quyết định"))
 
 
-class BatchDecisionForm(PortalForm):
+class BatchDecisionForm(ConfirmMixin, PortalForm):
     ids = SelectMultipleField(_l("Sáng kiến"), coerce=int, validate_choice=False)
+    year = HiddenField()
     decision_no = StringField(_l("Số quyết định"), validators=[DataRequired(REQUIRED), Length(max=64)])
     decision_date = DateField(_l("Ngày quyết định"), validators=[DataRequired(REQUIRED)])
     submit = SubmitField(_l("Quyết định theo đề xuất cho các sáng kiến đã chọn"))

@@ -163,6 +163,124 @@ def assign(initiative, actor, reviewer, due_on=None):
     return assignment
 
 
+def check_may_assign(initiative, actor):
+    """Refuse unless `actor` may assign reviewers to the initiative now."""
+    policy.check(actor, Act.assign, initiative)
+
+
+def assign_many(initiative, actor, reviewers, due_on=None):
+    """Phân công nhiều người một lần: every reviewer is checked as `assign` checks one; the first
+    refusal names the person and, since the caller rolls back, nobody is assigned."""
+    policy.check(actor, Act.assign, initiative)
+    if any(r is None for r in reviewers):
+        raise invalid(_l("Không tìm thấy người được phân công."), code="unknown_reviewer",
+                      fields={"reviewers": [_l("Không tìm thấy tài khoản này.")]})
+    unique = list({r.id: r for r in reviewers}.values())
+    if not unique:
+        raise invalid(_l("Chưa chọn thành viên nào để phân công."), code="missing_fields",
+                      fields={"reviewers": [_l("Chọn ít nhất một thành viên.")]})
+    return [assign(initiative, actor, reviewer, due_on) for reviewer in unique]
+
+
+def withdraw_assignment(assignment, actor, reason):
+    """Rút phân công: the secretary takes an assignment back, with a reason the reviewer is told.
+
+    A submitted sheet is part of the appraisal: its assignment is never withdrawn (409
+    `already_submitted`); the secretary reopens the sheet or returns the initiative instead.
+    A draft sheet stays attached to the withdrawn assignment and counts for nothing.
+    """
+    initiative = assignment.initiative
+    policy.check(actor, Act.assign, initiative)
+    if not assignment.is_active or assignment.round != initiative.round:
+        raise wrong_state(_l("Phân công này không còn hiệu lực (đã rút, đã từ chối hoặc thuộc vòng trước)."))
+    if assignment.submitted:
+        raise conflict(_l("%(name)s đã nộp phiếu chấm nên không rút được phân công. Nếu phiếu cần chấm lại, "
+                          "hãy mở lại phiếu chấm (ghi lý do).", name=assignment.reviewer.full_name),
+                       code="already_submitted")
+    reason = (reason or "").strip()
+    if not reason:
+        raise invalid(_l("Vui lòng nêu lý do rút phân công; người chấm sẽ nhận được lý do này."),
+                      code="missing_fields", fields={"reason": [_l("Cần nêu lý do.")]})
+    assignment.status = AssignmentStatus.withdrawn
+    assignment.recusal_reason = reason
+    assignment.recused_at = utcnow()
+    db.session.flush()
+    membership.forget()
+    reviewer = assignment.reviewer
+    notify([reviewer], f"Rút phân công chấm sáng kiến “{initiative.title}”",
+           f"Thư ký Hội đồng đã rút phân công chấm sáng kiến “{initiative.title}” của bạn. Lý do: {reason}",
+           "/council/")
+    audit.record("council.assignment_withdrawn", actor=actor, obj=assignment, initiative_id=initiative.id,
+                 data={"reviewer": reviewer.username, "round": assignment.round, "reason": reason,
+                       "draft": assignment.review is not None},
+                 summary=f"Rút phân công {reviewer.full_name}: {reason[:200]}")
+    return assignment
+
+
+def replace_assignment(assignment, actor, reviewer, reason, due_on=None):
+    """Thay người chấm: withdraw `assignment` and assign `reviewer` in its place, one transaction."""
+    if reviewer is not None and reviewer.id == assignment.reviewer_id:
+        raise invalid(_l("Người thay thế phải khác người đang được phân công."), code="same_reviewer",
+                      fields={"replacement": [_l("Chọn một thành viên khác.")]})
+    withdraw_assignment(assignment, actor, reason)
+    return assign(assignment.initiative, actor, reviewer, due_on)
+
+
+def plan_accept(initiatives, actor):
+    """Check that every initiative can be accepted by `actor`, changing nothing (the confirmation)."""
+    if not initiatives:
+        raise invalid(_l("Chưa chọn sáng kiến nào."), code="missing_fields",
+                      fields={"ids": [_l("Chọn ít nhất một sáng kiến.")]})
+    for initiative in initiatives:
+        _check_each(initiative, actor, Action.accept)
+    return list(initiatives)
+
+
+def accept_many(initiatives, actor):
+    """Tiếp nhận nhiều hồ sơ: all are checked before any is accepted."""
+    plan_accept(initiatives, actor)
+    return [accept(initiative, actor) for initiative in initiatives]
+
+
+def _check_each(initiative, actor, action):
+    """The policy's answer for one of several: a 404 stays a 404 (its title unseen); any other
+    refusal names the initiative."""
+    problem = policy.refusal_for(actor, action, initiative)
+    if problem is not None:
+        if problem.status == 404:
+            raise problem
+        raise Refusal(problem.status, _l("“%(title)s”: %(why)s", title=initiative.title, why=problem.message),
+                      code=problem.code)
+
+
+def plan_reminders(assignments, actor):
+    """The chosen assignments, each checked: the actor may assign on its initiative, and its sheet
+    is still due (active, current round, not submitted)."""
+    if not assignments:
+        raise invalid(_l("Chưa chọn phiếu chấm nào để nhắc."), code="missing_fields",
+                      fields={"ids": [_l("Chọn ít nhất một phiếu chấm.")]})
+    for assignment in assignments:
+        _check_each(assignment.initiative, actor, Act.assign)
+        if (not assignment.is_active or assignment.submitted
+                or assignment.round != assignment.initiative.round):
+            raise conflict(_l("Phiếu chấm của %(name)s cho “%(title)s” không còn chờ nộp.",
+                              name=assignment.reviewer.full_name, title=assignment.initiative.title),
+                           code="not_due")
+    return list(assignments)
+
+
+def remind_many(assignments, actor, on_day=None):
+    """Nhắc hạn chấm những phiếu đã chọn, now (the secretary's bulk reminder)."""
+    plan_reminders(assignments, actor)
+    on_day = on_day or today()
+    for assignment in assignments:
+        _remind(assignment, on_day)
+    audit.record("council.reminders_sent", actor=actor, object_type="review_assignment",
+                 data={"assignments": [a.id for a in assignments], "manual": True},
+                 summary=f"Nhắc hạn chấm: {len(assignments)} phiếu")
+    return list(assignments)
+
+
 def record_first_application_end(initiative, actor, ended_on):
     """The end of the first application the authors asked for (Điều 7.1: the three months start then)."""
     policy.check(actor, Act.assign, initiative)
@@ -474,27 +592,46 @@ def decide(initiative, actor, outcome, *, decision_no="", decision_date=None, re
     return row
 
 
-def decide_batch(initiatives, actor, *, decision_no, decision_date):
-    """One decision for a council meeting: each selected initiative gets its suggested outcome.
+def plan_decision(initiative, actor, outcome, *, decision_no="", decision_date=None, reason=""):
+    """Everything `decide` checks, changing nothing: what the confirmation page shows.
 
-    Every initiative is checked before any is changed; overruling a suggestion
-    needs a reason and is done one by one.
+    Returns a dict: outcome, suggested, overruled, decision_no, decision_date, reason, matches
+    (recognised initiatives it resembles), mean_total, count.
+    """
+    appraisal, decision_date, reason, matches = _check_decision(
+        initiative, actor, outcome, decision_no, decision_date, reason)
+    return {"initiative": initiative, "outcome": outcome, "suggested": appraisal.suggested,
+            "overruled": outcome != appraisal.suggested, "decision_no": (decision_no or "").strip(),
+            "decision_date": decision_date, "reason": reason, "matches": matches,
+            "mean_total": appraisal.aggregate.mean_total, "count": appraisal.aggregate.count}
+
+
+def plan_batch(initiatives, actor, *, decision_no, decision_date):
+    """Check a meeting's decision for every selected initiative, changing nothing.
+
+    Returns [(initiative, suggested outcome)] in the order given.
     """
     if not initiatives:
         raise invalid(_l("Chưa chọn sáng kiến nào."), code="missing_fields",
                       fields={"ids": [_l("Chọn ít nhất một sáng kiến.")]})
     plans = []
     for initiative in initiatives:
-        problem = policy.refusal_for(actor, Action.recognize, initiative)
-        if problem is not None:
-            if problem.status == 404:
-                raise problem  # what the chair may not see stays unseen, its title included
-            raise Refusal(problem.status, _l("“%(title)s”: %(why)s", title=initiative.title, why=problem.message),
-                          code=problem.code)
+        _check_each(initiative, actor, Action.recognize)  # what the chair may not see stays unseen
         appraisal = Appraisal(initiative)
         if not appraisal.complete:
             raise conflict(_l("“%(title)s” chưa đủ phiếu chấm.", title=initiative.title), code="scoring_incomplete")
+        _check_decision(initiative, actor, appraisal.suggested, decision_no, decision_date, "")
         plans.append((initiative, appraisal.suggested))
+    return plans
+
+
+def decide_batch(initiatives, actor, *, decision_no, decision_date):
+    """One decision for a council meeting: each selected initiative gets its suggested outcome.
+
+    Every initiative is checked before any is changed; overruling a suggestion
+    needs a reason and is done one by one.
+    """
+    plans = plan_batch(initiatives, actor, decision_no=decision_no, decision_date=decision_date)
     rows = [decide(initiative, actor, suggested, decision_no=decision_no,
                    decision_date=decision_date, batch=True)
             for initiative, suggested in plans]
@@ -680,3 +817,17 @@ def send_reminders(on_day=None, *, once_a_day=False):
 
 
 
+
+
+def _remind(assignment, on_day):
+    """Tell the reviewer how long is left on the sheet (the secretary's reminder, at once); returns
+    that phrase. The daily reminder (`send_reminders`) words it the same way."""
+    initiative = assignment.initiative
+    days = (assignment.due_on - on_day).days if assignment.due_on else None
+    when = ("chưa có hạn" if days is None else f"đã quá hạn {-days} ngày" if days < 0 else
+            "hạn là hôm nay" if days == 0 else f"còn {days} ngày")
+    due = f" (hạn {assignment.due_on:%d/%m/%Y})" if assignment.due_on else ""
+    notify([assignment.reviewer], f"Nhắc hạn chấm sáng kiến “{initiative.title}”",
+           f"Phiếu chấm của bạn cho sáng kiến “{initiative.title}” {when}{due}.", review_link(initiative))
+    assignment.reminded_at = utcnow()
+    return when

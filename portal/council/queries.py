@@ -1,8 +1,16 @@
 """The council's reads: each page's rows in a fixed number of queries, whatever the year holds."""
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import selectinload
 
-from portal.council.models import Council, CouncilDecision, CouncilMember, Review, ReviewAssignment
+from portal.council.models import (
+    AssignmentStatus,
+    Council,
+    CouncilDecision,
+    CouncilMember,
+    Review,
+    ReviewAssignment,
+    ReviewStatus,
+)
 from portal.extensions import db
 from portal.initiatives.models import Initiative
 from portal.initiatives.workflow import DECIDED, Status
@@ -188,3 +196,44 @@ def officer_work(year, on_day, required, deadline_of):
         if sheet_late or deadline_of(initiative, on_day).late:
             work["late"].append(initiative)
     return work
+
+
+def open_sheets(year):
+    """{reviewer id: active assignments of the year's initiatives in appraisal, sheet not submitted}."""
+    rows = db.session.execute(
+        select(ReviewAssignment.reviewer_id, func.count(ReviewAssignment.id))
+        .join(Initiative, Initiative.id == ReviewAssignment.initiative_id)
+        .outerjoin(Review, Review.assignment_id == ReviewAssignment.id)
+        .where(Initiative.year == year, Initiative.status == Status.in_review,
+               ReviewAssignment.round == Initiative.round,
+               ReviewAssignment.status == AssignmentStatus.active,
+               or_(Review.id.is_(None), Review.status != ReviewStatus.submitted))
+        .group_by(ReviewAssignment.reviewer_id)
+    ).all()
+    return dict(rows)
+
+
+def due_sheets(year, assignment_ids=None):
+    """Active assignments of the year's initiatives in appraisal whose sheet is not submitted,
+    soonest due first, with their initiative and reviewer."""
+    query = (
+        select(ReviewAssignment)
+        .join(Initiative, Initiative.id == ReviewAssignment.initiative_id)
+        .outerjoin(Review, Review.assignment_id == ReviewAssignment.id)
+        .where(Initiative.year == year, Initiative.status == Status.in_review,
+               ReviewAssignment.round == Initiative.round,
+               ReviewAssignment.status == AssignmentStatus.active,
+               or_(Review.id.is_(None), Review.status != ReviewStatus.submitted))
+        .options(selectinload(ReviewAssignment.initiative).selectinload(Initiative.authors),
+                 selectinload(ReviewAssignment.review))
+        .order_by(ReviewAssignment.due_on, ReviewAssignment.id))
+    if assignment_ids is not None:
+        query = query.where(ReviewAssignment.id.in_(assignment_ids))
+    return db.session.execute(query).scalars().all()
+
+
+def assignment(assignment_id):
+    return db.session.execute(
+        select(ReviewAssignment).where(ReviewAssignment.id == assignment_id)
+        .options(selectinload(ReviewAssignment.initiative), selectinload(ReviewAssignment.review))
+    ).scalar_one_or_none()

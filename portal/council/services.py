@@ -25,6 +25,7 @@ from portal.council.models import (
     Rubric,
 )
 from portal.council.scoring import Sheet, aggregate
+from portal.council.suggestion import Candidate
 from portal.extensions import db
 from portal.initiatives import policy
 from portal.initiatives.models import Initiative
@@ -184,6 +185,30 @@ def same_unit_warning(initiative, reviewer):
     """Same unit as the initiative or one of its authors: allowed, but worth a warning."""
     units = {initiative.unit_id} | {a.user.unit_id for a in initiative.authors if a.user}
     return reviewer.unit_id in units
+
+
+def reviewer_candidates(initiative, members, assignments, open_sheets):
+    """Each member of the year's council as the suggestion rule (portal.council.suggestion) sees
+    them: `assignments` are the round's, `open_sheets` {user id: open sheets of the year}."""
+    by_reviewer = {}
+    for a in assignments:
+        by_reviewer.setdefault(a.reviewer_id, []).append(a)
+    found = []
+    for member in members:
+        mine = by_reviewer.get(member.user_id, [])
+        if initiative.is_named(member.user):
+            conflict = "author"
+        elif any(a.is_active for a in mine):
+            conflict = "assigned"
+        elif any(a.status == AssignmentStatus.recused for a in mine):
+            conflict = "recused"
+        else:
+            conflict = None
+        found.append(Candidate(user_id=member.user_id, name=member.user.full_name, role=member.role.value,
+                               same_unit=same_unit_warning(initiative, member.user),
+                               open_sheets=open_sheets.get(member.user_id, 0), conflict=conflict,
+                               withdrawn=any(a.status == AssignmentStatus.withdrawn for a in mine)))
+    return found
 
 
 def sheets_of(assignments):

@@ -34,12 +34,10 @@ def test_council_pages_in_chromium(page, council, submitted, appraise, make_init
     page.wait_for_load_state("networkidle")
     assert "Phân công" in page.inner_text("h2#assign-title")
 
-    for name in ("Võ Thị Thu Hà", "Đặng Công Lý", "Phạm Quốc Bảo"):
-        page.select_option("select[name=reviewer]", label=page.locator("select[name=reviewer] option",
-                                                                       has_text=name).inner_text())
-        page.get_by_role("button", name="Phân công", exact=True).click()
-        page.wait_for_load_state("networkidle")
-    assert page.get_by_text("cùng đơn vị với tác giả").first.is_visible()
+    # The three best-placed are ticked: m2 and m3 (another unit, no open sheet), then the vice-chair.
+    page.get_by_role("button", name="Phân công những người đã chọn").click()
+    page.wait_for_load_state("networkidle")
+    assert page.get_by_text("Đã phân công 3 người chấm").is_visible()
     page.shot("council-assignments")
 
     sign_in(page, "hoidong2")
@@ -55,13 +53,15 @@ def test_council_pages_in_chromium(page, council, submitted, appraise, make_init
     page.wait_for_load_state("networkidle")
     assert page.get_by_text("Đã nộp phiếu chấm").first.is_visible()
 
-    appraise(submitted, [("m3", GOOD, "pass"), ("m1", GOOD, "pass")])
+    appraise(submitted, [("m3", GOOD, "pass"), ("vice", GOOD, "pass")])
     sign_in(page, "chutich")
     page.goto(page.base + f"/council/initiatives/{submitted.id}/results")
     assert page.locator("[data-testid=suggested]").is_visible()
     page.fill("input[name=decision_no]", "45/QĐ-VKS")
     page.shot("council-results")
-    page.get_by_role("button", name="Ghi nhận quyết định").click()
+    page.get_by_role("button", name="Tiếp tục: xem lại trước khi ghi nhận").click()
+    page.wait_for_load_state("networkidle")
+    page.get_by_role("button", name="Xác nhận, ghi nhận quyết định").click()
     page.wait_for_load_state("networkidle")
     assert page.get_by_text("Đã ghi nhận quyết định").is_visible()
 

@@ -129,7 +129,7 @@ def in_review(submitted, council):
 
 
 def assign(client, initiative, reviewer, due_on=None):
-    data = {"reviewer": str(reviewer.id)}
+    data = {"reviewers": str(reviewer.id)}
     if due_on:
         data["due_on"] = due_on.isoformat()
     return client.post(f"/council/initiatives/{initiative.id}/assignments", data=data)
@@ -361,7 +361,9 @@ def scored(assigned, appraise):
 
 
 def decide(client, initiative, **data):
+    """The chair's decision, confirmed (the confirmation step has its own tests)."""
     data.setdefault("decision_date", portal_today().isoformat())
+    data.setdefault("confirmed", "1")
     return client.post(f"/council/initiatives/{initiative.id}/decision", data=data)
 
 
@@ -447,7 +449,7 @@ def test_batch_decision_gives_each_its_suggestion_under_one_number(client, counc
     page = text(client.get("/council/queue"))
     assert f'name="ids" value="{strong.id}"' in page and f'name="ids" value="{pending.id}"' not in page
     data = {"ids": [str(strong.id), str(pending.id)], "decision_no": "50/QĐ-VKS",
-            "decision_date": portal_today().isoformat(), "year": str(portal_today().year)}
+            "decision_date": portal_today().isoformat(), "year": str(portal_today().year), "confirmed": "1"}
     assert client.post("/council/batch-decision", data=data).status_code == 409
     assert refresh(strong).status.value == "in_review"
     data["ids"] = [str(strong.id), str(weak.id)]

@@ -62,7 +62,7 @@ def test_walkthrough_through_the_pages(client, council, make_initiative):
     assert fresh(initiative).status.value == "in_review" and initiative.round == 1
 
     def assign(user):
-        return client.post(f"{base}/assignments", data={"reviewer": str(user.id)})
+        return client.post(f"{base}/assignments", data={"reviewers": str(user.id)})
 
     refused = assign(council["m1"])
     assert refused.status_code == 409 and "đồng tác giả" in text(refused)
@@ -102,8 +102,11 @@ def test_walkthrough_through_the_pages(client, council, make_initiative):
     results = text(client.get(f"{base}/results"))
     assert "Phạm Quốc Bảo" not in results.split("Tổng hợp điểm")[1]  # the co-author never scored
     assert "83,67" in results  # mean of 87, 80, 84
-    response = client.post(f"{base}/decision", data={
-        "outcome": "recognized", "decision_no": "45/QĐ-VKS", "decision_date": portal_today().isoformat()})
+    decision = {"outcome": "recognized", "decision_no": "45/QĐ-VKS", "decision_date": portal_today().isoformat()}
+    confirm = client.post(f"{base}/decision", data=decision)
+    assert confirm.status_code == 200 and "Xác nhận quyết định" in text(confirm)
+    assert fresh(initiative).status.value == "in_review"  # nothing decided before the confirmation
+    response = client.post(f"{base}/decision", data={**decision, "confirmed": "1"})
     assert response.status_code == 302
     fresh(initiative)
     assert initiative.status.value == "recognized" and initiative.level.value == "grassroots"

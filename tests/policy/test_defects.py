@@ -331,7 +331,9 @@ def test_a_chair_named_as_coauthor_hands_the_decision_to_the_vice_chair(client, 
     client.login(people["chair"])
     assert client.post(f"/council/initiatives/{initiative.id}/decision", data=body).status_code == 403
     client.logout().login(people["vice"])
-    assert client.post(f"/council/initiatives/{initiative.id}/decision", data=body).status_code == 302
+    assert client.post(f"/council/initiatives/{initiative.id}/decision", data=body).status_code == 200  # confirm
+    assert client.post(f"/council/initiatives/{initiative.id}/decision",
+                       data={**body, "confirmed": "1"}).status_code == 302
     db.session.expire_all()
     assert db.session.get(Initiative, initiative.id).status.value == "recognized"
 

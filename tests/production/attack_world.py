@@ -121,6 +121,8 @@ def build_world(make_user, make_initiative, make_unit):
                      other_draft=other_draft.id)
     world.ids["review_sheet"] = db.session.execute(
         select(Review.id).where(Review.initiative_id == review.id)).scalar_one()
+    world.ids["review_assignment"] = db.session.execute(
+        select(Review.assignment_id).where(Review.initiative_id == review.id)).scalar_one()
     world.ids["member_row"] = db.session.execute(
         select(CouncilMember.id).where(CouncilMember.user_id == u["member"].id)).scalar_one()
 
@@ -158,7 +160,7 @@ def build_world(make_user, make_initiative, make_unit):
 ARGUMENTS = {
     "initiative_id": "submitted", "attachment_id": "submitted_attachment", "token_id": "staff_token",
     "user_id": "other_user", "unit_id": "dept", "number": "year", "year": "year", "member_id": "member_row",
-    "field_id": "field", "review_id": "review_sheet", "award_id": "award", "discipline_id": "discipline",
+    "field_id": "field", "review_id": "review_sheet", "assignment_id": "review_assignment", "award_id": "award", "discipline_id": "discipline",
     "slug": "slug", "message_id": "failed_mail",
 }
 LITERALS = {"kind": "titles", "index": 0}

@@ -1,11 +1,14 @@
 """What every council page about one initiative shares: loading it and its header."""
-from flask import request
+from flask import render_template, request
 from flask_login import current_user
+from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from portal.core.refusal import not_found
 from portal.core.timeutil import local_date
 from portal.council.services import active_assignment, decision_deadline, filed_late
-from portal.initiatives.access import get_initiative_or_404
+from portal.extensions import db
+from portal.initiatives.access import get_initiative_or_404, visible
 from portal.initiatives.models import Initiative
 from portal.initiatives.policy import Act
 from portal.initiatives.rules import SECTIONS
@@ -45,3 +48,33 @@ def context(initiative, **extra):
         "awaiting_screening": initiative.status == Status.submitted,
         **extra,
     }
+
+
+def confirmation(*, title, intro, items, action, fields, confirm_label, back_url, warnings=()):
+    """The confirmation page: what will happen, and the same values posted again with `confirmed`."""
+    return render_template("council/confirm.html", title=title, intro=intro, items=items, action=action,
+                           fields=fields, confirm_label=confirm_label, back_url=back_url, warnings=warnings)
+
+
+def posted(form, *names):
+    """[(name, value)] of the form's fields as they were posted, for the confirmation's hidden inputs."""
+    pairs = []
+    for name in names:
+        for value in request.form.getlist(form[name].name):
+            pairs.append((form[name].name, value))
+    return pairs
+
+
+def selected_initiatives(ids):
+    """The initiatives of `ids` the reader may see, authors loaded; a 404 if any is not (or is hidden)."""
+    initiatives = db.session.execute(
+        select(Initiative).where(Initiative.id.in_(ids)).options(selectinload(Initiative.authors))
+        .order_by(Initiative.id)).scalars().all() if ids else []
+    if len(initiatives) != len(ids) or len(visible(initiatives, current_user)) != len(initiatives):
+        raise not_found()
+    return initiatives
+
+
+def posted_year(initiatives=()):
+    year = request.form.get("year", type=int)
+    return year or (initiatives[0].year if initiatives else year_arg())

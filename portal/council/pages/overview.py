@@ -5,8 +5,9 @@ from flask_login import current_user, login_required
 from portal.core.layout import register_nav
 from portal.core.timeutil import local_date, today
 from portal.council import bp, queries
-from portal.council.forms import BatchDecisionForm
+from portal.council.forms import BatchDecisionForm, BulkAcceptForm, RemindForm
 from portal.council.models import OUTCOME_LABELS
+from portal.council.operations import REVIEW_REMINDER_DAYS
 from portal.council.pages.common import load, year_arg
 from portal.council.services import (
     active_assignment,
@@ -46,7 +47,11 @@ def queue():
     Each row shows what the reader may see of it: scores only where the policy lets them
     (never on an initiative they are named on, or assigned to with their sheet still open).
     """
-    year = year_arg()
+    return render_queue(year_arg())
+
+
+def render_queue(year, status=200, *, batch_form=None, accept_form=None, remind_form=None):
+    """The queue page; a refused bulk form comes back on it (422) with its ticks and messages."""
     policy.check_year(current_user, YearAct.oversee, year)
     initiatives, assignments = queries.queue(year)
     rubric = rubric_for(year)
@@ -63,6 +68,8 @@ def queue():
             "appraisal": visible_appraisal(initiative, current_user, assignments=assignments.get(initiative.id, []),
                                            rubric=rubric) if initiative.status == Status.in_review else None,
             "batch": initiative.can(Action.recognize, current_user),
+            "accept": initiative.status == Status.submitted and initiative.can(Action.accept, current_user),
+            "remind": initiative.status == Status.in_review and initiative.can(Act.assign, current_user),
         })
     groups = {
         "submitted": [r for r in rows if r["initiative"].status == Status.submitted],
@@ -70,10 +77,18 @@ def queue():
         "decided": [r for r in rows if r["initiative"].status in DECIDED],
         "returned": [r for r in rows if r["initiative"].status == Status.returned],
     }
+    remindable = {r["initiative"].id for r in groups["in_review"] if r["remind"]}
+    due = [a for a in queries.due_sheets(year) if a.initiative_id in remindable] if remindable else []
+    batch_form = batch_form or BatchDecisionForm()
+    accept_form = accept_form or BulkAcceptForm()
+    remind_form = remind_form or RemindForm()
     return render_template(
-        "council/queue.html", year=year, years=known_years(), groups=groups, batch_form=BatchDecisionForm(),
-        can_batch=any(r["batch"] for r in groups["in_review"]), required=reviewers_per_initiative(),
-        outcome_labels=OUTCOME_LABELS, rules=years.rules_for(year))
+        "council/queue.html", year=year, years=known_years(), groups=groups, batch_form=batch_form,
+        accept_form=accept_form, remind_form=remind_form, due_sheets=due, today=today_,
+        reminder_days=REVIEW_REMINDER_DAYS,
+        can_batch=any(r["batch"] for r in groups["in_review"]),
+        can_accept=any(r["accept"] for r in groups["submitted"]), required=reviewers_per_initiative(),
+        outcome_labels=OUTCOME_LABELS, rules=years.rules_for(year)), status
 
 
 @bp.route("/initiatives/<int:initiative_id>")

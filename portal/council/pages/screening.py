@@ -5,8 +5,9 @@ from flask_login import current_user, login_required
 
 from portal.core.refusal import invalid
 from portal.council import bp, operations
-from portal.council.forms import AcceptForm, ReturnForm
-from portal.council.pages.common import context, load
+from portal.council.forms import AcceptForm, BulkAcceptForm, ReturnForm
+from portal.council.pages.common import confirmation, context, load, posted_year, selected_initiatives
+from portal.council.pages.overview import render_queue
 from portal.council.services import similar_initiatives
 from portal.extensions import db
 from portal.initiatives import policy
@@ -57,3 +58,32 @@ def return_(initiative_id):
     db.session.commit()
     flash(_("Đã trả lại sáng kiến cho tác giả kèm nội dung cần bổ sung."), "success")
     return redirect(url_for(".queue", year=initiative.year))
+
+
+@bp.route("/bulk-accept", methods=["POST"])
+@login_required
+def bulk_accept():
+    """Tiếp nhận nhiều hồ sơ: ticked on the queue, confirmed, then accepted together."""
+    form = BulkAcceptForm()
+    ids = sorted(set(form.ids.data or []))
+    initiatives = selected_initiatives(ids)
+    year = posted_year(initiatives)
+    valid = form.validate_on_submit()
+    if not valid or not ids or form.edit.data:
+        if not ids:
+            form.ids.errors = [_("Chưa chọn hồ sơ nào: đánh dấu các hồ sơ cần tiếp nhận ở bảng trên.")]
+        return render_queue(year, 200 if valid and ids else 422, accept_form=form)
+    operations.plan_accept(initiatives, current_user)
+    if not form.confirming:
+        return confirmation(
+            title=_("Xác nhận tiếp nhận hồ sơ"),
+            intro=_("%(n)s hồ sơ sẽ được tiếp nhận vào thẩm định:", n=len(initiatives)),
+            items=[{"text": i.title, "details": [", ".join(i.author_names)]} for i in initiatives],
+            action=url_for(".bulk_accept"), fields=[("ids", i.id) for i in initiatives] + [("year", year)],
+            confirm_label=_("Xác nhận, tiếp nhận %(n)s hồ sơ", n=len(initiatives)),
+            back_url=url_for(".queue", year=year),
+            warnings=[_("Tác giả được thông báo; sau khi tiếp nhận, hồ sơ chờ phân công người chấm.")])
+    operations.accept_many(initiatives, current_user)
+    db.session.commit()
+    flash(_("Đã tiếp nhận %(n)s hồ sơ vào thẩm định. Hãy phân công người chấm.", n=len(initiatives)), "success")
+    return redirect(url_for(".queue", year=year))
