@@ -67,10 +67,10 @@ def in_review(people, initiative):
 
 def file_links(html):
     """(name, view href or None, download href) of each file in the page's file list."""
-    rows = re.findall(r'<li class="file[^"]*" data-testid="attachment">(.*?)</li>', html, re.S)
+    rows = re.findall(r'<li class="file[^"]*" data-testid="file">(.*?)</li>', html, re.S)
     found = []
     for row in rows:
-        name = re.search(r'class="file-name" href="[^"]+"[^>]*>([^<]+)</a>', row).group(1)
+        name = re.search(r'class="file-name" href="[^"]+"[^>]*data-testid="attachment">([^<]+)</a>', row).group(1)
         view = re.search(r'href="([^"]+)"[^>]*data-testid="file-view"', row)
         download = re.search(r'href="([^"]+)" download data-testid="file-download"', row).group(1)
         found.append((name, view.group(1) if view else None, download))
