@@ -221,3 +221,22 @@ def test_an_attachment_row_without_a_version_snapshot_still_lists(client, judged
     html = client.login(people.secretary).get(f"/council/initiatives/{initiative.id}/screening").get_data(as_text=True)
     assert html.count("Nộp sau phiên bản 1") == 3
     assert db.session.get(Initiative, initiative.id) is not None
+
+
+def test_behind_the_proxy_the_inline_answer_names_the_file_for_nginx(app, client, judged):
+    people, initiative, files = judged
+    app.config["X_ACCEL_REDIRECT"] = True
+    client.login(people.secretary)
+    view = client.get(f"/my/initiatives/{initiative.id}/attachments/{files[0].id}/view")
+    assert view.headers["X-Accel-Redirect"].endswith(files[0].stored_name)
+    assert view.headers["Content-Disposition"] == 'inline; filename="thuyet-minh.pdf"'
+    assert view.mimetype == "application/pdf" and view.data == b""
+    office = client.get(f"/my/initiatives/{initiative.id}/attachments/{files[2].id}/view")
+    assert office.headers["Content-Disposition"].startswith("attachment;")
+
+
+def test_an_inline_vietnamese_name_has_an_ascii_fallback():
+    from portal.core.files import content_disposition
+
+    assert content_disposition("Phụ lục số liệu.pdf", "inline") == (
+        "inline; filename=\"Phu luc so lieu.pdf\"; filename*=UTF-8''Ph%E1%BB%A5%20l%E1%BB%A5c%20s%E1%BB%91%20li%E1%BB%87u.pdf")
