@@ -298,7 +298,7 @@ def upload(initiative_id):
     form (the one page handler) with the message beside the file field and the input kept.
     A bare file upload (csrf_token and file only) just attaches it.
     """
-    initiative = get_initiative_or_404(initiative_id, current_user)
+    initiative = get_initiative_or_404(initiative_id, current_user, Act.edit)
     if "title" not in request.form:
         return _upload_file_only(initiative)
     form = InitiativeForm()

@@ -104,11 +104,18 @@ def test_a_request_over_the_size_limit_goes_back_to_the_form(client, people, mak
     assert "Tệp quá lớn: mỗi tệp tối đa 1 MB" in html
 
 
-def test_someone_who_may_not_edit_gets_the_policy_answer(client, people, make_initiative, complete_values):
-    initiative = make_initiative([people.author])
-    client.login(people.stranger)
-    response = upload_with_form(client, initiative, typed(complete_values, people), helpers.pdf_bytes(), "a.pdf")
-    assert response.status_code == 404
+# A stranger learns nothing (404); the secretary, who may read it, is refused (403: sent back).
+@pytest.mark.parametrize("who, status", [("stranger", 404), ("secretary", 303)])
+def test_someone_who_may_not_edit_gets_the_policy_answer(client, people, make_initiative, complete_values,
+                                                         who, status):
+    initiative = make_initiative([people.author], status="submitted")
+    client.login(getattr(people, who))
+    before = fingerprint()
+    values = typed(complete_values, people)
+    values["title"] = ""  # the policy answers before the form is looked at
+    response = upload_with_form(client, initiative, values, helpers.pdf_bytes(), "a.pdf")
+    assert response.status_code == status
+    assert fingerprint() == before
 
 
 def test_the_form_shows_the_checklist_and_no_submit_while_incomplete(client, people, make_initiative):
