@@ -13,6 +13,7 @@ from flask import current_app
 from sqlalchemy import select
 
 from portal.council.models import AssignmentStatus, ReviewAssignment
+from portal.demo.seed import DEMO_PASSWORD, seed
 from portal.extensions import db
 from portal.initiatives.models import Attachment, Initiative, InitiativeAuthor
 from portal.initiatives.workflow import Status
@@ -57,7 +58,7 @@ def main_pages():
     publication = db.session.execute(select(Publication).where(Publication.is_published.is_(True))
                                      .order_by(Publication.id)).scalars().first()
     mine = db.session.execute(select(InitiativeAuthor).where(InitiativeAuthor.user_id.is_not(None))
-                              .join(Initiative).where(Initiative.status != Status.draft)
+                              .join(Initiative).where(Initiative.status.in_([Status.draft, Status.returned]))
                               .order_by(InitiativeAuthor.id)).scalars().first()
     db.session.commit()
     year = current_year()
@@ -87,8 +88,6 @@ def test_the_check_finds_a_serious_violation_when_there_is_one(app, page):
 @pytest.mark.parametrize("width", [1366, 390])
 def test_main_pages_of_each_role_have_no_serious_accessibility_violation(app, browser, live_server, tmp_path,
                                                                          width):
-    from portal.demo.seed import seed
-
     seed()
     db.session.commit()
     pages = main_pages()
@@ -98,10 +97,11 @@ def test_main_pages_of_each_role_have_no_serious_accessibility_violation(app, br
         page = context.new_page()
         page.base = live_server
         if username:
-            browser_login(page, username)
+            browser_login(page, username, DEMO_PASSWORD)
         for path in paths:
             response = page.goto(live_server + path)
             assert response.status == 200, (username, path, response.status)
+            assert page.url == live_server + path, (username, path, page.url)  # not sent to sign in
             violations = serious_violations(page)
             if violations:
                 found[f"{username or 'public'} {path}"] = violations
