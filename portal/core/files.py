@@ -18,6 +18,10 @@ from portal.core.text import clean
 
 # The nginx location that maps to UPLOAD_FOLDER (marked `internal` there).
 DEFAULT_PREFIX = "/_protected_uploads/"
+# What a browser may show in its own viewer (`inline`), by the stored file's extension, which
+# comes from its sniffed kind: PDFs and raster images. Everything else is only ever downloaded
+# (an office document, or anything a browser could run as a page).
+INLINE_TYPES = {".pdf": "application/pdf", ".png": "image/png", ".jpg": "image/jpeg"}
 # Other spellings of a stored file's extension that a person's name may keep.
 SAME_EXTENSION = {".jpg": (".jpeg", ".jpe"), ".tif": (".tiff",)}
 _EXTENSION = re.compile(r"[A-Za-z0-9]{1,5}")
@@ -57,21 +61,31 @@ def x_accel_enabled():
     return bool(configured)
 
 
-def content_disposition(download_name):
-    """`attachment` with the name as the person knows it (RFC 6266: ASCII fallback + UTF-8)."""
+def shown_inline(stored_extension):
+    """True when a file of this stored extension may open in the browser's own viewer."""
+    return (stored_extension or "").lower() in INLINE_TYPES
+
+
+def content_disposition(download_name, disposition="attachment"):
+    """`attachment` (or `inline`) with the name as the person knows it (RFC 6266: ASCII fallback
+    + UTF-8)."""
     name = download_name.replace("\r", " ").replace("\n", " ").replace('"', "'")
     try:
         name.encode("ascii")
     except UnicodeEncodeError:
         ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode("ascii")
         ascii_name = ascii_name.replace("\\", "_") or "download"
-        return f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(name, safe='')}"
-    return f'attachment; filename="{name}"'
+        return f"{disposition}; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(name, safe='')}"
+    return f'{disposition}; filename="{name}"'
 
 
-def send_stored_file(path, name, mimetype=None, max_age=0):
+def send_stored_file(path, name, mimetype=None, max_age=0, inline=False):
     """Answer a download of `path` (a file inside UPLOAD_FOLDER) as `name`, given the extension
-    of the stored file (its sniffed type; see `download_name`), always as an attachment.
+    of the stored file (its sniffed type; see `download_name`).
+
+    As an attachment, unless `inline` is asked and the stored file is a PDF or an image
+    (INLINE_TYPES): then `inline`, with the media type of its kind whatever `mimetype` says, so
+    that the browser opens it in its viewer. The portal's CSP and nosniff apply as to any page.
 
     Without X-Accel-Redirect: `flask.send_file(as_attachment=True)`. With it: an
     empty response whose `X-Accel-Redirect` header names the file under the
@@ -86,9 +100,15 @@ def send_stored_file(path, name, mimetype=None, max_age=0):
         raise FileNotFoundError(str(path))
     cache_control = f"public, max-age={int(max_age)}" if max_age > 0 else "private, no-store"
     name = download_name(name, target.suffix)
+    inline = inline and shown_inline(target.suffix)
+    if inline:
+        mimetype = INLINE_TYPES[target.suffix.lower()]
+    disposition = "inline" if inline else "attachment"
     if not x_accel_enabled():
         response = send_file(target, mimetype=mimetype, as_attachment=True, download_name=name,
                              max_age=max_age)
+        if inline:
+            response.headers["Content-Disposition"] = content_disposition(name, disposition)
         response.headers["Cache-Control"] = cache_control
         response.headers["X-Content-Type-Options"] = "nosniff"
         return response
@@ -96,7 +116,7 @@ def send_stored_file(path, name, mimetype=None, max_age=0):
     relative = target.relative_to(uploads).as_posix()
     response = Response(status=200, mimetype=mimetype or "application/octet-stream")
     response.headers["X-Accel-Redirect"] = prefix.rstrip("/") + "/" + quote(relative)
-    response.headers["Content-Disposition"] = content_disposition(name)
+    response.headers["Content-Disposition"] = content_disposition(name, disposition)
     response.headers["Cache-Control"] = cache_control
     response.headers["X-Content-Type-Options"] = "nosniff"
     return response

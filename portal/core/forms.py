@@ -52,6 +52,10 @@ class PortalForm(FlaskForm):
             if kept is not None:
                 kwargs["formdata"] = MultiDict([tuple(pair) for pair in kept.data])
         super().__init__(*args, **kwargs)
+        if "csrf_token" in self._fields:
+            # A page holds many forms, each with its token: the hidden input needs no id (no
+            # label points at it), and a shared one would repeat on the page.
+            self._fields["csrf_token"].id = False
         self.restored = kept is not None
         if kept is not None:
             self.place_errors(kept.errors, kept.message)
@@ -63,6 +67,19 @@ class PortalForm(FlaskForm):
         text field, nested ones too: control characters are refused, beside the field."""
         valid = super().validate(extra_validators)
         return _text_fields_valid(self) and valid
+
+    def with_ids(self, prefix):
+        """This form with its elements' ids (and its labels' `for`) under `prefix`, for a page
+        that shows several forms with fields of the same name; the names sent are unchanged.
+        Called again with another prefix (a form repeated in a loop), it starts from the
+        fields' own ids."""
+        for field in self:
+            if field.id is False:
+                continue
+            base = field.__dict__.setdefault("_own_id", field.id)
+            field.id = f"{prefix}-{base}"
+            field.label.field_id = field.id
+        return self
 
     @classmethod
     def identity(cls, prefix=""):

@@ -3,4 +3,4 @@ from flask import Blueprint
 
 bp = Blueprint("initiatives", __name__)
 
-from portal.initiatives import admin_routes, routes  # noqa: E402,F401
+from portal.initiatives import admin_routes, attachments, routes  # noqa: E402,F401

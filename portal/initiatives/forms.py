@@ -94,6 +94,9 @@ class InitiativeForm(PortalForm):
                      _l("Lợi ích đạt được hoặc dự kiến, có số liệu so sánh nếu có."))
     authors = FieldList(FormField(AuthorRowForm), min_entries=AUTHOR_ROWS_MIN, max_entries=rules.MAX_AUTHORS)
     stamp = HiddenField()
+    # The file to attach, sent with the rest of the form by its "Tải lên" button (routes.upload),
+    # so that a refused file comes back beside this field with everything typed kept.
+    file = FileField(_l("Tệp đính kèm"), validators=[Optional()])
 
     CONTENT = ("title", "field_id", "year", "unit_id", "requested_level", "first_applied_on",
                "summary", "current_state", "solution", "conditions", "benefits")

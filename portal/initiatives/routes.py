@@ -10,19 +10,19 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
+from werkzeug.exceptions import RequestEntityTooLarge
 
 from portal.auth.models import Unit, User
 from portal.core import refusal
 from portal.core import text as text_rule
 from portal.core.audit import AuditEvent
-from portal.core.errors import api_error
-from portal.core.files import send_stored_file
+from portal.core.errors import api_error, render_error
 from portal.core.layout import register_nav
 from portal.core.markup import render_markdown
 from portal.core.numbers import number as format_number
 from portal.extensions import db
-from portal.initiatives import bp, operations, policy, rules, storage
-from portal.initiatives.access import get_attachment_or_404, get_initiative_or_404, get_version_or_404
+from portal.initiatives import bp, operations, policy, rules
+from portal.initiatives.access import get_initiative_or_404, get_version_or_404
 from portal.initiatives.forms import AUTHOR_ROWS_MIN, AttachmentForm, InitiativeForm, ReasonForm
 from portal.initiatives.models import Initiative, InitiativeAuthor, InitiativeVersion, fields_in_order
 from portal.initiatives.policy import Act
@@ -133,8 +133,9 @@ def _pad_author_rows(form):
 
 def _render_form(form, initiative=None, status=200):
     _pad_author_rows(form)
+    missing = operations.missing_items(initiative) if initiative is not None else None
     return render_template("initiatives/form.html", form=form, initiative=initiative,
-                           staff=_staff_directory(), attachment_form=AttachmentForm(),
+                           staff=_staff_directory(), missing=missing,
                            max_upload_mb=_max_upload_mb()), status
 
 
@@ -295,7 +296,33 @@ def delete(initiative_id):
 @bp.route("/my/initiatives/<int:initiative_id>/attachments", methods=["POST"])
 @login_required
 def upload(initiative_id):
-    initiative = get_initiative_or_404(initiative_id, current_user)
+    """Attach a file. From the application form ("Tải lên" sends the whole form), what was
+    typed is saved with it; a refused file (none, empty, wrong kind, too large) goes back to the
+    form (the one page handler) with the message beside the file field and the input kept.
+    A bare file upload (csrf_token and file only) just attaches it.
+    """
+    initiative = get_initiative_or_404(initiative_id, current_user, Act.edit)
+    if "title" not in request.form:
+        return _upload_file_only(initiative)
+    form = InitiativeForm()
+    _fill_choices(form, initiative)
+    if not form.validate_on_submit():
+        raise refusal.invalid(fields=form.errors)
+    upload = form.file.data
+    if not getattr(upload, "filename", ""):
+        raise refusal.invalid(_("Vui lòng chọn tệp cần đính kèm."), fields={"file": [_("Chưa chọn tệp.")]})
+    changed = operations.update_initiative(
+        initiative, current_user, form.content_values(), form.author_values(),
+        expected_stamp=form.stamp.data or None)
+    attachment = operations.add_attachment(initiative, current_user, upload.stream, upload.filename)
+    db.session.commit()
+    flash(_("Đã đính kèm tệp “%(name)s”.", name=attachment.original_name), "success")
+    if changed:
+        flash(_("Đã lưu các thay đổi của biểu mẫu."), "success")
+    return redirect(url_for("initiatives.edit", initiative_id=initiative_id) + "#attachments")
+
+
+def _upload_file_only(initiative):
     form = AttachmentForm()
     if not form.validate_on_submit() or not getattr(form.file.data, "filename", ""):
         if form.csrf_token.errors:
@@ -306,48 +333,15 @@ def upload(initiative_id):
     attachment = operations.add_attachment(initiative, current_user, upload.stream, upload.filename)
     db.session.commit()
     flash(_("Đã đính kèm tệp “%(name)s”.", name=attachment.original_name), "success")
-    return redirect(url_for("initiatives.edit", initiative_id=initiative_id) + "#attachments")
+    return redirect(url_for("initiatives.edit", initiative_id=initiative.id) + "#attachments")
 
 
-@bp.route("/my/initiatives/<int:initiative_id>/attachments/<int:attachment_id>")
-@login_required
-def download(initiative_id, attachment_id):
-    initiative = get_initiative_or_404(initiative_id, current_user, Act.download)
-    attachment = get_attachment_or_404(initiative, attachment_id)
-    return _send(attachment.stored_name, attachment.original_name, attachment.content_type)
-
-
-@bp.route("/my/initiatives/<int:initiative_id>/versions/<int:number>/attachments/<int:index>")
-@login_required
-def version_download(initiative_id, number, index):
-    """A file as listed in a frozen version (it stays even if removed from a later one)."""
-    initiative = get_initiative_or_404(initiative_id, current_user, Act.download,
-                                       options=[selectinload(Initiative.versions)])
-    frozen = get_version_or_404(initiative, number)
-    listed = frozen.snapshot.get("attachments") or []
-    if not 0 <= index < len(listed) or not listed[index].get("stored_name"):
-        raise refusal.not_found(_("Tệp không có trong phiên bản này."))
-    item = listed[index]
-    return _send(item["stored_name"], item.get("name") or "tep-dinh-kem", item.get("content_type"))
-
-
-def _send(stored_name, name, content_type):
-    try:
-        path = storage.path_of(stored_name)
-        if not path.is_file():
-            raise refusal.not_found(_("Tệp không còn trên máy chủ. Vui lòng báo quản trị."))
-        # Private: never stored by a cache. Behind nginx the proxy streams the file.
-        return send_stored_file(path, name, content_type or "application/octet-stream")
-    except FileNotFoundError:
-        raise refusal.not_found(_("Không tìm thấy tệp.")) from None
-
-
-@bp.route("/my/initiatives/<int:initiative_id>/attachments/<int:attachment_id>/delete", methods=["POST"])
-@login_required
-def remove_attachment(initiative_id, attachment_id):
-    initiative = get_initiative_or_404(initiative_id, current_user)
-    attachment = get_attachment_or_404(initiative, attachment_id)
-    operations.remove_attachment(initiative, attachment, current_user)
-    db.session.commit()
-    flash(_("Đã xóa tệp “%(name)s”.", name=attachment.original_name), "success")
-    return redirect(url_for("initiatives.edit", initiative_id=initiative_id) + "#attachments")
+@bp.errorhandler(RequestEntityTooLarge)
+def request_too_large(error):
+    """A request over MAX_CONTENT_LENGTH is refused before any of it is read: an upload goes back
+    to its form with the message (nothing else of that request can be kept); others get the page."""
+    if request.endpoint == "initiatives.upload" and request.view_args:
+        flash(_("Tệp quá lớn: mỗi tệp tối đa %(mb)s MB. Vui lòng nén hoặc tách tệp rồi tải lên lại.",
+                mb=_max_upload_mb()), "error")
+        return redirect(url_for("initiatives.edit", **request.view_args) + "#attachments", 303)
+    return render_error(413)

@@ -117,10 +117,50 @@
     updateTotal();
   }
 
+  // A file over the limit is said beside the field before anything is sent (the server checks
+  // again; this only spares a long upload that would be refused).
+  function setUpFileCheck() {
+    var input = document.querySelector("input[type=file][data-max-bytes]");
+    if (!input) {
+      return;
+    }
+    var max = parseInt(input.getAttribute("data-max-bytes"), 10);
+    var message = input.getAttribute("data-too-big");
+    var note = document.createElement("p");
+    note.className = "error";
+    note.setAttribute("role", "alert");
+    note.hidden = true;
+    note.setAttribute("data-file-check", "");
+    input.insertAdjacentElement("afterend", note);
+    var field = input.closest(".field");
+    function tooBig() {
+      return input.files && input.files.length && input.files[0].size > max;
+    }
+    input.addEventListener("change", function () {
+      // A new file: the server's message about the previous one no longer applies.
+      if (field) {
+        field.querySelectorAll(".error:not([data-file-check])").forEach(function (old) { old.hidden = true; });
+      }
+      note.hidden = !tooBig();
+      note.textContent = note.hidden ? "" : message;
+    });
+    document.querySelectorAll("button[formaction][formenctype='multipart/form-data']").forEach(function (button) {
+      button.addEventListener("click", function (event) {
+        if (tooBig()) {
+          event.preventDefault();
+          note.hidden = false;
+          note.textContent = message;
+          input.focus();
+        }
+      });
+    });
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
     document.querySelectorAll("form.application-form").forEach(function (form) {
       setUpPreview(form);
       setUpAuthors(form);
     });
+    setUpFileCheck();
   });
 })();

@@ -28,6 +28,20 @@
     }
   });
 
+  // A table wider than the screen scrolls sideways in its .table-wrap: the wrapper takes the
+  // keyboard focus then, so that the arrow keys scroll it too (WCAG 2.1.1).
+  function focusableScrollers() {
+    document.querySelectorAll(".table-wrap").forEach(function (wrap) {
+      if (wrap.scrollWidth > wrap.clientWidth + 1) {
+        wrap.tabIndex = 0;
+      } else if (wrap.tabIndex === 0) {
+        wrap.removeAttribute("tabindex");
+      }
+    });
+  }
+  document.addEventListener("DOMContentLoaded", focusableScrollers);
+  window.addEventListener("resize", focusableScrollers);
+
   // Auto-submit filter forms when a select changes.
   document.addEventListener("change", function (event) {
     var el = event.target;

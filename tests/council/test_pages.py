@@ -34,7 +34,7 @@ def test_queue_lists_submitted_with_age_and_flags(client, council, make_initiati
     assert late.title in page and overdue.title in page
     assert "Nộp quá 365 ngày kể từ ngày áp dụng" in page
     assert "Quá hạn" in page
-    assert '<td class="num">6</td>' in page  # waiting six days
+    assert '<td class="num" data-label="Số ngày chờ">6</td>' in page  # waiting six days
 
 
 @pytest.mark.parametrize("who, screening", [("m1", 403), ("author", 403), ("admin", 404), ("staff", 404)])

@@ -91,3 +91,49 @@ def odt_bytes():
 
 def exe_bytes():
     return b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff" + b"\x00" * 200 + b"This program cannot be run in DOS mode"
+
+
+def attach_file(initiative, data, name, content_type, extension, freeze=False):
+    """An attachment written straight to the uploads folder (as a validated upload leaves it);
+    with `freeze`, also listed in the initiative's latest frozen version."""
+    import uuid
+    from pathlib import Path
+
+    from flask import current_app
+
+    from portal.initiatives.models import Attachment
+
+    stored = uuid.uuid4().hex + extension
+    folder = Path(current_app.config["UPLOAD_FOLDER"])
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / stored).write_bytes(data)
+    attachment = Attachment(original_name=name, stored_name=stored, content_type=content_type, size=len(data))
+    initiative.attachments.append(attachment)
+    db.session.flush()
+    if freeze and initiative.versions:
+        version = initiative.versions[-1]
+        version.snapshot = {**version.snapshot,
+                            "attachments": [*version.snapshot.get("attachments", []), attachment.as_dict()]}
+    db.session.commit()
+    return attachment
+
+
+def pdf_page_bytes(text="Phu luc so lieu"):
+    """A valid one-page PDF showing `text` (ASCII), with a correct cross-reference table."""
+    stream = f"BT /F1 28 Tf 72 720 Td ({text}) Tj ET".encode("ascii")
+    objects = [b"<< /Type /Catalog /Pages 2 0 R >>",
+               b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+               b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R "
+               b"/Resources << /Font << /F1 5 0 R >> >> >>",
+               b"<< /Length %d >>\nstream\n" % len(stream) + stream + b"\nendstream",
+               b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>"]
+    out = bytearray(b"%PDF-1.4\n")
+    offsets = []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % number + body + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
+    return bytes(out)

@@ -86,12 +86,14 @@ def test_file_over_the_limit_is_refused_413(app, client, people, make_initiative
     assert stored_files(app) == []
 
 
-def test_request_over_the_content_length_is_refused_413(app, client, people, make_initiative):
+def test_request_over_the_content_length_goes_back_to_the_form(app, client, people, make_initiative):
     initiative = make_initiative([people.author])
     before = fingerprint()
     response = upload(client.login(people.author), initiative, b"%PDF-" + b"0" * (3 * 1024 * 1024), "rat-lon.pdf")
-    assert response.status_code == 413
-    assert "Tệp quá lớn" in response.get_data(as_text=True)
+    # Refused before any of it is read; no dead-end page: back to the form, with the message.
+    assert response.status_code == 303
+    assert response.headers["Location"].endswith(f"/my/initiatives/{initiative.id}/edit#attachments")
+    assert "Tệp quá lớn" in client.get(f"/my/initiatives/{initiative.id}/edit").get_data(as_text=True)
     assert fingerprint() == before
     assert stored_files(app) == []
 

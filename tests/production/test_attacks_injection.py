@@ -535,6 +535,8 @@ def test_malformed_and_oversized_uploads_are_refused_and_leave_no_file(app, worl
         response = client.post(url, headers=headers, csrf=False, **multipart({
             "file": (io.BytesIO(content), name), "csrf_token": client.csrf_token()}))
         want = 413 if label.startswith("over") else 422
+        if label == "over the request limit" and not api:
+            want = 303  # refused unread: back to the form, the message flashed there (no dead end)
         assert response.status_code == want, (label, response.status_code)
         text = response.get_data(as_text=True)
         if api:

@@ -25,7 +25,8 @@ def year_arg():
 
 def load(initiative_id, act=Act.follow):
     """The initiative if the current user may `act` on it (404 when they may not even see it)."""
-    return get_initiative_or_404(initiative_id, current_user, act, options=[selectinload(Initiative.versions)])
+    return get_initiative_or_404(initiative_id, current_user, act,
+                                 options=[selectinload(Initiative.versions), selectinload(Initiative.attachments)])
 
 
 def latest_version(initiative):
