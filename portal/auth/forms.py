@@ -1,6 +1,6 @@
 from flask_babel import lazy_gettext as _l
-from wtforms import BooleanField, PasswordField, SelectField, StringField
-from wtforms.validators import DataRequired, EqualTo, Length
+from wtforms import BooleanField, DateField, PasswordField, SelectField, StringField
+from wtforms.validators import DataRequired, EqualTo, Length, Optional
 
 from portal.core.forms import PortalForm
 
@@ -33,3 +33,11 @@ class PasswordForm(PortalForm):
 class TokenForm(PortalForm):
     name = StringField(_l("Tên gợi nhớ của khóa"), validators=[DataRequired(_l("Vui lòng đặt tên cho khóa.")), Length(max=100)])
     days = SelectField(_l("Thời hạn"), coerce=int)  # choices: services.token_days_choices()
+
+
+class ProfileForm(PortalForm):
+    """What the application form prints of its author besides the name, unit and position."""
+    birth_date = DateField(_l("Ngày sinh"), validators=[Optional()],
+                           render_kw={"max": "9999-12-31"})
+    qualification = StringField(_l("Trình độ chuyên môn"), validators=[
+        Length(max=200, message=_l("Tối đa 200 ký tự."))], description=_l("Ví dụ: Cử nhân Luật, Thạc sĩ Luật."))

@@ -8,7 +8,7 @@ from flask_login import current_user, login_required, login_user, logout_user
 from sqlalchemy import select
 
 from portal.auth import bp
-from portal.auth.forms import LoginForm, PasswordForm, TokenForm, option
+from portal.auth.forms import LoginForm, PasswordForm, ProfileForm, TokenForm, option
 from portal.auth.models import ApiToken, User
 from portal.auth.services import (
     authenticate,
@@ -18,6 +18,7 @@ from portal.auth.services import (
     issue_token,
     revoke_token,
     token_days_choices,
+    update_profile,
 )
 from portal.core.errors import render_error
 from portal.core.notifications import Notification, mark_all_read
@@ -115,7 +116,17 @@ def sign_out_everywhere():
 def account():
     form = PasswordForm(prefix="pw")
     token_form = new_token_form()
-    if request.method == "POST" and "pw-new" in request.form and form.validate():
+    profile_form = ProfileForm(prefix="profile", obj=current_user if request.method == "GET" else None)
+    status = 200
+    if request.method == "POST" and "profile-qualification" in request.form:
+        if profile_form.validate():
+            update_profile(current_user, actor=current_user, birth_date=profile_form.birth_date.data,
+                           qualification=profile_form.qualification.data)
+            db.session.commit()
+            flash(_("Đã lưu thông tin cá nhân."), "success")
+            return redirect(url_for("auth.account"))
+        status = 422
+    elif request.method == "POST" and "pw-new" in request.form and form.validate():
         change_password(current_user, form.current.data, form.new.data)
         db.session.commit()
         login_user(current_user._get_current_object())  # keep this session alive under the new session version
@@ -125,7 +136,7 @@ def account():
         select(ApiToken).where(ApiToken.user_id == current_user.id).order_by(ApiToken.id.desc())
     ).scalars().all()
     return render_template("auth/account.html", form=form, token_form=token_form, tokens=tokens,
-                           new_token=session.pop("new_token", None))
+                           profile_form=profile_form, new_token=session.pop("new_token", None)), status
 
 
 def new_token_form():

@@ -132,15 +132,3 @@ def decisions_in(year):
         .group_by(Initiative.decision_no)
         .order_by(func.max(Initiative.decision_date), Initiative.decision_no)
     ).all()
-
-
-def certificate_sequence(initiative):
-    """The initiative's place among the year's recognitions, by decision date then id: the
-    certificate's number, the same every time it is printed."""
-    earlier = db.session.execute(
-        select(func.count(Initiative.id))
-        .where(Initiative.year == initiative.year, Initiative.status == Status.recognized,
-               (Initiative.decision_date < initiative.decision_date)
-               | ((Initiative.decision_date == initiative.decision_date) & (Initiative.id < initiative.id)))
-    ).scalar_one()
-    return earlier + 1

@@ -4,6 +4,7 @@ from portal.council.pages import (  # noqa: F401  (each module registers its rou
     assignment,
     decision,
     documents,
+    meeting,
     overview,
     rubric,
     scoring,
