@@ -48,11 +48,10 @@ class MeetingForm(PortalForm):
                 out[int(row.form.initiative_id.data)] = tuple(c or 0 for c in counts)
         return out
 
-    def place_errors(self, fields, message=""):
-        """The operation's "votes.<initiative id>" messages go beside that initiative's row."""
-        fields = dict(fields or {})
+    def field_for(self, name):
+        """The operation's "votes.<initiative id>" is that initiative's row (its first count);
+        a kept message names the row's field ("votes-0-votes_for")."""
         for row in self.votes:
-            key = f"votes.{row.form.initiative_id.data}"
-            if key in fields:
-                row.form.votes_for.errors = list(row.form.votes_for.errors or []) + fields.pop(key)
-        super().place_errors(fields, message)
+            if name in (f"votes.{row.form.initiative_id.data}", row.form.votes_for.name):
+                return row.form.votes_for
+        return super().field_for(name)

@@ -55,8 +55,9 @@ def meeting_edit(year, meeting_id):
         flash(_("Đã lưu thông tin cuộc họp."), "success")
         return redirect(url_for("council.meeting_edit", year=year, meeting_id=saved.id))
     titles = {i.id: i.title for i in initiatives}
+    refused = form.errors or any(row.form.errors or row.form.votes_for.errors for row in form.votes)
     return render_template("council/meeting_form.html", year=year, meeting=meeting, form=form, titles=titles,
-                           has_council=bool(members)), 422 if form.errors else 200
+                           has_council=bool(members)), 422 if refused else 200
 
 
 def _prefill(form, meeting, members, initiatives):
