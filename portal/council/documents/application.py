@@ -9,10 +9,10 @@ from portal.initiatives.workflow import LEVEL_LABELS
 
 AUTHOR_COLUMNS = ["Số TT", "Họ và tên", "Ngày tháng năm sinh", "Nơi công tác (hoặc nơi thường trú)",
                   "Chức danh", "Trình độ chuyên môn", "Tỷ lệ (%) đóng góp vào việc tạo ra sáng kiến"]
-AUTHOR_WIDTHS = [1.1, 3.3, 2.1, 3.3, 2.3, 2.0, 1.9]
+AUTHOR_WIDTHS = [1.0, 3.2, 2.4, 3.2, 2.3, 2.1, 1.8]
 TRIAL_COLUMNS = ["Số TT", "Họ và tên", "Ngày tháng năm sinh", "Nơi công tác", "Chức danh",
                  "Trình độ chuyên môn", "Nội dung công việc hỗ trợ"]
-TRIAL_WIDTHS = [1.1, 3.3, 2.1, 3.0, 2.3, 2.0, 2.2]
+TRIAL_WIDTHS = [1.0, 3.2, 2.4, 2.9, 2.3, 2.1, 2.1]
 
 
 def application_form(initiative, version=None):

@@ -99,7 +99,7 @@ def meeting_minutes(year, council, rubric, appraisals, decision_no=None, meeting
     headers = ["TT", "Tên sáng kiến", "Tác giả (tỷ lệ đóng góp)", "Phiếu đã nộp",
                *[f"{c.name} (TB/{c.max_score})" for c in criteria], "Điểm TB",
                "Thành viên đề nghị đạt", *([VOTE_HEADER] if meeting else []), "Đề xuất", "Kết quả"]
-    weights = ([0.9, 4.6, 3.6, 1.3, *[1.4] * len(criteria), 1.3, 2.2, 2.4, 2.3, 2.0] if meeting
+    weights = ([0.9, 4.4, 3.3, 1.3, *[1.4] * len(criteria), 1.3, 2.5, 1.9, 2.6, 2.3] if meeting
                else [0.9, 5.0, 4.0, 1.4, *[1.4] * len(criteria), 1.3, 2.4, 2.5, 2.1])
     widths = layout.scale(weights, layout.text_width(LANDSCAPE))
     rows = []
