@@ -31,7 +31,7 @@ def test_the_meeting_form_in_chromium(page, council, submitted, appraise, width)
     assert page.get_by_text("Đã lưu thông tin cuộc họp.").is_visible()
     page.shot(f"meeting-{width}")
     assert db.session.query(CouncilMeeting).count() == 1
-    assert not page.console_errors
+    assert not [e for e in page.console_errors if "status of 422" not in e]  # the refusal itself is a 422
 
 
 @pytest.mark.browser
@@ -50,4 +50,4 @@ def test_the_organisation_page_in_chromium(page, make_user, width):
     page.get_by_role("button", name="Lưu").click()
     page.wait_for_load_state("networkidle")
     assert page.get_by_text("Đã lưu thông tin cơ quan.").is_visible()
-    assert not page.console_errors
+    assert not [e for e in page.console_errors if "status of 422" not in e]  # the refusal itself is a 422
