@@ -46,7 +46,7 @@ class Defaults:
     MAIL_KEEP_DAYS = 90             # sent and failed messages older than this are pruned
     LOGIN_ATTEMPTS_KEEP_DAYS = 30   # sign-in attempts older than this are pruned
     PUBLIC_BASE_URL = "http://127.0.0.1:5000"  # absolute links in mail: the address users open
-    ORGANISATION_NAME = "Viện kiểm sát nhân dân thành phố Đà Nẵng"  # named in every message
+    ORGANISATION_NAME = "Viện kiểm sát nhân dân thành phố Đà Nẵng"  # first default; then /admin/organisation
     QUEUE_URL = None                # redis://… for RedisHuey; unset: SqliteHuey in instance/queue.db
     QUEUE_IMMEDIATE = False         # run tasks at once in the caller (tests)
     REMINDER_HOUR = 7               # local hour from which the day's reminders go out

@@ -1,11 +1,12 @@
 """What a fresh installation needs to be usable, made by `flask --app portal init-db`.
 
-The fields of work, the current year (open for submissions) with its default rubric. Each is
+The organisation's settings (from the configuration's first default), the fields of work, the current year (open for submissions) with its default rubric. Each is
 made only when missing: an admin's edits are never overwritten, and running it again changes
 nothing. The demo (`seed-demo`) adds the demo only.
 """
 from sqlalchemy import func, select
 
+from portal.core.organisation import ensure_settings, settings_row
 from portal.council.services import rubric_for
 from portal.extensions import db
 from portal.initiatives.models import DEFAULT_FIELDS, Field
@@ -26,6 +27,9 @@ def ensure_defaults(year=None):
         years.ensure_year(year, is_open=True)
         made.append(f"year {year}")
     rubric_for(year)
+    if settings_row() is None:
+        ensure_settings()
+        made.append("the organisation's settings")
     ensure_generation()
     db.session.commit()
     return made

@@ -18,5 +18,6 @@ from portal.core.audit import AuditEvent, AuditHead  # noqa: E402,F401
 from portal.core.jobs import TaskRun  # noqa: E402,F401
 from portal.core.mail import MailMessage  # noqa: E402,F401
 from portal.core.notifications import Notification  # noqa: E402,F401
+from portal.core.organisation import OrganisationSettings  # noqa: E402,F401
 
 __all__ = ["portal"]

@@ -3,4 +3,4 @@ from flask import Blueprint
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
-from portal.admin import audit_views, outbox_views, routes  # noqa: E402,F401
+from portal.admin import audit_views, organisation, outbox_views, routes  # noqa: E402,F401

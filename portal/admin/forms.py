@@ -76,6 +76,8 @@ class UserForm(PortalForm):
     unit = SelectField(_l("Đơn vị"), coerce=_int_or_none, validate_choice=False, validators=[_active_unit])
     position = StringField(_l("Chức vụ"), validators=[Length(max=200, message=_l("Tối đa 200 ký tự."))])
     is_leader = BooleanField(_l("Có chức danh lãnh đạo"))
+    birth_date = DateField(_l("Ngày sinh"), validators=[Optional()])
+    qualification = StringField(_l("Trình độ chuyên môn"), validators=[Length(max=200, message=_l("Tối đa 200 ký tự."))])
     email = StringField(_l("Thư điện tử"), validators=[Optional(), Length(max=200), _email])
     roles = CheckboxList(_l("Vai trò chung"), choices=[option(r.value, _l(ROLE_LABELS[r])) for r in Role],
                          validate_choice=False)
@@ -210,3 +212,41 @@ class AuditFilterForm(PortalForm):
     action = SelectField(_l("Thao tác"), validate_choice=False)
     date_from = DateField(_l("Từ ngày"), validators=[Optional()])
     date_to = DateField(_l("Đến ngày"), validators=[Optional()])
+
+
+SUFFIX = r"^[^\s/]+$"  # the part after "Số: 12/": no space, no slash
+
+
+def _text(label, required, maxlen, *, area=False):
+    checks = [DataRequired(required)] if required else [Optional()]
+    checks.append(Length(max=maxlen, message=_l("Tối đa %(n)s ký tự.", n=maxlen)))
+    return (TextAreaField if area else StringField)(label, validators=checks)
+
+
+def _suffix(label):
+    return StringField(label, validators=[
+        DataRequired(_l("Vui lòng nhập ký hiệu.")), Length(max=32, message=_l("Tối đa %(n)s ký tự.", n=32)),
+        Regexp(SUFFIX, message=_l("Ký hiệu không có dấu cách và dấu /, ví dụ QĐ-VKS."))])
+
+
+class OrganisationForm(PortalForm):
+    """Thông tin cơ quan: what every document, page and e-mail says of the organisation."""
+    name = _text(_l("Tên cơ quan"), _l("Vui lòng nhập tên cơ quan."), 300)
+    header = _text(_l("Tên cơ quan ở đầu văn bản"), _l("Vui lòng nhập tên cơ quan ở đầu văn bản."), 300, area=True)
+    short_name = _text(_l("Tên viết tắt"), _l("Vui lòng nhập tên viết tắt."), 200)
+    parent = _text(_l("Cơ quan chủ quản"), None, 300)
+    place = _text(_l("Địa danh"), _l("Vui lòng nhập địa danh ghi ở văn bản."), 100)
+    decision_suffix = _suffix(_l("Ký hiệu quyết định"))
+    certificate_suffix = _suffix(_l("Ký hiệu giấy chứng nhận"))
+    minutes_suffix = _suffix(_l("Ký hiệu biên bản"))
+    head_title = _text(_l("Chức danh người đứng đầu"), _l("Vui lòng nhập chức danh người đứng đầu."), 100)
+    head_name = _text(_l("Họ và tên người đứng đầu"), None, 200)
+    deputy_title = _text(_l("Chức danh cấp phó"), _l("Vui lòng nhập chức danh cấp phó."), 100)
+    deputy_name = _text(_l("Cấp phó ký thay (KT.)"), None, 200)
+    filing_code = _text(_l("Nơi lưu văn bản"), _l("Vui lòng nhập nơi lưu văn bản, ví dụ VT."), 32)
+
+    def validate_header(self, field):
+        lines = [line.strip() for line in (field.data or "").splitlines() if line.strip()]
+        if len(lines) > 3:
+            raise ValidationError(_l("Tên ở đầu văn bản viết trên tối đa 3 dòng."))
+        field.data = "\n".join(lines)

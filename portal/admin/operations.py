@@ -8,17 +8,21 @@ import string
 from dataclasses import dataclass, field
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from portal.admin import importing
 from portal.auth.models import ApiToken, Role, Unit, User, user_by_username
 from portal.auth.rules import is_valid_username, normalize_username
 from portal.auth.services import USERNAME_RULE, create_user, password_problem
 from portal.core import audit
+from portal.core.organisation import FIELDS as ORGANISATION_FIELDS
+from portal.core.organisation import ensure_settings
+from portal.core.organisation import forget as forget_organisation
 from portal.core.phrases import Phrase
 from portal.core.refusal import invalid
 from portal.core.timeutil import utcnow
 from portal.extensions import db
+from portal.publishing.models import SiteGeneration
 from portal.years import services as years
 from portal.years.models import Year
 from portal.years.rules import YEAR_MAX, YEAR_MIN, valid_year
@@ -252,3 +256,20 @@ def save_year(number, *, actor, create=False, **values):
     audit.record("admin.year_created" if create else "admin.year_updated", actor=actor,
                  object_type="year", object_id=number, data={"year": number, "changes": changes})
     return year
+
+
+def update_organisation(*, actor, **values):
+    """Save the organisation's settings (the row is made from the first default when missing);
+    the public pages that name it are rendered again."""
+    row = ensure_settings()
+    before = {key: getattr(row, key) for key in ORGANISATION_FIELDS}
+    for key in ORGANISATION_FIELDS:
+        setattr(row, key, " ".join((values.get(key) or "").split()) if key != "header"
+                else (values.get(key) or "").strip())
+    changes = {k: [before[k], getattr(row, k)] for k in ORGANISATION_FIELDS if before[k] != getattr(row, k)}
+    if changes:
+        db.session.execute(update(SiteGeneration).where(SiteGeneration.id == 1)
+                           .values(value=SiteGeneration.value + 1))
+    audit.record("admin.organisation_updated", actor=actor, obj=row, data={"changes": changes})
+    forget_organisation()
+    return row

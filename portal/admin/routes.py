@@ -18,6 +18,7 @@ from portal.admin.forms import (
 )
 from portal.admin.importing import template_csv
 from portal.auth.models import ROLE_LABELS, ApiToken, Role, Unit, UnitKind, User, UserRole
+from portal.auth.services import update_profile
 from portal.core.layout import register_nav
 from portal.core.refusal import forbidden, found, not_found
 from portal.council.models import Council, CouncilMember, CouncilRole
@@ -130,6 +131,8 @@ def user_new():
             actor=current_user, username=form.username.data, full_name=form.full_name.data,
             unit=_unit_from(form), position=form.position.data, is_leader=form.is_leader.data,
             email=form.email.data, roles=form.roles.data, password=form.password.data)
+        update_profile(user, actor=current_user, birth_date=form.birth_date.data,
+                       qualification=form.qualification.data)
         db.session.commit()
         flash(_("Đã tạo tài khoản %(username)s.", username=user.username), "success")
         if generated:
@@ -155,6 +158,8 @@ def user_edit(user_id):
                                unit=_unit_from(form), position=form.position.data,
                                is_leader=form.is_leader.data, email=form.email.data,
                                roles=form.roles.data)
+        update_profile(user, actor=current_user, birth_date=form.birth_date.data,
+                       qualification=form.qualification.data)
         db.session.commit()
         flash(_("Đã lưu tài khoản %(username)s.", username=user.username), "success")
         return redirect(url_for("admin.user_edit", user_id=user.id))

@@ -21,7 +21,7 @@ from portal.initiatives.access import get_initiative_or_404, visible_clause
 from portal.initiatives.models import Field, Initiative, InitiativeAuthor
 from portal.initiatives.workflow import Status
 
-TEXT_KEYS = ("title", "summary", *rules.SECTIONS)
+TEXT_KEYS = ("title", "summary", *rules.SECTIONS, *rules.APPLICATION_EXTRAS)
 FLAG_KEYS = ("ip_protected", "trial_only", "first_application_requested")
 INPUT_KEYS = {*TEXT_KEYS, *FLAG_KEYS, "content", "field", "form", "year", "unit", "requested_level", "first_applied_on",
               "authors"}
@@ -162,6 +162,7 @@ def detail_of(initiative):
         **{key: getattr(initiative, key) for key in FLAG_KEYS},
         "summary": initiative.summary,
         **{key: getattr(initiative, key) for key in rules.SECTIONS},
+        **{key: getattr(initiative, key) for key in rules.APPLICATION_EXTRAS},
         "content": rules.join_content({key: getattr(initiative, key) for key in rules.SECTIONS}),
         "return_note": initiative.return_note,
         "decision_no": initiative.decision_no or None,
@@ -334,6 +335,13 @@ WRITE_SCHEMA = {
         "content": {"type": "string"},
         **{key: {"type": "string", "maxLength": rules.LONG_MAX, "description": label}
            for key, label in rules.SECTIONS.items()},
+        "confidential_info": {"type": "string", "maxLength": rules.EXTRA_MAX,
+                              "description": "Information to be kept confidential (never published)"},
+        "trial_users": {"type": "string", "maxLength": rules.EXTRA_MAX,
+                        "description": "People who took part in the trial or first application, one a line: "
+                                       "name; date of birth; workplace; position; qualification; their task"},
+        "trial_assessment": {"type": "string", "maxLength": rules.EXTRA_MAX,
+                             "description": "Their assessment of the benefit (TT 18/2013 form)"},
         "authors": {"type": "array", "items": AUTHOR_SCHEMA, "maxItems": rules.MAX_AUTHORS},
     },
 }
@@ -353,6 +361,7 @@ ITEM_SCHEMA = {
 DETAIL_SCHEMA = {"allOf": [ITEM_SCHEMA, {"type": "object", "properties": {
     "first_applied_on": {"type": ["string", "null"], "format": "date"}, "summary": {"type": "string"},
     **{key: {"type": "string"} for key in rules.SECTIONS}, "content": {"type": "string"},
+    **{key: {"type": "string"} for key in rules.APPLICATION_EXTRAS},
     "return_note": {"type": "string"}, "attachments": {"type": "array"}, "versions": {"type": "array"},
 }}]}
 ID_PARAM = {"name": "initiative_id", "in": "path", "required": True, "schema": {"type": "integer"}}

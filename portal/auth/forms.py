@@ -1,6 +1,6 @@
 from flask_babel import lazy_gettext as _l
-from wtforms import BooleanField, PasswordField, RadioField, SelectField, StringField
-from wtforms.validators import DataRequired, EqualTo, InputRequired, Length
+from wtforms import BooleanField, DateField, PasswordField, RadioField, SelectField, StringField
+from wtforms.validators import DataRequired, EqualTo, InputRequired, Length, Optional
 
 from portal.core.forms import PortalForm
 
@@ -45,3 +45,11 @@ DELIVERY_CHOICES = (
 class DeliveryForm(PortalForm):
     delivery = RadioField(_l("Nhận thông báo qua e-mail"), choices=[option(v, label) for v, label in DELIVERY_CHOICES],
                           validators=[InputRequired(_l("Vui lòng chọn một cách nhận thông báo."))])
+
+
+class ProfileForm(PortalForm):
+    """What the application form prints of its author besides the name, unit and position."""
+    birth_date = DateField(_l("Ngày sinh"), validators=[Optional()],
+                           render_kw={"max": "9999-12-31"})
+    qualification = StringField(_l("Trình độ chuyên môn"), validators=[
+        Length(max=200, message=_l("Tối đa 200 ký tự."))], description=_l("Ví dụ: Cử nhân Luật, Thạc sĩ Luật."))

@@ -1,7 +1,7 @@
 """People and where they work: units, users, global roles, API tokens, sign-in attempts."""
 import enum
 import hashlib
-from datetime import datetime
+from datetime import date, datetime
 
 from flask import current_app, has_app_context
 from flask_login import UserMixin
@@ -74,6 +74,8 @@ class User(UserMixin, db.Model):
     unit_id: Mapped[int] = mapped_column(ForeignKey("unit.id"), index=True)
     position: Mapped[str] = mapped_column(String(200), default="")  # chức vụ
     is_leader: Mapped[bool] = mapped_column(default=False)  # có chức danh lãnh đạo
+    birth_date: Mapped[date | None] = mapped_column()  # ngày sinh (đơn yêu cầu công nhận sáng kiến)
+    qualification: Mapped[str] = mapped_column(String(200), default="")  # trình độ chuyên môn
     active: Mapped[bool] = mapped_column(default=True)
     locale: Mapped[str | None] = mapped_column(String(8))
     # immediate | digest | in_app (portal.core.notifications): how notifications reach them by mail

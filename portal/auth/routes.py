@@ -8,7 +8,7 @@ from flask_login import current_user, login_required, login_user, logout_user
 from sqlalchemy import select
 
 from portal.auth import bp, services
-from portal.auth.forms import DeliveryForm, LoginForm, PasswordForm, TokenForm, option
+from portal.auth.forms import DeliveryForm, LoginForm, PasswordForm, ProfileForm, TokenForm, option
 from portal.auth.models import ApiToken, User
 from portal.auth.services import (
     authenticate,
@@ -18,6 +18,7 @@ from portal.auth.services import (
     issue_token,
     revoke_token,
     token_days_choices,
+    update_profile,
 )
 from portal.core.errors import render_error
 from portal.core.notifications import NO_INITIATIVE, grouped, initiatives_of, mark_read
@@ -115,13 +116,23 @@ def sign_out_everywhere():
 def account():
     form = PasswordForm(prefix="pw")
     token_form = new_token_form()
-    if request.method == "POST" and "pw-new" in request.form and form.validate():
+    profile_form = profile_form_for(current_user)
+    status = 200
+    if request.method == "POST" and "profile-qualification" in request.form:
+        if profile_form.validate():
+            update_profile(current_user, actor=current_user, birth_date=profile_form.birth_date.data,
+                           qualification=profile_form.qualification.data)
+            db.session.commit()
+            flash(_("Đã lưu thông tin cá nhân."), "success")
+            return redirect(url_for("auth.account"))
+        status = 422
+    elif request.method == "POST" and "pw-new" in request.form and form.validate():
         change_password(current_user, form.current.data, form.new.data)
         db.session.commit()
         login_user(current_user._get_current_object())  # keep this session alive under the new session version
         flash(_("Đã đổi mật khẩu."), "success")
         return redirect(url_for("auth.account"))
-    return account_page(form, token_form)
+    return account_page(form, token_form, profile_form=profile_form, status=status)
 
 
 def delivery_form():
@@ -131,13 +142,18 @@ def delivery_form():
     return form
 
 
-def account_page(form=None, token_form=None, delivery=None, status=200):
+def account_page(form=None, token_form=None, delivery=None, profile_form=None, status=200):
     tokens = db.session.execute(
         select(ApiToken).where(ApiToken.user_id == current_user.id).order_by(ApiToken.id.desc())
     ).scalars().all()
     return render_template("auth/account.html", form=form or PasswordForm(prefix="pw"),
                            token_form=token_form or new_token_form(), delivery_form=delivery or delivery_form(),
+                           profile_form=profile_form or profile_form_for(current_user),
                            tokens=tokens, new_token=session.pop("new_token", None)), status
+
+
+def profile_form_for(user):
+    return ProfileForm(prefix="profile", obj=user if request.method == "GET" else None)
 
 
 @bp.route("/account/notifications", methods=["POST"])

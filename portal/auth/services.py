@@ -13,6 +13,7 @@ from portal.auth.models import ApiToken, Role, Unit, UnitKind, User, UserRole, u
 from portal.core import audit
 from portal.core.notifications import DELIVERIES
 from portal.core.refusal import Refusal, invalid
+from portal.core.timeutil import today as local_today
 from portal.core.timeutil import utcnow
 from portal.extensions import db
 
@@ -72,6 +73,29 @@ def authenticate(username, password, address):
         audit.record("auth.sign_in", actor=user, obj=user, data={"address": address})
     db.session.commit()
     return user if ok else None
+
+
+QUALIFICATION_MAX = 200
+OLDEST_BIRTH_YEAR = 1900
+
+
+def update_profile(user, *, actor, birth_date, qualification):
+    """Date of birth and qualification (trình độ chuyên môn), printed in the application form;
+    set by the person on their account page or by an admin. Audited with what changed."""
+    qualification = " ".join((qualification or "").split())
+    if len(qualification) > QUALIFICATION_MAX:
+        raise invalid(_l("Trình độ chuyên môn tối đa %(n)s ký tự.", n=QUALIFICATION_MAX), field="qualification")
+    if birth_date is not None and not (OLDEST_BIRTH_YEAR <= birth_date.year and birth_date < local_today()):
+        raise invalid(_l("Ngày sinh phải trước ngày hôm nay và sau năm %(year)s.", year=OLDEST_BIRTH_YEAR),
+                      field="birth_date")
+    before = {"birth_date": user.birth_date, "qualification": user.qualification or ""}
+    user.birth_date, user.qualification = birth_date, qualification
+    changes = {key: [str(value) if value else value, str(getattr(user, key)) if getattr(user, key) else getattr(user, key)]
+               for key, value in before.items() if value != getattr(user, key)}
+    if changes:
+        audit.record("auth.profile_updated", actor=actor, obj=user,
+                     data={"username": user.username, "changes": changes})
+    return changes
 
 
 def change_password(user, current, new, actor=None):

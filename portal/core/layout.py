@@ -9,6 +9,8 @@ from flask_login import current_user
 
 from portal.core.i18n import translate
 from portal.core.markup import render_markdown
+from portal.core.organisation import forget as forget_organisation
+from portal.core.organisation import organisation
 
 
 @dataclass(frozen=True)
@@ -60,6 +62,9 @@ def install(app):
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
 
+    # Read once per request: g outlives a request where an application context is held around it.
+    app.before_request(forget_organisation)
+
     @app.context_processor
     def layout_context():
         return {
@@ -68,5 +73,6 @@ def install(app):
             "current_locale": str(get_locale()),
             "languages": app.config["LANGUAGES"],
             "site_name": app.config["SITE_NAME"],
+            "organisation": organisation(),
             "request_path": request.path,
         }

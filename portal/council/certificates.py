@@ -9,10 +9,13 @@ import hashlib
 import hmac
 
 from flask import Blueprint, current_app, render_template, request, url_for
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
-from portal.council import queries
+from portal.core import audit
 from portal.council.documents import certificate_no, organisation
+from portal.council.meeting_models import IssuedCertificate
 from portal.extensions import db
 from portal.initiatives.models import Initiative
 from portal.initiatives.workflow import Status
@@ -41,6 +44,34 @@ def verification_url(initiative):
     return f"{base}{path}"
 
 
+def issued(initiative):
+    return db.session.execute(
+        select(IssuedCertificate).where(IssuedCertificate.initiative_id == initiative.id)).scalar_one_or_none()
+
+
+def issue(initiative, actor):
+    """The initiative's certificate number: the one stored when it was first issued, or the
+    year's next (unique per year; two issuing at once retry on the constraint)."""
+    for _attempt in range(5):
+        existing = issued(initiative)
+        if existing is not None:
+            return existing
+        sequence = (db.session.execute(select(func.max(IssuedCertificate.sequence))
+                                       .where(IssuedCertificate.year == initiative.year)).scalar() or 0) + 1
+        row = IssuedCertificate(initiative_id=initiative.id, year=initiative.year, sequence=sequence,
+                                number=certificate_no(sequence), issued_by_id=getattr(actor, "id", None))
+        try:
+            with db.session.begin_nested():
+                db.session.add(row)
+                db.session.flush()
+        except IntegrityError:
+            continue
+        audit.record("council.certificate_issued", actor=actor, obj=row, initiative_id=initiative.id,
+                     data={"number": row.number})
+        return row
+    raise RuntimeError("could not number the certificate")
+
+
 def find(code):
     """The recognised initiative whose certificate carries `code`, or None."""
     number, _, mac = (code or "").partition("-")
@@ -56,7 +87,8 @@ def find(code):
 def check(code):
     """Public: confirms a certificate (number, initiative, authors, decision) or says it does not exist."""
     initiative = find(code)
-    number = certificate_no(queries.certificate_sequence(initiative)) if initiative else None
+    row = issued(initiative) if initiative else None
+    number = row.number if row else None
     response = current_app.make_response(
         (render_template("council/certificate_check.html", initiative=initiative, number=number, code=code,
                          organisation_name=organisation().name),

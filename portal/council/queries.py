@@ -142,18 +142,6 @@ def decisions_in(year):
     ).all()
 
 
-def certificate_sequence(initiative):
-    """The initiative's place among the year's recognitions, by decision date then id: the
-    certificate's number, the same every time it is printed."""
-    earlier = db.session.execute(
-        select(func.count(Initiative.id))
-        .where(Initiative.year == initiative.year, Initiative.status == Status.recognized,
-               (Initiative.decision_date < initiative.decision_date)
-               | ((Initiative.decision_date == initiative.decision_date) & (Initiative.id < initiative.id)))
-    ).scalar_one()
-    return earlier + 1
-
-
 def reviewer_work(user, year, on_day):
     """The person's open sheets of the year, soonest due first, with days left: 3 queries."""
     rows = []

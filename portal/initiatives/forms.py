@@ -38,6 +38,12 @@ def _long(label, description=None):
         Optional(), Length(max=rules.LONG_MAX, message=_l("Mục này quá dài: tối đa 50.000 ký tự."))])
 
 
+def _extra(key, description=None):
+    # Labels come from rules.APPLICATION_EXTRAS; their msgids are in this area's catalogue.
+    return TextAreaField(_l(rules.APPLICATION_EXTRAS[key]), description=description, validators=[
+        Optional(), Length(max=rules.EXTRA_MAX, message=_l("Mục này quá dài: tối đa 10.000 ký tự."))])
+
+
 class AuthorRowForm(Form):
     """One author: a staff account by username, or an outside co-author by name and workplace."""
     username = StringField(_l("Tên đăng nhập"), validators=[Optional(), Length(max=64)])
@@ -92,6 +98,10 @@ class InitiativeForm(PortalForm):
                        _l("Con người, phương tiện, kinh phí, văn bản cần có để áp dụng."))
     benefits = _long(rules.SECTIONS["benefits"],
                      _l("Lợi ích đạt được hoặc dự kiến, có số liệu so sánh nếu có."))
+    confidential_info = _extra("confidential_info", _l("Không ghi nếu không có; mục này không được đăng công khai."))
+    trial_users = _extra("trial_users")
+    trial_assessment = _extra("trial_assessment", _l("Ý kiến của tổ chức, cá nhân đã áp dụng thử hoặc áp dụng lần "
+                                                     "đầu về lợi ích thu được (nếu có)."))
     authors = FieldList(FormField(AuthorRowForm), min_entries=AUTHOR_ROWS_MIN, max_entries=rules.MAX_AUTHORS)
     stamp = HiddenField()
     # The file to attach, sent with the rest of the form by its "Tải lên" button (routes.upload),
@@ -99,7 +109,7 @@ class InitiativeForm(PortalForm):
     file = FileField(_l("Tệp đính kèm"), validators=[Optional()])
 
     CONTENT = ("title", "field_id", "year", "unit_id", "requested_level", "first_applied_on",
-               "summary", "current_state", "solution", "conditions", "benefits")
+               "summary", "current_state", "solution", "conditions", "benefits", *rules.APPLICATION_EXTRAS)
 
     FLAGS = ("ip_protected", "trial_only", "first_application_requested")
 
@@ -109,7 +119,7 @@ class InitiativeForm(PortalForm):
             values[key] = bool(values[key])
         for key in ("field_id", "unit_id", "year"):
             values[key] = _int_or_none(values[key])
-        for key in ("title", "summary", *rules.SECTIONS):
+        for key in ("title", "summary", *rules.SECTIONS, *rules.APPLICATION_EXTRAS):
             values[key] = values[key] or ""
         values["form"] = self.form_kind.data
         return values

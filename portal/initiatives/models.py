@@ -81,6 +81,9 @@ class Initiative(db.Model):
     # "đã được áp dụng trong thực tiễn": both are asked, and screening flags them.
     ip_protected: Mapped[bool] = mapped_column(default=False)       # đang được bảo hộ sở hữu trí tuệ
     trial_only: Mapped[bool] = mapped_column(default=False)         # mới áp dụng thử
+    confidential_info: Mapped[str] = mapped_column(Text, default="")  # thông tin cần được bảo mật
+    trial_users: Mapped[str] = mapped_column(Text, default="")      # người tham gia áp dụng thử, one a line
+    trial_assessment: Mapped[str] = mapped_column(Text, default="")  # their assessment of the benefit
     # Điều 7.1: when the authors ask for a first application, the three months run from its end.
     first_application_requested: Mapped[bool] = mapped_column(default=False)
     first_application_ended_on: Mapped[date | None]
@@ -187,6 +190,9 @@ class Initiative(db.Model):
             "solution": self.solution,
             "conditions": self.conditions,
             "benefits": self.benefits,
+            "confidential_info": self.confidential_info,
+            "trial_users": self.trial_users,
+            "trial_assessment": self.trial_assessment,
             "authors": [a.as_dict() for a in self.authors],
             "attachments": [a.as_dict() for a in self.attachments],
         }

@@ -73,7 +73,7 @@ EDIT_CONFLICT = _l("Một đồng tác giả vừa lưu sáng kiến này sau kh
 
 CONTENT_FIELDS = ("title", "field_id", "form", "year", "unit_id", "requested_level",
                   "first_applied_on", "summary", "current_state", "solution", "conditions", "benefits",
-                  "ip_protected", "trial_only", "first_application_requested")
+                  "ip_protected", "trial_only", "first_application_requested", *rules.APPLICATION_EXTRAS)
 FLAGS = ("ip_protected", "trial_only", "first_application_requested")
 
 
@@ -84,10 +84,12 @@ def _checked_values(values, initiative=None):
     if unknown:
         raise ValueError(f"not content fields: {sorted(unknown)}")
     values = dict(values)
-    for key in ("title", "summary", *rules.SECTIONS):
+    for key in ("title", "summary", *rules.SECTIONS, *rules.APPLICATION_EXTRAS):
         if isinstance(values.get(key), str):
             values[key] = values[key].replace("\r\n", "\n").strip()
     errors = rules.text_errors(values)
+    if isinstance(values.get("trial_users"), str):
+        errors.update(rules.trial_user_errors(values["trial_users"]))
     if "year" in values:
         errors.update(rules.year_errors(values["year"], known_years()))
     for key in FLAGS:

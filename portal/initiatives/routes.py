@@ -109,7 +109,7 @@ def _prefill(form, initiative):
     form.first_applied_on.data = initiative.first_applied_on
     for key in InitiativeForm.FLAGS:
         getattr(form, key).data = getattr(initiative, key)
-    for key in ("summary", *rules.SECTIONS):
+    for key in ("summary", *rules.SECTIONS, *rules.APPLICATION_EXTRAS):
         getattr(form, key).data = getattr(initiative, key)
     while len(form.authors):
         form.authors.pop_entry()

@@ -26,7 +26,16 @@ SECTIONS = {
     "conditions": "Các điều kiện cần thiết để áp dụng sáng kiến",
     "benefits": "Hiệu quả, lợi ích thu được hoặc dự kiến",
 }
-TEXT_LIMITS = {"title": TITLE_MAX, "summary": SUMMARY_MAX, **{key: LONG_MAX for key in SECTIONS}}
+# What the TT 18/2013/TT-BKHCN form asks besides (never published: the article shows SECTIONS).
+APPLICATION_EXTRAS = {
+    "confidential_info": "Những thông tin cần được bảo mật",
+    "trial_users": "Những người đã tham gia áp dụng thử hoặc áp dụng lần đầu",
+    "trial_assessment": "Đánh giá của tổ chức, cá nhân đã tham gia áp dụng thử hoặc áp dụng lần đầu",
+}
+EXTRA_MAX = 10_000
+TRIAL_USER_PARTS = ("name", "birth_date", "workplace", "position", "qualification", "task")
+TEXT_LIMITS = {"title": TITLE_MAX, "summary": SUMMARY_MAX, **{key: LONG_MAX for key in SECTIONS},
+               **{key: EXTRA_MAX for key in APPLICATION_EXTRAS}}
 
 LABELS = {
     "title": "Tên sáng kiến",
@@ -38,6 +47,7 @@ LABELS = {
     "first_applied_on": "Ngày áp dụng lần đầu hoặc áp dụng thử",
     "summary": "Tóm tắt sáng kiến",
     **SECTIONS,
+    **APPLICATION_EXTRAS,
     "authors": "Tác giả và tỷ lệ đóng góp",
     "attachments": "Tệp đính kèm",
     "ip_protected": "Giải pháp đang được bảo hộ quyền sở hữu trí tuệ",
@@ -76,6 +86,32 @@ def text_errors(values):
     if "title" in values and "title" not in errors and not (values["title"] or "").strip():
         errors.setdefault("title", []).append(Phrase("Vui lòng nhập tên sáng kiến."))
     return errors
+
+
+def trial_people(text):
+    """The people of `trial_users`, one a line: "Họ và tên; ngày sinh; nơi công tác; chức danh;
+    trình độ chuyên môn; nội dung công việc hỗ trợ" (the columns of the TT 18 form's table)."""
+    people = []
+    for line in str(text or "").splitlines():
+        if line.strip():
+            parts = [part.strip() for part in line.split(";")]
+            people.append(dict(zip(TRIAL_USER_PARTS, parts + [""] * (len(TRIAL_USER_PARTS) - len(parts)),
+                                   strict=False)))
+    return people
+
+
+def trial_user_errors(text):
+    """{"trial_users": [message]} for lines without a name or with more parts than the table has."""
+    problems = []
+    for number, line in enumerate(str(text or "").splitlines(), start=1):
+        if not line.strip():
+            continue
+        parts = [part.strip() for part in line.split(";")]
+        if not parts[0]:
+            problems.append(f"Dòng {number}: thiếu họ và tên người tham gia áp dụng.")
+        elif len(parts) > len(TRIAL_USER_PARTS):
+            problems.append(f"Dòng {number}: tối đa {len(TRIAL_USER_PARTS)} mục, cách nhau bởi dấu chấm phẩy.")
+    return {"trial_users": problems} if problems else {}
 
 
 def date_errors(first_applied_on, today):

@@ -41,6 +41,8 @@ ROUTES = [
     ("GET", "/admin/audit.csv"),
     ("GET", "/admin/outbox"),
     ("POST", "/admin/outbox/{mail}/resend"),
+    ("GET", "/admin/organisation"),
+    ("POST", "/admin/organisation"),
 ]
 
 

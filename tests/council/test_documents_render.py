@@ -10,12 +10,13 @@ import os
 import re
 import shutil
 import subprocess
+from datetime import date, datetime
 
 import pytest
 
 from portal.auth.models import UnitKind
 from portal.core.timeutil import today as portal_today
-from portal.council import operations
+from portal.council import meetings, operations, queries
 from portal.extensions import db
 from tests.council.conftest import FAIR, GOOD
 
@@ -80,6 +81,16 @@ def rendered(client, council, submitted, appraise, make_initiative, make_unit, t
         appraise(other, [("m4", GOOD, "pass")], submit=bool(n % 2))  # the even ones wait for a sheet
         if n % 2:
             operations.decide(other, chair, "recognized", decision_no="45/QĐ-VKS", decision_date=portal_today())
+    # the meeting the secretary recorded, and what the TT 18 form asks of the authors and the trial
+    members = queries.council_of(submitted.year, with_members=True).members
+    meetings.save_meeting(None, actor=council["secretary"], year=submitted.year, members=members,
+                          starts_at=datetime(submitted.year, 3, 5, 8, 30), place="Phòng họp số 2, trụ sở Viện",
+                          chair_id=chair.id, secretary_id=council["secretary"].id,
+                          present_ids=[m.user_id for m in members if m.user_id != council["m4"].id],
+                          votes={submitted.id: (5, 0, 1)})
+    council["author"].birth_date, council["author"].qualification = date(1985, 4, 12), "Thạc sĩ Luật"
+    version = submitted.versions[-1]
+    version.snapshot = {**version.snapshot, **TT18}  # as filed
     db.session.commit()
     year = submitted.year
     review = operations.active_assignment(submitted, council["m3"]).review
@@ -103,6 +114,11 @@ def rendered(client, council, submitted, appraise, make_initiative, make_unit, t
         pages = pdf_pages(pdf)
         out[name] = (pdf, pages, [page_text(pdf, p) for p in range(1, pages + 1)])
     return out
+
+
+TT18 = {"confidential_info": "Cấu trúc cơ sở dữ liệu của sổ theo dõi.",
+        "trial_users": "Ngô Văn Tư; 02/09/1990; VKSND quận Hải Châu; Kiểm sát viên; Cử nhân Luật; dùng thử 3 tháng",
+        "trial_assessment": "Đơn vị áp dụng thử đánh giá: giảm một nửa số vụ quá hạn."}
 
 
 def lines_of(text):
@@ -162,3 +178,21 @@ def test_minutes_table_reads_in_landscape(rendered):
     table = [line for t in table_pages for line in t.splitlines()]
     assert len([line for line in table if "Giải pháp nâng cao" in line]) == 9  # each title starts on a row line
     assert sum(1 for line in table if line.strip()) <= 2 * 45  # a title takes a few lines, not one per word
+
+
+def test_the_minutes_print_the_meeting_and_the_application_the_tt18_fields(rendered, tmp_path):
+    minutes = "\n".join(rendered["minutes"][2])
+    assert "Thời gian: 08 giờ 30 phút, ngày 05 tháng 3 năm" in minutes
+    assert "Địa điểm: Phòng họp số 2, trụ sở Viện" in minutes
+    assert "Chủ trì: Nguyễn Văn Thành" in minutes and "Thư ký: Trần Minh Khoa" in minutes
+    assert "Thành viên có mặt: 6/7" in minutes and "Thành viên vắng mặt: 1" in minutes
+    assert re.search(r"Biểu quyết", minutes) and "5/0/1" in minutes
+    application = " ".join("\n".join(rendered["application"][2]).split())  # lines wrapped where they fall
+    assert "12/04/1985" in application and "Thạc sĩ" in application
+    assert "Cấu trúc cơ sở dữ liệu của sổ theo dõi." in application
+    assert "Ngô Văn Tư" in application and "02/09/1990" in application
+    assert "giảm một nửa số vụ quá hạn" in application
+    # page images to look at (pdftoppm -png -r 60), kept beside the PDFs
+    for name in ("minutes", "application"):
+        subprocess.run(["pdftoppm", "-png", "-r", "60", str(rendered[name][0]), str(tmp_path / name)], check=True)
+    assert sorted(p.name for p in tmp_path.glob("minutes*.png"))

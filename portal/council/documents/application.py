@@ -4,13 +4,15 @@ from portal.council.documents import layout
 from portal.council.documents.layout import CENTER, JUSTIFY, Signer
 from portal.council.documents.organisation import organisation
 from portal.council.documents.text import date_text, markdown_paragraphs, vietnamese_date
+from portal.initiatives.rules import trial_people
 from portal.initiatives.workflow import LEVEL_LABELS
 
 AUTHOR_COLUMNS = ["Số TT", "Họ và tên", "Ngày tháng năm sinh", "Nơi công tác (hoặc nơi thường trú)",
                   "Chức danh", "Trình độ chuyên môn", "Tỷ lệ (%) đóng góp vào việc tạo ra sáng kiến"]
-AUTHOR_WIDTHS = [1.1, 3.3, 2.1, 3.3, 2.3, 2.0, 1.9]
+AUTHOR_WIDTHS = [1.0, 3.2, 2.4, 3.2, 2.3, 2.1, 1.8]
 TRIAL_COLUMNS = ["Số TT", "Họ và tên", "Ngày tháng năm sinh", "Nơi công tác", "Chức danh",
                  "Trình độ chuyên môn", "Nội dung công việc hỗ trợ"]
+TRIAL_WIDTHS = [1.0, 3.2, 2.4, 2.9, 2.3, 2.1, 2.1]
 
 
 def application_form(initiative, version=None):
@@ -34,8 +36,9 @@ def application_form(initiative, version=None):
     layout.para(document, "Tôi (chúng tôi):")
     rows = []
     for i, author in enumerate(initiative.authors, start=1):
-        position = author.user.position if author.user else ""
-        rows.append([str(i), author.display_name, "", author.workplace or "", position or "", "",
+        user = author.user  # date of birth, position and qualification from the account, as it is now
+        rows.append([str(i), author.display_name, date_text(user.birth_date) if user else "", author.workplace or "",
+                     (user.position if user else "") or "", (user.qualification if user else "") or "",
                      f"{author.share}%"])
     layout.grid(document, AUTHOR_COLUMNS, rows, AUTHOR_WIDTHS, size=11, numeric=(0, 2, 6))
     paragraph = layout.para(document, align=JUSTIFY, indent=True, space_before=layout.SPACING_PT)
@@ -50,17 +53,22 @@ def application_form(initiative, version=None):
     _section(document, "- Mô tả bản chất của sáng kiến",
              [*markdown_paragraphs(value("summary")), *markdown_paragraphs(value("current_state")),
               *markdown_paragraphs(value("solution"))])
-    layout.labelled(document, "- Những thông tin cần được bảo mật (nếu có)",
-                    "Sáng kiến đang được bảo hộ quyền sở hữu trí tuệ." if initiative.ip_protected else "")
+    confidential = markdown_paragraphs(value("confidential_info"))
+    if initiative.ip_protected:
+        confidential.append("Sáng kiến đang được bảo hộ quyền sở hữu trí tuệ.")
+    _section(document, "- Những thông tin cần được bảo mật (nếu có)", confidential or ["Không có."])
     _section(document, "- Những điều kiện cần thiết để áp dụng sáng kiến", markdown_paragraphs(value("conditions")))
     _section(document, "- Đánh giá lợi ích thu được hoặc dự kiến có thể thu được do áp dụng sáng kiến theo ý "
                        "kiến của tác giả", markdown_paragraphs(value("benefits")))
-    layout.labelled(document, "- Đánh giá lợi ích thu được hoặc dự kiến có thể thu được do áp dụng sáng kiến "
-                              "theo ý kiến của tổ chức, cá nhân đã tham gia áp dụng sáng kiến lần đầu, kể cả "
-                              "áp dụng thử (nếu có)", "")
+    _section(document, "- Đánh giá lợi ích thu được hoặc dự kiến có thể thu được do áp dụng sáng kiến "
+                       "theo ý kiến của tổ chức, cá nhân đã tham gia áp dụng sáng kiến lần đầu, kể cả "
+                       "áp dụng thử (nếu có)", markdown_paragraphs(value("trial_assessment")))
     layout.labelled(document, "- Danh sách những người đã tham gia áp dụng thử hoặc áp dụng sáng kiến lần đầu "
-                              "(nếu có)", "")
-    layout.grid(document, TRIAL_COLUMNS, [[""] * len(TRIAL_COLUMNS)], [1.1, 3.3, 2.1, 3.0, 2.3, 2.0, 2.2], size=11)
+                              "(nếu có)", "" if trial_people(value("trial_users")) else "Không có.")
+    people = [[str(i), p["name"], p["birth_date"], p["workplace"], p["position"], p["qualification"], p["task"]]
+              for i, p in enumerate(trial_people(value("trial_users")), start=1)]
+    if people:
+        layout.grid(document, TRIAL_COLUMNS, people, TRIAL_WIDTHS, size=11, numeric=(0, 2))
     if version:
         layout.labelled(document, "Phiên bản hồ sơ", f"{version.number}, nộp ngày {date_text(filed)}",
                         indent=False).paragraph_format.space_before = layout.Pt(layout.SPACING_PT)

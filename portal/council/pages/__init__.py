@@ -5,6 +5,7 @@ from portal.council.pages import (  # noqa: F401  (each module registers its rou
     decision,
     discussion,
     documents,
+    meeting,
     overview,
     rubric,
     scoring,

@@ -5,10 +5,11 @@ from flask_login import current_user, login_required
 
 from portal.core.refusal import not_found
 from portal.core.textfold import slugify
-from portal.council import bp, certificates, documents, queries
+from portal.council import bp, certificates, documents, meetings, queries
 from portal.council.export import year_workbook
 from portal.council.pages.common import latest_version, load
 from portal.council.services import assignments_of, decided_round, rubric_for, visible_appraisal
+from portal.extensions import db
 from portal.initiatives import policy
 from portal.initiatives.policy import Act, YearAct
 
@@ -54,10 +55,17 @@ def scoring_sheet_docx(review_id):
 def minutes_docx(year):
     policy.check_year(current_user, YearAct.oversee, year)
     decision_no = request.args.get("decision_no", "").strip() or None
+    meeting_id = request.args.get("meeting", type=int)
+    if meeting_id is not None:
+        meeting = meetings.meeting_of(year, meeting_id)
+        if meeting is None:
+            raise not_found()
+    else:  # the year's latest meeting, when one was recorded
+        meeting = (meetings.meetings_of(year) or [None])[-1]
     rows = [(i, visible_appraisal(i, current_user, assignments=assignments_of(i, round=decided_round(i))))
             for i in queries.for_minutes(year, decision_no) if i.can(Act.view, current_user)]
     return _docx(documents.meeting_minutes(year, queries.council_of(year, with_members=True), rubric_for(year), rows,
-                                           decision_no),
+                                           decision_no, meeting=meeting),
                  f"bien-ban-hop-hoi-dong-{year}.docx")
 
 
@@ -87,10 +95,11 @@ def decision_docx(year):
 @login_required
 def certificate_docx(initiative_id):
     initiative = load(initiative_id, Act.certificate)
-    number = documents.certificate_no(queries.certificate_sequence(initiative))
+    issued = certificates.issue(initiative, current_user)
+    db.session.commit()
     council = queries.council_of(initiative.year, with_members=True)
     verification = (certificates.verification_code(initiative), certificates.verification_url(initiative))
-    return _docx(documents.certificate(initiative, number, council=council, verification=verification),
+    return _docx(documents.certificate(initiative, issued.number, council=council, verification=verification),
                  f"giay-chung-nhan-{initiative.id}.docx")
 
 
