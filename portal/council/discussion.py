@@ -114,14 +114,14 @@ def post(initiative, actor, thread, body):
                 by_label.setdefault(writers.label(actor, reader), []).append(reader)
         for label, readers in by_label.items():
             notify(readers, f"Thảo luận về sáng kiến “{initiative.title}”", f"{label}: {excerpt}",
-                   discussion_link(initiative))
+                   discussion_link(initiative), initiative=initiative)
         action, summary = "council.discussion_post", "Góp ý trong thảo luận của Hội đồng"
     else:
         authors = [a.user for a in initiative.authors if a.user is not None and a.confirmed]
         secretaries = _users(policy.acting(initiative, "secretary")[0])
         others = [u for u in authors + secretaries if u.id != actor.id]
         notify(others, f"Trao đổi về yêu cầu bổ sung sáng kiến “{initiative.title}”",
-               f"{actor.full_name}: {excerpt}", _author_link(initiative) + "#return-thread")
+               f"{actor.full_name}: {excerpt}", _author_link(initiative) + "#return-thread", initiative=initiative)
         action, summary = "council.return_answered", "Trao đổi về yêu cầu bổ sung"
     audit.record(action, actor=actor, obj=row, initiative_id=initiative.id,
                  data={"thread": thread.value, "round": row.round, "length": len(body)}, summary=summary)
@@ -163,7 +163,7 @@ def save_conclusion(initiative, actor, text, *, send=False):
         notify(_users(policy.acting(initiative, "chair")[0]),
                f"Kết luận chờ duyệt: “{initiative.title}”",
                f"{actor.full_name} đã soạn kết luận của Hội đồng và gửi Chủ tịch duyệt.",
-               discussion_link(initiative) + "#conclusion")
+               discussion_link(initiative) + "#conclusion", initiative=initiative)
     audit.record("council.conclusion_sent" if send else "council.conclusion_saved", actor=actor, obj=row,
                  initiative_id=initiative.id, data={"round": round_, "text": text},
                  summary="Gửi Chủ tịch duyệt kết luận" if send else "Lưu nháp kết luận của Hội đồng")
@@ -189,12 +189,12 @@ def approve_conclusion(initiative, actor):
     db.session.flush()
     secretaries = _users(policy.acting(initiative, "secretary")[0])
     notify([u for u in secretaries if u.id != actor.id], f"Kết luận đã được duyệt: “{initiative.title}”",
-           f"{actor.full_name} đã duyệt kết luận của Hội đồng.", discussion_link(initiative) + "#conclusion")
+           f"{actor.full_name} đã duyệt kết luận của Hội đồng.", discussion_link(initiative) + "#conclusion", initiative=initiative)
     decision = latest_decision(initiative)
     if decision is not None and decision.round == row.round and initiative.status != Status.in_review:
         authors = [a.user for a in initiative.authors if a.user is not None]
         notify(authors, f"Kết luận của Hội đồng Sáng kiến về “{initiative.title}”",
-               conclusion_notice(row, decision), _author_link(initiative) + "#council-conclusion")
+               conclusion_notice(row, decision), _author_link(initiative) + "#council-conclusion", initiative=initiative)
     audit.record("council.conclusion_approved", actor=actor, obj=row, initiative_id=initiative.id,
                  data={"round": row.round}, summary="Duyệt kết luận của Hội đồng")
     return row
@@ -210,7 +210,7 @@ def send_back_conclusion(initiative, actor, note):
     db.session.flush()
     notify(_users(policy.acting(initiative, "secretary")[0]),
            f"Kết luận cần sửa: “{initiative.title}”", f"{actor.full_name}: {note}",
-           discussion_link(initiative) + "#conclusion")
+           discussion_link(initiative) + "#conclusion", initiative=initiative)
     audit.record("council.conclusion_sent_back", actor=actor, obj=row, initiative_id=initiative.id,
                  data={"round": row.round, "note": note}, summary="Yêu cầu sửa kết luận: " + note[:200])
     return row

@@ -209,7 +209,7 @@ def withdraw_assignment(assignment, actor, reason):
     reviewer = assignment.reviewer
     notify([reviewer], f"Rút phân công chấm sáng kiến “{initiative.title}”",
            f"Thư ký Hội đồng đã rút phân công chấm sáng kiến “{initiative.title}” của bạn. Lý do: {reason}",
-           "/council/")
+           "/council/", initiative=initiative)
     audit.record("council.assignment_withdrawn", actor=actor, obj=assignment, initiative_id=initiative.id,
                  data={"reviewer": reviewer.username, "round": assignment.round, "reason": reason,
                        "draft": assignment.review is not None},
@@ -828,6 +828,6 @@ def _remind(assignment, on_day):
             "hạn là hôm nay" if days == 0 else f"còn {days} ngày")
     due = f" (hạn {assignment.due_on:%d/%m/%Y})" if assignment.due_on else ""
     notify([assignment.reviewer], f"Nhắc hạn chấm sáng kiến “{initiative.title}”",
-           f"Phiếu chấm của bạn cho sáng kiến “{initiative.title}” {when}{due}.", review_link(initiative))
+           f"Phiếu chấm của bạn cho sáng kiến “{initiative.title}” {when}{due}.", review_link(initiative), initiative=initiative)
     assignment.reminded_at = utcnow()
     return when
