@@ -166,6 +166,14 @@ class ReviewAssignment(db.Model):
         return self.status == AssignmentStatus.active
 
     @property
+    def is_recused(self):
+        return self.status == AssignmentStatus.recused
+
+    @property
+    def is_withdrawn(self):
+        return self.status == AssignmentStatus.withdrawn
+
+    @property
     def submitted(self):
         return self.review is not None and self.review.status == ReviewStatus.submitted
 

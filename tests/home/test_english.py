@@ -28,6 +28,13 @@ def vietnamese_left(html):
 
 
 @pytest.fixture
+def app_config():
+    # The organisation's name is data (the admin's organisation page), like every name here: ASCII.
+    return {"ORG_NAME": "People's Procuracy of Example City", "ORG_SHORT_NAME": "Example Procuracy",
+            "ORG_PLACE": "Example City"}
+
+
+@pytest.fixture
 def world(make_user, make_unit, make_field, make_initiative):
     """An ASCII world: a council, authors, an editor, the emulation office, an admin; work for each."""
     from portal.council.models import Council, Criterion, Review, ReviewAssignment, ReviewStatus, Rubric

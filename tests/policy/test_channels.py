@@ -71,7 +71,9 @@ CHANNELS = {
     "/admin/users/import": ONCE, "/admin/users/import/template.csv": ONCE, "/admin/units": ONCE,
     "/admin/units/new": ONCE, "/admin/units/<int:unit_id>": ONCE, "/admin/years": ONCE, "/admin/years/new": ONCE,
     "/admin/years/<int:number>": ONCE, "/admin/councils": ONCE, "/admin/councils/<int:year>": ONCE,
-    "/admin/fields": ONCE, "/admin/audit": ONCE, "/admin/audit.csv": ONCE, "/admin/outbox": ONCE,
+    "/admin/fields": ONCE, "/admin/organisation": ONCE,
+    "/council/<int:year>/meetings": ONCE, "/council/<int:year>/meetings/new": ONCE,
+    "/council/<int:year>/meetings/<int:meeting_id>": ONCE, "/admin/audit": ONCE, "/admin/audit.csv": ONCE, "/admin/outbox": ONCE,
     "/api/v1/reference": ONCE,
     "/api/v1/openapi.json": ONCE, "/api/v1/auth/me": ONCE, "/api/v1/initiatives": ONCE,
     "/api/v1/initiatives/<int:initiative_id>": EACH, "/api/v1/initiatives/<int:initiative_id>/assignments": EACH,
@@ -123,7 +125,7 @@ def _values(rule, world, key, initiative):
             "attachment_id": world.attachments[key].id if key else None,
             "slug": (initiative.publication.slug if initiative and initiative.publication else "sang-kien"),
             "number": 1, "index": 0, "year": YEAR, "user_id": world.ids["user"], "unit_id": world.ids["unit"],
-            "code": "criminal", "kind": "titles", "page": 1,
+            "code": "criminal", "kind": "titles", "page": 1, "meeting_id": 1,
         }[name]
     return values
 

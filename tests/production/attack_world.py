@@ -153,6 +153,15 @@ def build_world(make_user, make_initiative, make_unit):
     failed.state, failed.last_error = mail.FAILED, "550 5.1.1 no such mailbox"
     db.session.commit()
     world.ids["failed_mail"] = failed.id
+    from datetime import datetime
+
+    from portal.council.meeting_models import CouncilMeeting
+
+    meeting = CouncilMeeting(year=YEAR, starts_at=datetime(YEAR, 11, 20, 8, 30), place="Phòng họp số 1",
+                             chair_id=u["chair"].id, secretary_id=u["secretary"].id)
+    db.session.add(meeting)
+    db.session.commit()
+    world.ids["meeting"] = meeting.id
     return world
 
 
@@ -161,9 +170,9 @@ ARGUMENTS = {
     "initiative_id": "submitted", "attachment_id": "submitted_attachment", "token_id": "staff_token",
     "user_id": "other_user", "unit_id": "dept", "number": "year", "year": "year", "member_id": "member_row",
     "field_id": "field", "review_id": "review_sheet", "assignment_id": "review_assignment", "award_id": "award", "discipline_id": "discipline",
-    "slug": "slug", "message_id": "failed_mail",
+    "slug": "slug", "message_id": "failed_mail", "meeting_id": "meeting",
 }
-LITERALS = {"kind": "titles", "index": 0}
+LITERALS = {"kind": "titles", "index": 0, "page": 1}
 
 
 def build_url(app, rule, world, **overrides):

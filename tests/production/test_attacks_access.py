@@ -81,6 +81,8 @@ ACCESS = [
     row("POST", "/account/sign-out-everywhere", {}, OK),
     row("POST", "/notifications/read", {}, OK),
     row("GET", "/notifications", {}, 200),
+    row("POST", "/account/notifications", {}, OK, body={"nt-delivery": "digest"}),
+    row("GET", "/home", {}, 200),
     row("POST", "/account/tokens/{other_token}/revoke", allow(["other", "admin"], OK), 404),
     row("POST", "/account/tokens/{staff_token}/revoke", allow(["staff", "admin"], OK), 404),
     # -- council ---------------------------------------------------------------------------
@@ -105,6 +107,13 @@ ACCESS = [
         body={"body": "Trả lời"}),
     row("GET", "/council/rubric/{year}", allow(["member", "secretary", "chair", "admin"]), 403),
     row("GET", "/council/{year}/minutes.docx", allow(OVERSEE), 403),
+    row("GET", "/council/{year}/meetings", allow(OVERSEE), 404),
+    row("GET", "/council/{year}/meetings/new", allow(OVERSEE), 404),
+    row("POST", "/council/{year}/meetings/new", allow(OVERSEE, OK), 404, body={"place": "Phòng họp"}),
+    row("GET", "/council/{year}/meetings/{meeting}", allow(OVERSEE), 404),
+    row("POST", "/council/{year}/meetings/{meeting}", allow(OVERSEE, OK), 404, body={"place": "Phòng họp"}),
+    row("GET", "/council/{year}/statistics", allow([*OVERSEE, "officer", "admin"]), 404),
+    row("GET", "/council/{year}/statistics.xlsx", allow([*OVERSEE, "officer", "admin"]), 404),
     row("GET", "/council/{year}/decision.docx", allow([*OVERSEE, "officer"]), 403),
     row("GET", "/council/{year}/initiatives.xlsx", allow([*OVERSEE, "officer"]), 403),
     row("GET", "/council/initiatives/{submitted}/application.docx", allow(VIEWERS), 404),
@@ -186,6 +195,8 @@ ACCESS = [
     row("GET", "/admin/outbox", allow(["admin"]), 403),
     row("POST", "/admin/outbox/{failed_mail}/resend", allow(["admin"], OK), 403),
     row("GET", "/admin/fields", allow(["admin"]), 403),
+    row("GET", "/admin/organisation", allow(["admin"]), 403),
+    row("POST", "/admin/organisation", allow(["admin"], OK), 403, body={"name": "Viện khác"}),
     row("GET", "/admin/years/{year}", allow(["admin"]), 403),
     row("GET", "/admin/years", allow(["admin"]), 403),
     row("GET", "/admin/years/new", allow(["admin"]), 403),
@@ -321,7 +332,7 @@ def test_the_table_covers_every_route(app):
     """Every route of the url_map is in the table, but the public pages proven in their own tests."""
     public = {"/", "/initiatives", "/feed.atom", "/sitemap.xml", "/sitemap-*.xml", "/search", "/search/suggest", "/login", "/logout",
               "/lang/*", "/static/*", "/favicon.ico", "/api/v1/openapi.json", "/api/v1/auth/token", "/api/v1/public/initiatives",
-              "/certificates/*"}
+              "/certificates/*", "/statistics", "/statistics.xlsx"}
 
     def shape(path):
         return re.sub(r"\{[^}]+\}|<[^>]+>|(?<=/)\d+(?=/|$)", "*", path.split("?")[0])
