@@ -146,6 +146,12 @@ def insert_representative_rows(connection):
                              or column.get("identity")) if dialect == "postgresql" else (
                     model_column is None or model_column.autoincrement is not False)
                 if automatic:
+                    # A row a migration wrote with an explicit id (site_generation, the
+                    # organisation's settings) leaves PostgreSQL's sequence behind: take the next id.
+                    taken = connection.execute(sa.select(sa.func.max(sa.column(col))).select_from(
+                        sa.table(name))).scalar()
+                    if taken is not None:
+                        row[col] = taken + 1
                     continue
             row[col] = _value(name, column, model_column)
         table = metadata.tables[name]
