@@ -7,12 +7,16 @@ article); pages that answer HTML are parsed with html.parser.
 from collections import Counter
 from html.parser import HTMLParser
 
+import pytest
 from sqlalchemy import select
 
 from portal.auth.models import Unit, User
 from portal.extensions import db
 from portal.initiatives.models import Initiative
 from portal.publishing.models import Publication
+
+# The HTML of the pages does not depend on the database: once, in the SQLite pass (CI time).
+pytestmark = pytest.mark.sqlite_only
 
 ROLES = (None, "admin", "chutich", "thuky", "hoidong1", "thidua", "bientap", "ksv.hung", "ksv.mai")
 # Not pages: files, feeds, the API, switching language, signing out.

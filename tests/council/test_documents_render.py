@@ -24,11 +24,15 @@ SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
 POPPLER = shutil.which("pdftotext") and shutil.which("pdfinfo")
 REQUIRED = os.environ.get("PORTAL_REQUIRE_LIBREOFFICE") == "1"
 
-pytestmark = pytest.mark.skipif(
-    not (SOFFICE and POPPLER) and not REQUIRED,
-    reason="needs LibreOffice Writer (soffice) and poppler-utils (pdftotext, pdfinfo): "
-           "apt-get install libreoffice-writer-nogui poppler-utils",
-)
+pytestmark = [
+    pytest.mark.skipif(
+        not (SOFFICE and POPPLER) and not REQUIRED,
+        reason="needs LibreOffice Writer (soffice) and poppler-utils (pdftotext, pdfinfo): "
+               "apt-get install libreoffice-writer-nogui poppler-utils",
+    ),
+    # Rendering a document does not depend on the database: once, in the SQLite pass (CI time).
+    pytest.mark.sqlite_only,
+]
 
 MOTTO = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
 TAGLINE = "Độc lập - Tự do - Hạnh phúc"
