@@ -17,6 +17,7 @@ from sqlalchemy import event
 from sqlalchemy.orm import Session
 
 from portal.config import MB, PRIVATE_DIR, PRIVATE_FILE
+from portal.core.phrases import Phrase
 from portal.core.refusal import Refusal
 from portal.extensions import db
 from portal.initiatives.sniffing import ALLOWED_LABEL, sniff
@@ -77,21 +78,21 @@ def store(stream, original_name):
                     break
                 size += len(chunk)
                 if size > limit:
-                    raise _refused(
-                        413, f"Tệp “{original_name}” vượt quá dung lượng cho phép "
-                             f"({current_app.config['MAX_UPLOAD_MB']} MB). Vui lòng nén hoặc tách tệp.")
+                    raise _refused(413, Phrase(
+                        "Tệp “%(name)s” vượt quá dung lượng cho phép (%(mb)s MB). Vui lòng nén hoặc tách tệp.",
+                        name=original_name, mb=current_app.config["MAX_UPLOAD_MB"]))
                 digest.update(chunk)
                 out.write(chunk)
             out.flush()
             os.fsync(out.fileno())
         if size == 0:
-            raise _refused(422, f"Tệp “{original_name}” rỗng.")
+            raise _refused(422, Phrase("Tệp “%(name)s” rỗng.", name=original_name))
         with open(temp, "rb") as written:
             kind = sniff(written)
         if kind is None:
-            raise _refused(
-                422, f"Tệp “{original_name}” không phải là tệp {ALLOWED_LABEL} hợp lệ "
-                     "(định dạng được xác định theo nội dung tệp, không theo tên tệp).")
+            raise _refused(422, Phrase(
+                "Tệp “%(name)s” không phải là tệp %(kinds)s hợp lệ (định dạng được xác định theo nội "
+                "dung tệp, không theo tên tệp).", name=original_name, kinds=ALLOWED_LABEL))
         stored_name = uuid.uuid4().hex + kind.extension
         final = target / stored_name
         os.replace(temp, final)

@@ -207,3 +207,14 @@ def test_the_file_stays_when_the_delete_does_not_commit(app, client, people, mak
     operations.remove_attachment(attachment.initiative, attachment, people.author)
     db.session.rollback()
     assert len(stored_files(app)) == 1
+
+
+def test_a_refused_file_is_explained_in_the_readers_language(app, client, people, make_initiative):
+    initiative = make_initiative([people.author])
+    people.author.locale = "en"  # the author chose English on the account page
+    db.session.commit()
+    client.login(people.author)
+    response = upload(client, initiative, b"", "trong.pdf")
+    assert response.status_code == 422
+    page = response.get_data(as_text=True)
+    assert "The file “trong.pdf” is empty." in page and "rỗng" not in page
