@@ -54,7 +54,7 @@ class Defaults:
     UPLOAD_FILE_MODE = PRIVATE_FILE  # 0o640 lets a reverse proxy of the same group stream downloads
     PUBLIC_BASE_URL = ""  # e.g. "https://sangkien.vks.danang.gov.vn": every absolute URL starts so
     PORTAL_TRUSTED_HOSTS = None  # without PUBLIC_BASE_URL, the Host names accepted (default: loopback)
-    SITE_NAME = "Cổng Sáng kiến VKSND thành phố Đà Nẵng"
+    SITE_NAME = ""  # default: "Cổng Sáng kiến " + the organisation's short name (core.organisation)
     REVIEWERS_PER_INITIATIVE = 3
     # Public pages (portal.publishing.cache): kept rendered for PUBLIC_CACHE_SECONDS, in the process
     # or in Redis (PORTAL_CACHE_URL=redis://…); browsers and nginx may keep them PUBLIC_MAX_AGE s.

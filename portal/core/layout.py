@@ -10,7 +10,7 @@ from flask_login import current_user
 from portal.core.i18n import translate
 from portal.core.markup import render_markdown
 from portal.core.organisation import forget as forget_organisation
-from portal.core.organisation import organisation
+from portal.core.organisation import organisation, site_name
 
 
 @dataclass(frozen=True)
@@ -72,7 +72,7 @@ def install(app):
             "unread_notifications": _unread,
             "current_locale": str(get_locale()),
             "languages": app.config["LANGUAGES"],
-            "site_name": app.config["SITE_NAME"],
+            "site_name": site_name(),
             "organisation": organisation(),
             "request_path": request.path,
         }

@@ -31,7 +31,7 @@ from flask_babel import force_locale, get_translations
 from sqlalchemy import ForeignKey, Index, String, Text, delete, or_, select, update
 from sqlalchemy.orm import Mapped, mapped_column
 
-from portal.core.organisation import organisation
+from portal.core.organisation import organisation, site_name
 from portal.core.timeutil import utcnow
 from portal.extensions import db
 
@@ -105,7 +105,7 @@ def queue(recipient, subject, body="", link="", *, user=None):
     config = current_app.config
     context = {"subject": subject, "body": body or "", "paragraphs": (body or "").split("\n"),
                "link": absolute_link(link), "organisation": organisation().name,
-               "site_name": config["SITE_NAME"], "base_url": config["PUBLIC_BASE_URL"].rstrip("/"),
+               "site_name": site_name(), "base_url": config["PUBLIC_BASE_URL"].rstrip("/"),
                "name": getattr(user, "full_name", "") or ""}
     message = MailMessage(
         recipient=recipient, subject=subject[:300], user_id=getattr(user, "id", None),

@@ -120,3 +120,9 @@ def forget():
     """After a change: the next reader reads the row again."""
     if has_app_context():
         g.pop("portal_organisation", None)
+
+
+def site_name():
+    """The portal's name in feeds, mail and link previews: SITE_NAME, else from the organisation."""
+    configured = current_app.config.get("SITE_NAME") if has_app_context() else ""
+    return configured or f"Cổng Sáng kiến {organisation().short_name}"

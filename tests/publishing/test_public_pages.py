@@ -326,3 +326,15 @@ def test_with_redis_down_a_view_is_still_counted_in_the_process(app, client, pub
     assert views.flush(force=True) == 1
     db.session.expire_all()
     assert db.session.get(Publication, publication.id).view_count == 1
+
+
+@pytest.mark.parametrize("app_config", [{"ORG_NAME": "Viện kiểm sát nhân dân tỉnh Quảng Nam",
+                                         "ORG_SHORT_NAME": "VKSND tỉnh Quảng Nam"}])
+def test_the_public_pages_name_the_organisation_of_the_settings(client, published):
+    initiative, publication = published("Sáng kiến của tỉnh bạn")
+    pages = [client.get(url).get_data(as_text=True) for url in
+             ("/", _url(initiative, publication) + "/print", "/feed.atom")]
+    for page in pages:
+        assert "Đà Nẵng" not in page
+    assert "VKSND tỉnh Quảng Nam" in pages[0] and "Viện kiểm sát nhân dân tỉnh Quảng Nam" in pages[1]
+    assert "<name>Viện kiểm sát nhân dân tỉnh Quảng Nam</name>" in pages[2]
