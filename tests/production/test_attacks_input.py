@@ -47,8 +47,8 @@ def assert_refused(response, statuses=(400, 422), started=None, limit_bytes=2048
     body = response.get_json()
     assert set(body) == {"error"} and {"code", "message"} <= set(body["error"]) <= {"code", "message", "fields"}
     assert len(response.data) < limit_bytes, len(response.data)
-    if started is not None:
-        assert time.perf_counter() - started < 1.0
+    if started is not None:  # not a speed test (the size bound above is the check): only a hang fails
+        assert time.perf_counter() - started < 10.0
 
 
 def nested(depth):
