@@ -12,7 +12,7 @@ from portal.council import bp, operations, queries, suggestion
 from portal.council.forms import AssignForm, FirstApplicationForm, RemindForm, ReopenForm, WithdrawForm
 from portal.council.models import COUNCIL_ROLE_LABELS
 from portal.council.pages.common import confirmation, context, load, posted_year
-from portal.council.pages.overview import render_queue
+from portal.council.pages.overview import queue_unless_ready
 from portal.council.services import assignments_of, reviewer_candidates, reviewers_per_initiative
 from portal.extensions import db
 from portal.initiatives.policy import Act
@@ -128,11 +128,9 @@ def bulk_remind():
     chosen = [a for a in (queries.due_sheets(year, ids) if ids else []) if a.initiative.can(Act.view, current_user)]
     if len(chosen) != len(ids):
         raise not_found()  # not open, not this year's, or not the reader's to see: the same answer
-    valid = form.validate_on_submit()
-    if not valid or not ids or form.edit.data:
-        if not ids:
-            form.ids.errors = [_("Chưa chọn phiếu chấm nào: đánh dấu các phiếu cần nhắc ở bảng trên.")]
-        return render_queue(year, 200 if valid and ids else 422, remind_form=form)
+    back = queue_unless_ready(form, ids, year, _("Chưa chọn phiếu chấm nào: đánh dấu các phiếu cần nhắc ở bảng trên."), remind_form=form)
+    if back is not None:
+        return back
     operations.plan_reminders(chosen, current_user)
     if not form.confirming:
         return confirmation(

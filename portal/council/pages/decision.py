@@ -14,7 +14,7 @@ from portal.council import bp, operations, queries
 from portal.council.forms import BatchDecisionForm, DecisionForm, ReopenForm
 from portal.council.models import OUTCOME_LABELS
 from portal.council.pages.common import confirmation, context, load, posted, posted_year, selected_initiatives
-from portal.council.pages.overview import render_queue
+from portal.council.pages.overview import queue_unless_ready
 from portal.council.services import reviewers_per_initiative, visible_appraisal
 from portal.extensions import db
 from portal.initiatives.policy import Act
@@ -101,11 +101,9 @@ def batch_decision():
     ids = sorted(set(form.ids.data or []))
     initiatives = selected_initiatives(ids)
     year = posted_year(initiatives)
-    valid = form.validate_on_submit()
-    if not valid or not ids or form.edit.data:
-        if not ids:
-            form.ids.errors = [_("Chưa chọn sáng kiến nào: đánh dấu các sáng kiến cần quyết định ở bảng trên.")]
-        return render_queue(year, 200 if valid and ids else 422, batch_form=form)
+    back = queue_unless_ready(form, ids, year, _("Chưa chọn sáng kiến nào: đánh dấu các sáng kiến cần quyết định ở bảng trên."), batch_form=form)
+    if back is not None:
+        return back
     plans = operations.plan_batch(initiatives, current_user, decision_no=form.decision_no.data,
                                   decision_date=form.decision_date.data)
     if not form.confirming:

@@ -50,6 +50,18 @@ def queue():
     return render_queue(year_arg())
 
 
+def queue_unless_ready(form, ids, year, nothing_ticked, **queue_form):
+    """For a bulk form of the queue: the queue again (422, the message beside the ticks, the input
+    kept) when the form is invalid, nothing is ticked or the confirmation's "edit" was pressed;
+    None when the action may go on."""
+    valid = form.validate_on_submit()
+    if valid and ids and not form.edit.data:
+        return None
+    if not ids:
+        form.ids.errors = [nothing_ticked]
+    return render_queue(year, 200 if valid and ids else 422, **queue_form)
+
+
 def render_queue(year, status=200, *, batch_form=None, accept_form=None, remind_form=None):
     """The queue page; a refused bulk form comes back on it (422) with its ticks and messages."""
     policy.check_year(current_user, YearAct.oversee, year)

@@ -7,7 +7,7 @@ from portal.core.refusal import invalid
 from portal.council import bp, operations
 from portal.council.forms import AcceptForm, BulkAcceptForm, ReturnForm
 from portal.council.pages.common import confirmation, context, load, posted_year, selected_initiatives
-from portal.council.pages.overview import render_queue
+from portal.council.pages.overview import queue_unless_ready
 from portal.council.services import similar_initiatives
 from portal.extensions import db
 from portal.initiatives import policy
@@ -68,11 +68,9 @@ def bulk_accept():
     ids = sorted(set(form.ids.data or []))
     initiatives = selected_initiatives(ids)
     year = posted_year(initiatives)
-    valid = form.validate_on_submit()
-    if not valid or not ids or form.edit.data:
-        if not ids:
-            form.ids.errors = [_("Chưa chọn hồ sơ nào: đánh dấu các hồ sơ cần tiếp nhận ở bảng trên.")]
-        return render_queue(year, 200 if valid and ids else 422, accept_form=form)
+    back = queue_unless_ready(form, ids, year, _("Chưa chọn hồ sơ nào: đánh dấu các hồ sơ cần tiếp nhận ở bảng trên."), accept_form=form)
+    if back is not None:
+        return back
     operations.plan_accept(initiatives, current_user)
     if not form.confirming:
         return confirmation(
