@@ -20,6 +20,9 @@
    sheet), and the audit chain must still verify.
 4. The same number of users then asks a minimal Flask route served the same way;
    the report gives the ratio.
+5. The public pages one by one under wrk (`tests/load/public_pages.py`): the minimal route, the
+   portal with its page cache warm and the portal with the cache off, side by side, each for
+   --public-seconds; any answer not 2xx/3xx, socket error or crashed worker fails the run.
 Exit status 1 when a check fails. Nothing ever leaves 127.0.0.1.
 """
 import argparse
@@ -336,7 +339,44 @@ def total(stats):
     return row.get("rps", 0.0), row.get("p50", 0), row.get("p95", 0), row.get("p99", 0)
 
 
-def report(args, portal_stats, portal_results, minimal_stats, minimal_results, counts, problems):
+def public_table(args, run_url, run, plan, serving):
+    """Issue 15's table: each public page, cache warm and off, beside the minimal route."""
+    from tests.load import public_pages
+    from tests.load.gunicorn_log import worker_deaths
+
+    if not shutil.which("wrk"):
+        return None, ["the public-page table needs wrk (apt install wrk), or pass --public-seconds 0"]
+    uncached = public_pages.uncached_instance(run, run.parent / "run-uncached")
+    servers = {"warm": serve("portal:create_app()", run_url, run, ROOT, serving),
+               "off": serve("portal:create_app()", run_url, uncached, ROOT, serving),
+               "minimal": serve("minimal_app:create()", run_url, run, HERE, serving)}
+    loadavg = " ".join(f"{x:.1f}" for x in os.getloadavg())
+    log(f"public pages under wrk, {args.public_seconds} s each (load average {loadavg})")
+    try:
+        rows = public_pages.measure({name: base for name, (_, base, _) in servers.items()}, plan,
+                                    args.public_seconds, _status)
+    finally:
+        for process, _, _ in servers.values():
+            stop(process)
+    problems = public_pages.problems(rows)
+    for name, (_, _, log_path) in servers.items():
+        problems.extend(death_problems(f"public pages, {name}", worker_deaths(log_path.read_text(errors="replace")),
+                                       log_path))
+    return rows, problems
+
+
+def _status(url):
+    try:
+        with urllib.request.urlopen(url, timeout=120) as response:  # noqa: S310 - loopback only
+            response.read()
+            return response.status
+    except urllib.error.HTTPError as error:
+        error.close()
+        return error.code
+
+
+def report(args, portal_stats, portal_results, minimal_stats, minimal_results, counts, problems,
+           public_rows=None):
     fives = server_errors(portal_results)
     lines = [f"Load run: {args.db}, {plan_docs(args)} published initiatives, "
              f"{args.readers} readers + {args.staff} staff + {args.council} council members, "
@@ -365,6 +405,10 @@ def report(args, portal_stats, portal_results, minimal_stats, minimal_results, c
                      f"p50 {m50:.0f} ms, p95 {m95:.0f} ms, p99 {m99:.0f} ms")
         lines.append(f"portal / minimal: throughput {rps / m_rps if m_rps else 0:.3f}, "
                      f"p50 latency ×{p50 / m50 if m50 else 0:.1f}")
+    if public_rows:
+        from tests.load import public_pages
+
+        lines.extend(public_pages.table(public_rows))
     lines.append("RESULT: " + ("PASS — no crashed worker, no socket error, no 5xx, no lost write"
                                if not problems else "FAIL"))
     lines.extend(f"  - {p}" for p in problems)
@@ -388,6 +432,8 @@ def main(argv=None):
     parser.add_argument("--think", type=float, default=0.0, help="mean pause between a user's tasks, seconds")
     parser.add_argument("--rebuild", action="store_true", help="build the cached database again")
     parser.add_argument("--skip-minimal", action="store_true")
+    parser.add_argument("--public-seconds", type=int, default=10,
+                        help="seconds of wrk per public page and server (0: no public-page table)")
     parser.add_argument("--workers", type=int, help="gunicorn workers (default: gunicorn.conf.py's)")
     parser.add_argument("--threads", type=int, help="threads per worker (default: gunicorn.conf.py's)")
     args = parser.parse_args(argv)
@@ -439,13 +485,19 @@ def main(argv=None):
         minimal_dropped = {g: n for g, n in no_answer(minimal_results).items() if n}
         if minimal_dropped:
             problems.append(f"minimal app: requests without an answer: {minimal_dropped}")
+    public_rows = None
+    if args.public_seconds:
+        public_rows, public_problems = public_table(args, run_url, run, plan, serving)
+        problems.extend(public_problems)
     counts["workers died (portal)"] = len(deaths)
     counts["requests cut by the run's end (not counted as errors)"] = sum(portal_results.get("at_end", {}).values())
-    text = report(args, portal_stats, portal_results, minimal_stats, minimal_results, counts, problems)
+    text = report(args, portal_stats, portal_results, minimal_stats, minimal_results, counts, problems,
+                  public_rows)
     print("\n" + text)
     (home / "last-report.txt").write_text(text + "\n")
     (home / "last-report.json").write_text(json.dumps(
-        {"portal": portal_stats, "minimal": minimal_stats, "counts": counts, "problems": problems,
+        {"portal": portal_stats, "minimal": minimal_stats, "public": public_rows, "counts": counts,
+         "problems": problems,
          "statuses": portal_results["statuses"]}, indent=2, ensure_ascii=False))
     return 1 if problems else 0
 
