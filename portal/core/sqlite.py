@@ -9,6 +9,9 @@ def install(app):
     # Copies, not the Defaults' dicts: another app in the same process may use PostgreSQL.
     options = dict(app.config.get("SQLALCHEMY_ENGINE_OPTIONS") or {})
     options["connect_args"] = {"timeout": 15, **options.get("connect_args", {})}
+    # A file database has no server to lose the connection: the ping before each checkout
+    # (a SELECT 1 per request, for PostgreSQL's sake) buys nothing here.
+    options["pool_pre_ping"] = False
     app.config["SQLALCHEMY_ENGINE_OPTIONS"] = options
 
 

@@ -31,12 +31,24 @@ from portal.publishing.models import Publication, PublicationSlug, SiteGeneratio
 _TRACKED = (Publication, PublicationSlug, Attachment, Field, Unit)  # what public pages show
 
 
+_GENERATION = select(SiteGeneration.value).where(SiteGeneration.id == 1)
+
+
 def generation():
-    """The site generation, read once per request."""
+    """The site generation, read once per request.
+
+    Read on a connection of its own, not through the ORM session: a page served from the cache
+    then never begins a session (about 40 % of a cached answer's time went to building the
+    statement, the session's execution and closing it at teardown). A request that changed the
+    generation in its own transaction reads it through that transaction."""
     if "_site_generation" not in g:
         # None: no row (a database made without the migration or `init-db`): nothing is kept.
-        g._site_generation = db.session.execute(
-            select(SiteGeneration.value).where(SiteGeneration.id == 1)).scalar()
+        if db.session.registry.has() and db.session().in_transaction():
+            value = db.session.execute(_GENERATION).scalar()
+        else:
+            with db.engine.connect() as connection:
+                value = connection.execute(_GENERATION).scalar()
+        g._site_generation = value
     return g._site_generation
 
 
