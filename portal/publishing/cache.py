@@ -20,16 +20,14 @@ from cachelib import RedisCache, SimpleCache
 from flask import current_app, g, make_response, request
 from flask.sessions import SecureCookieSessionInterface
 from flask_babel import get_locale
-from sqlalchemy import event, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy import select, update
 
-from portal.auth.models import Unit
+from portal.auth.signals import unit_changed
+from portal.core.changes import flush_announced
 from portal.extensions import db
-from portal.initiatives.models import Attachment, Field
-from portal.publishing.models import Publication, PublicationSlug, SiteGeneration
-
-_TRACKED = (Publication, PublicationSlug, Attachment, Field, Unit)  # what public pages show
-
+from portal.initiatives.signals import attachment_changed, field_changed
+from portal.publishing.models import SiteGeneration
+from portal.publishing.signals import publication_changed, slug_changed
 
 _GENERATION = select(SiteGeneration.value).where(SiteGeneration.id == 1)
 
@@ -59,18 +57,28 @@ def ensure_generation():
         db.session.flush()
 
 
-@event.listens_for(Session, "after_flush")
-def _bump_on_change(session, flush_context):
-    """Grow the generation in the transaction of a change a public page can show.
+_BUMP = "site_generation_bump"
+
+
+@publication_changed.connect
+@slug_changed.connect
+@attachment_changed.connect
+@field_changed.connect
+@unit_changed.connect
+def _note_change(session, changes):
+    """A change a public page can show grows the generation, in the transaction of the change.
 
     Article views are not such a change, and never pass here: publishing.views writes them
     with a plain UPDATE, not through the session."""
-    for obj in (*session.new, *session.dirty, *session.deleted):
-        if isinstance(obj, _TRACKED) and (obj in session.new or obj in session.deleted
-                                          or session.is_modified(obj, include_collections=False)):
-            session.connection().execute(
-                update(SiteGeneration).where(SiteGeneration.id == 1).values(value=SiteGeneration.value + 1))
-            return
+    if any(change.modified(session) for change in changes):
+        session.info[_BUMP] = True
+
+
+@flush_announced.connect
+def _bump_on_change(session):
+    if session.info.pop(_BUMP, False):
+        session.connection().execute(
+            update(SiteGeneration).where(SiteGeneration.id == 1).values(value=SiteGeneration.value + 1))
 
 
 def _store(app):

@@ -2,9 +2,9 @@
 
 from flask import current_app, has_request_context, url_for
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import event, inspect, or_, select
+from sqlalchemy import inspect, or_, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session, contains_eager
+from sqlalchemy.orm import contains_eager
 
 from portal.core import audit, timeutil
 from portal.core.notifications import notify
@@ -15,8 +15,10 @@ from portal.extensions import db
 from portal.initiatives import policy
 from portal.initiatives.models import Initiative
 from portal.initiatives.policy import Act
+from portal.initiatives.signals import initiative_changing
 from portal.initiatives.workflow import Status
 from portal.publishing.models import Publication, PublicationSlug
+from portal.publishing.signals import publication_changing
 
 DEFAULT_SLUG = "sang-kien"
 PUBLISH_DUE_DAYS = 7  # the seed requires publication; after this a waiting article is overdue
@@ -167,27 +169,32 @@ _SHOWN = ("title", "summary", "current_state", "solution", "conditions", "benefi
           "national_decision_date", "form")
 
 
-@event.listens_for(Session, "before_flush")
-def _follow_initiative(session, flush_context, instances):
+@initiative_changing.connect
+def _follow_initiative(session, changes):
     """Keep each article in step with its initiative (slug, copied facts, dates).
 
     A new title gives a new slug, the old one redirects; a council decision
     that changes status or level changes what the public lists show.
     """
-    for obj in list(session.dirty):
-        if not isinstance(obj, Initiative):
+    for change in changes:
+        if change.new or change.deleted:
             continue
-        state = inspect(obj)
+        initiative = change.obj
+        state = inspect(initiative)
         changed = {name for name in _SHOWN if state.attrs[name].history.has_changes()}
         if not changed:
             continue
-        publication = obj.publication
+        publication = initiative.publication
         if publication is None:
             continue
         if "title" in changed and publication.slug:
-            set_slug(publication, obj.title)
-        publication.sync(obj)
+            set_slug(publication, initiative.title)
+        publication.sync(initiative)
         publication.updated_at = utcnow()
-    for obj in list(session.new) + list(session.dirty):
-        if isinstance(obj, Publication) and obj.initiative is not None:
-            obj.sync()
+
+
+@publication_changing.connect
+def _copy_facts(session, changes):
+    for change in changes:
+        if not change.deleted and change.obj.initiative is not None:
+            change.obj.sync()
