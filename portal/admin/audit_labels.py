@@ -84,6 +84,10 @@ ACTION_LABELS = {
     "emulation.discipline_recorded": "Ghi nhận hình thức kỷ luật",
     "emulation.discipline_deleted": "Xóa kỷ luật",
     "emulation.service_recorded": "Ghi nhận thời gian công tác",
+    "emulation.service_deleted": "Xóa thời gian công tác",
+    "emulation.title_refused": "Ghi nhận không công nhận danh hiệu thi đua",
+    "emulation.title_refusal_deleted": "Bỏ ghi nhận không công nhận danh hiệu",
+    "emulation.title_use_recorded": "Ghi sáng kiến đã sử dụng cho danh hiệu đã ghi nhận",
     "emulation.articles_recorded": "Ghi nhận số tin, bài",
 }
 assert {f"initiative.{a.value}" for a in Action} <= set(ACTION_LABELS), "every transition has a label"
@@ -108,6 +112,7 @@ OBJECT_LABELS = {
     "title_award": "Danh hiệu thi đua",
     "discipline": "Kỷ luật",
     "service_record": "Thời gian công tác",
+    "title_refusal": "Không công nhận danh hiệu",
     "registration": "Đăng ký danh hiệu",
     "article_count": "Số tin, bài",
     "emulation_settings": "Thiết lập xét thi đua",

@@ -83,15 +83,24 @@ def api_record_discipline():
     data = json_body(required=("username", "year", "level"))
     if data.get("note") is not None and not isinstance(data["note"], str):
         raise wrong_field("note", _l("Trường note phải là chuỗi."))
+    violation_year = data.get("violation_year")
+    if violation_year is not None and (isinstance(violation_year, bool) or not isinstance(violation_year, int)):
+        raise wrong_field("violation_year", _l("violation_year phải là một năm (số nguyên), ví dụ 2024."))
 
     def record():
         user = operations.user_by_username(_string(data, "username"))
         return operations.record_discipline(user, data["year"], _string(data, "level"), actor=current_api_user(),
-                                            note=data.get("note") or "")
+                                            note=data.get("note") or "", violation_year=violation_year)
 
     row = _run(record)
-    return jsonify({"id": row.id, "username": row.user.username, "year": row.year, "level": str(row.level),
-                    "note": row.note}), 201
+    return jsonify(_discipline_json(row)), 201
+
+
+def _discipline_json(row):
+    """A measure as the API shows it; ``violation_year`` is the year of the violation (that of the measure
+    when it was not earlier)."""
+    return {"id": row.id, "username": row.user.username, "year": row.year, "level": str(row.level),
+            "note": row.note, "violation_year": row.violation_year or row.year}
 
 
 @bp.post("/emulation/articles")
@@ -215,13 +224,19 @@ PATHS = {
         {"id": {"type": "integer"}, "username": {"type": "string"}, "year": {"type": "integer"},
          "title": _TITLE}),
     "/emulation/disciplines": _post(
-        "Record a disciplinary measure (emulation officer)", "",
+        "Record a disciplinary measure (emulation officer)",
+        "year is the year the measure was issued; violation_year (default: the same) the year of the "
+        "violation, not after year. A measure issued in a later year for a violation that already cost "
+        "advanced_worker in its year is not counted again in the later year (setting "
+        "discipline_counted_once). 422 naming violation_year when it is not a year in the year range or "
+        "is after year.",
         {"username": {"type": "string"}, "year": {"type": "integer"},
          "level": {"type": "string", "enum": ["reprimand", "warning", "demotion", "dismissal"]},
-         "note": {"type": "string"}},
+         "note": {"type": "string"},
+         "violation_year": {"type": "integer", "minimum": operations.MIN_YEAR, "maximum": operations.MAX_YEAR}},
         ["username", "year", "level"],
         {"id": {"type": "integer"}, "username": {"type": "string"}, "year": {"type": "integer"},
-         "level": {"type": "string"}, "note": {"type": "string"}}),
+         "level": {"type": "string"}, "note": {"type": "string"}, "violation_year": {"type": "integer"}}),
     "/emulation/articles": _post(
         "Set the number of news articles a person wrote for the website in a year (emulation officer)", "",
         {"username": {"type": "string"}, "year": {"type": "integer"}, "count": {"type": "integer", "minimum": 0}},

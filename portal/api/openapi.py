@@ -27,10 +27,10 @@ ERROR_REF = {"$ref": "#/components/responses/Error"}
 
 
 def document():
-    from portal.api import auth, council, emulation, initiatives, public, reference
+    from portal.api import auth, council, emulation, emulation_records, initiatives, public, reference
 
     paths = {}
-    for module in (auth, initiatives, council, public, emulation, reference):
+    for module in (auth, initiatives, council, public, emulation, emulation_records, reference):
         for path, operations in module.PATHS.items():
             paths.setdefault(path, {}).update({method: _with_input_errors(op) for method, op in operations.items()})
     return {

@@ -12,4 +12,4 @@ def init_app(app):
                            _l("Nhắc hạn nộp hồ sơ khen thưởng")))
 
 
-from portal.emulation import reminders, routes  # noqa: E402,F401
+from portal.emulation import correction_routes, reminders, routes  # noqa: E402,F401

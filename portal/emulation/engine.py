@@ -117,6 +117,7 @@ CONDITION_LABELS = {
     "national_initiative": "Là tác giả sáng kiến có phạm vi ảnh hưởng toàn quốc",
     "time_served": "Đủ thời gian công tác trong năm",
     "lower_title": "Danh hiệu thấp hơn cùng năm được công nhận",
+    "not_refused": "Không bị ghi nhận là không đạt",
 }
 
 # --------------------------------------------------------------------------
@@ -190,6 +191,7 @@ SETTINGS_BY_CONDITION = {
         "national_in_following_year",
     ),
     "lower_title": (),
+    "not_refused": (),
 }
 # The settings behind the unit caps of the officer's page.
 CAP_SETTINGS = ("grassroots_cap_percent", "cap_minimum_one")
@@ -369,6 +371,9 @@ class TitleAward:
     # The lower title of the same year that was only provisional when this one
     # was recorded (with a reason); the award is flagged if it is later refused.
     provisional_on: str | None = None
+    # Recorded by the old code, before the "used once" rule, without the recognition it
+    # used: such an award blocks every recognition it may have used (unrecorded_uses.py).
+    use_unknown: bool = False
 
     def __post_init__(self) -> None:
         if self.title not in TITLE_RANK:
@@ -738,19 +743,26 @@ def evaluate_year(
     articles: Iterable[ArticleCount],
     settings_by_year: Mapping[int, Settings] | Settings | None = None,
     services: Iterable[Service] = (),
+    refusals: Iterable[Any] = (),
 ) -> dict[int, PersonResult]:
     """Evaluate every title of ``year`` for every person: ``{person_id: PersonResult}``.
 
     ``settings_by_year`` is one :class:`Settings` or a mapping year -> Settings
     (see :func:`settings_for_year`); the settings of ``year`` apply to all the
     rules evaluated for that year. ``services`` is the time served in the year
-    (Lao động tiên tiến), for the people who have a record of it.
+    (Lao động tiên tiến), for the people who have a record of it. ``refusals``
+    are the titles the officer recorded as not awarded (lower_titles.RefusedTitle).
+    An award above LĐTT whose use is not recorded blocks every recognition it may
+    have used (unrecorded_uses.py).
     """
     # No gc.disable()/enable() here: it runs inside web requests, and the collector's switch is
     # process-wide, so pausing it would change every other thread of the worker too (issue 19).
     ctx = _context(year, settings_for_year(settings_by_year, year))
+    recognitions = tuple(recognitions)
+    awards = _unrecorded.with_unrecorded_uses(awards, recognitions, settings_by_year)
     records_of = _index(ctx, recognitions, awards, disciplines, registrations, articles, services)
-    return {p.id: _evaluate(p, ctx, records_of(p.id)) for p in people}
+    refused = _lower.refused_by_person(refusals, year)
+    return {p.id: _evaluate(p, ctx, records_of(p.id), refused.get(p.id, _EMPTY)) for p in people}
 
 
 def evaluate_person(
@@ -763,6 +775,7 @@ def evaluate_person(
     articles: Iterable[ArticleCount] = (),
     settings_by_year: Mapping[int, Settings] | Settings | None = None,
     services: Iterable[Service] = (),
+    refusals: Iterable[Any] = (),
 ) -> PersonResult:
     """Evaluate one person; records of other people are ignored."""
     results = evaluate_year(
@@ -775,6 +788,7 @@ def evaluate_person(
         articles,
         settings_by_year,
         services,
+        refusals,
     )
     return results[person.id]
 
@@ -914,25 +928,30 @@ def recognition_to_use(
 # --------------------------------------------------------------------------
 
 
-def _evaluate(person: Person, ctx: _Context, rec: _Records) -> PersonResult:
+def _evaluate(person: Person, ctx: _Context, rec: _Records, refused: Mapping[str, str] = _EMPTY) -> PersonResult:
     held = rec.held.get(ctx.year, _NOTHING)
     # The first two conditions are common to LĐTT and CSTĐ cơ sở.
     lddt = _held_condition(ctx, ADVANCED_WORKER, held)
     clean = _no_discipline(ctx, rec, (ctx.year,))
+    # A title the officer recorded as refused is not eligible, so no higher title counts it provisionally.
+    refuse = _lower.refuse if refused else _lower.unchanged
     grassroots, grassroots_usable = _grassroots(ctx, rec, held, lddt, clean)
+    grassroots = refuse(ctx, grassroots, refused)
     sector, sector_usable = _sector(ctx, rec, held, grassroots, grassroots_usable)
-    national = _national(ctx, rec, held, sector, (grassroots_usable, sector_usable))
+    sector = refuse(ctx, sector, refused)
+    national = refuse(ctx, _national(ctx, rec, held, sector, (grassroots_usable, sector_usable)), refused)
     titles = {
         # Recorded, not computed: shown with a flag for a disciplinary measure,
         # which excludes the title, and for too short a time served.
-        ADVANCED_WORKER: _title_result(ADVANCED_WORKER, [lddt, clean, _time_served(ctx, rec)], held),
+        ADVANCED_WORKER: refuse(ctx, _title_result(ADVANCED_WORKER, [lddt, clean, _time_served(ctx, rec)], held),
+                                refused),
         GRASSROOTS: grassroots,
         SECTOR: sector,
         NATIONAL: national,
     }
     for title, lower in rec.pending.items():
         if title in titles and lower in titles:
-            titles[title] = _with_lower_title(ctx, titles[title], titles[lower])
+            titles[title] = _lower.with_lower_title(ctx, titles[title], titles[lower])
     return PersonResult(person, ctx.year, titles)
 
 
@@ -942,27 +961,6 @@ def _title_result(
     # A warning is shown but never decides.
     eligible = all(c.met or c.warning_only for c in conditions)
     return TitleResult(title, eligible, conditions, title in held, uses if eligible else None)
-
-
-def _with_lower_title(ctx: _Context, result: TitleResult, lower: TitleResult) -> TitleResult:
-    """Flag a title recorded while its lower title of the year was provisional, once that one is refused."""
-    label, year = Phrase(TITLE_LABELS[lower.title]), ctx.year
-    evidence = [{"year": year, "title": lower.title, "held": lower.held, "eligible": lower.eligible}]
-    if lower.held:
-        condition = Condition("lower_title", True, Phrase(
-            "Danh hiệu %(title)s năm %(year)s đã được ghi nhận.", title=label, year=year), evidence)
-    elif lower.eligible:
-        detail = Phrase("Được ghi nhận khi danh hiệu %(title)s năm %(year)s còn tạm tính; "
-                        "danh hiệu đó vẫn đủ điều kiện nhưng chưa có quyết định.", title=label, year=year)
-        condition = Condition("lower_title", True, detail, evidence, provisional=True)
-    else:
-        detail = Phrase("Được ghi nhận khi danh hiệu %(title)s năm %(year)s còn tạm tính; danh hiệu đó nay "
-                        "không được công nhận (không đủ điều kiện, chưa ghi nhận): cần xem xét lại.",
-                        title=label, year=year)
-        condition = Condition("lower_title", False, detail, evidence)
-    conditions = [*result.conditions, condition]
-    eligible = all(c.met or c.warning_only for c in conditions)
-    return TitleResult(result.title, eligible, conditions, result.held, result.uses if eligible else None)
 
 
 def _grassroots(
@@ -1293,8 +1291,11 @@ def _initiative_condition(
             if key not in usable:
                 usable.append(key)
             continue
-        item["reason"] = "used"
+        item["reason"] = _unrecorded.REASON if blocker.use_unknown else "used"
         item["used_for"] = {"title": blocker.title, "year": blocker.year}
+        if blocker.use_unknown:
+            notes.append(_unrecorded.note(_recognition_text(item), blocker))
+            continue
         if blocker.person_id == rec.person_id:
             msgid = "%(initiative)s đã được dùng cho danh hiệu %(title)s năm %(year)s"
         else:
@@ -1458,3 +1459,8 @@ def _where_text(years: tuple[int, ...]) -> Phrase:
 
 def _number(value: float) -> str:
     return f"{value:g}".replace(".", ",")
+
+
+# Rules kept in modules of their own, which read this module's vocabulary at call time.
+from portal.emulation import lower_titles as _lower  # noqa: E402
+from portal.emulation import unrecorded_uses as _unrecorded  # noqa: E402

@@ -161,3 +161,20 @@ class ServiceForm(PortalForm):
         InputRequired("Vui lòng nhập số tháng (0 nếu không nghỉ)."),
         NumberRange(0, 12, "Số tháng nghỉ từ 0 đến 12.")])
     note = StringField(_l("Ghi chú (lý do nghỉ, trường hợp được tính)"), validators=[Optional(), Length(max=500)])
+
+
+class RefusalForm(PortalForm):
+    """A title of a year recorded as not awarded, with the reason."""
+    username = _username()
+    year = _year()
+    title = SelectField(_l("Danh hiệu không công nhận"), choices=TITLE_CHOICES)
+    reason = TextAreaField(_l("Lý do không công nhận"), validators=[
+        DataRequired("Hãy nêu lý do không công nhận danh hiệu."), Length(max=2000)])
+
+
+class AwardUseForm(PortalForm):
+    """The recognition an old award used, named by the officer."""
+    initiative_id = IntegerField(_l("Mã sáng kiến đã sử dụng"), validators=[Optional()])
+    level_used = SelectField(_l("Cấp công nhận đã sử dụng"), choices=LEVEL_CHOICES, default="")
+    reason = TextAreaField(_l("Lý do (khi sáng kiến không nằm trong căn cứ hệ thống xác định)"),
+                           validators=[Optional(), Length(max=2000)])

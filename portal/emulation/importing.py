@@ -19,7 +19,7 @@ MAX_ROWS = 5000
 
 COLUMNS = {
     "titles": ("username", "year", "title", "decision_no", "initiative_id", "level_used", "reason"),
-    "disciplines": ("username", "year", "level", "note"),
+    "disciplines": ("username", "year", "level", "violation_year", "note"),
     "registrations": ("username", "year", "title"),
     "articles": ("username", "year", "count"),
 }
@@ -44,6 +44,7 @@ HEADER_ALIASES = {fold(k): v for k, v in {
     "hình thức kỷ luật": "level",
     "kỷ luật": "level",
     "ghi chú": "note",
+    "năm vi phạm": "violation_year",
     "số tin, bài": "count",
     "số tin bài": "count",
     "số bài": "count",
@@ -99,7 +100,7 @@ def read_table(filename, data):
     table = iter(read_cells(filename, data))
     header = next(table, None)
     if not header or not any(cell(h) for h in header):
-        raise ValueError("Tệp không có dòng tiêu đề (username, year, …).")
+        raise ValueError(Phrase("Tệp không có dòng tiêu đề (username, year, …)."))
     columns = [_header(h) for h in header]
     rows = []
     for number, values in enumerate(table, start=2):
@@ -107,7 +108,7 @@ def read_table(filename, data):
         if not any(cells):
             continue
         if len(rows) >= MAX_ROWS:
-            raise ValueError(f"Tệp có quá {MAX_ROWS} dòng; hãy chia nhỏ.")
+            raise ValueError(Phrase("Tệp có quá %(n)s dòng; hãy chia nhỏ.", n=MAX_ROWS))
         rows.append((number, dict(zip(columns, cells, strict=False))))
     return columns, rows
 
@@ -118,17 +119,18 @@ def import_file(kind, filename, data, *, actor, default_year=None):
     try:
         columns, rows = read_table(filename, data)
     except ValueError as error:
-        report.file_error = str(error)
+        # The message as raised (a Phrase is shown in the reader's language).
+        report.file_error = error.args[0] if error.args and isinstance(error.args[0], str) else str(error)
         return report
     missing = [c for c in REQUIRED[kind] if c not in columns]
     if "year" not in columns and default_year is None:
         missing.append("year")
     if missing:
-        report.file_error = ("Thiếu cột: " + ", ".join(missing) + ". Các cột của loại dữ liệu này: "
-                             + ", ".join(COLUMNS[kind]) + ".")
+        report.file_error = Phrase("Thiếu cột: %(missing)s. Các cột của loại dữ liệu này: %(columns)s.",
+                                   missing=", ".join(missing), columns=", ".join(COLUMNS[kind]))
         return report
     if not rows:
-        report.file_error = "Tệp không có dòng dữ liệu nào."
+        report.file_error = Phrase("Tệp không có dòng dữ liệu nào.")
         return report
     for number, values in rows:
         username = values.get("username", "")
@@ -168,17 +170,18 @@ def _apply(kind, values, *, actor, default_year):
         award = operations.record_award(user, year, title, actor=actor, decision_no=values.get("decision_no", ""),
                                         initiative_id=initiative, level_used=level,
                                         reason=values.get("reason", ""))
-        return f"{TITLE_LABELS[award.title]} {year}"
+        return Phrase("%(title)s %(year)s", title=Phrase(TITLE_LABELS[award.title]), year=year)
     if kind == "disciplines":
         level = _word(LEVEL_WORDS, values.get("level", ""), "Hình thức kỷ luật")
-        operations.record_discipline(user, year, level, actor=actor, note=values.get("note", ""))
-        return f"{DISCIPLINE_LABELS[level]} {year}"
+        operations.record_discipline(user, year, level, actor=actor, note=values.get("note", ""),
+                                     violation_year=values.get("violation_year") or None)
+        return Phrase("%(level)s %(year)s", level=Phrase(DISCIPLINE_LABELS[level]), year=year)
     if kind == "registrations":
         title = _word(TITLE_WORDS, values.get("title", ""), "Danh hiệu")
         operations.register(user, year, title, actor=actor)
-        return f"Đăng ký {TITLE_LABELS[title]} {year}"
+        return Phrase("Đăng ký %(title)s %(year)s", title=Phrase(TITLE_LABELS[title]), year=year)
     row = operations.record_articles(user, year, values.get("count", ""), actor=actor)
-    return f"{row.count} tin, bài {year}"
+    return Phrase("%(n)s tin, bài %(year)s", n=row.count, year=year)
 
 
 def template_csv(kind):

@@ -70,6 +70,9 @@ class TitleAward(db.Model):
     reason: Mapped[str] = mapped_column(Text, default="")
     # The lower title of the same year that was only provisional when this was recorded.
     provisional_on: Mapped[Title | None] = mapped_column(_enum(Title))
+    # Recorded before the "used once" rule without the recognition it used (initiative_id
+    # null): until the officer names it, every recognition it may have used is blocked.
+    use_unknown: Mapped[bool] = mapped_column(default=False)
     recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
@@ -87,7 +90,32 @@ class TitleAward(db.Model):
         return engine.TitleAward(
             self.user_id, self.year, str(self.title), self.initiative_id,
             str(self.level_used) if self.level_used else None,
-            str(self.provisional_on) if self.provisional_on else None)
+            str(self.provisional_on) if self.provisional_on else None, bool(self.use_unknown))
+
+
+class TitleRefusal(db.Model):
+    """A title the emulation officer recorded as not awarded to a person for a year, with the reason."""
+    __tablename__ = "title_refusal"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
+    year: Mapped[int] = mapped_column(index=True)
+    title: Mapped[Title] = mapped_column(_enum(Title))
+    reason: Mapped[str] = mapped_column(Text)
+    recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    user = relationship("User", foreign_keys=[user_id])
+
+    __table_args__ = (UniqueConstraint("user_id", "year", "title", name="uq_title_refusal_user_year_title"),)
+
+    @property
+    def title_label(self):
+        return TITLE_LABELS[self.title]
+
+    def as_record(self):
+        from portal.emulation.lower_titles import RefusedTitle
+
+        return RefusedTitle(self.user_id, self.year, str(self.title), self.reason)
 
 
 class Discipline(db.Model):

@@ -4,7 +4,6 @@ Pages, the API and the import call these same functions; a refusal raises
 a Refusal with the HTTP status the API answers (403, 404, 409, 422) and a
 Vietnamese message, and changes nothing.
 """
-from datetime import date
 
 from sqlalchemy import select
 from sqlalchemy.orm import lazyload
@@ -15,7 +14,7 @@ from portal.core.notifications import notify
 from portal.core.phrases import Listing, Phrase
 from portal.core.refusal import Refusal
 from portal.core.timeutil import today
-from portal.emulation import engine
+from portal.emulation import engine, unrecorded_uses
 from portal.emulation.models import (
     DISCIPLINE_LABELS,
     SETTING_NAMES,
@@ -25,9 +24,9 @@ from portal.emulation.models import (
     DisciplineLevel,
     EmulationSettings,
     Registration,
-    ServiceRecord,
     Title,
     TitleAward,
+    TitleRefusal,
 )
 from portal.emulation.services import load_recognitions, load_year, settings_for
 from portal.extensions import db
@@ -142,6 +141,12 @@ def record_award(user, year, title, *, actor, decision_no="", initiative_id=None
     if existing:
         raise refused(409, Phrase("%(name)s đã được ghi nhận danh hiệu %(title)s năm %(year)s.",
                                   name=user.full_name, title=Phrase(TITLE_LABELS[title]), year=year), "duplicate")
+    if db.session.execute(select(TitleRefusal.id).where(
+            TitleRefusal.user_id == user.id, TitleRefusal.year == year, TitleRefusal.title == title)).first():
+        raise refused(409, Phrase("Danh hiệu %(title)s năm %(year)s của %(name)s đã được ghi nhận là không công "
+                                  "nhận; muốn ghi nhận danh hiệu, hãy bỏ ghi nhận đó trước.",
+                                  title=Phrase(TITLE_LABELS[title]), year=year, name=user.full_name),
+                      "title_refused", "title")
 
     result, inputs = eligibility_of(user, year)
     title_result = result.titles[title.value]
@@ -250,8 +255,17 @@ def _recognition(user, title_result, initiative_id, level_used, inputs):
 
 def _refuse_if_used(user, initiative_id, level, inputs):
     levels = [level] if level else [r.level for r in load_recognitions(initiative_ids=[initiative_id])]
+    # The engine's own reading of "used": old awards that never named their recognition included.
+    awards = unrecorded_uses.with_unrecorded_uses(inputs.awards, inputs.recognitions, inputs.settings_by_year)
     for each in levels:
-        used = engine.recognition_user(user.id, initiative_id, each, inputs.awards, inputs.settings)
+        used = engine.recognition_user(user.id, initiative_id, each, awards, inputs.settings)
+        if used is not None and used.use_unknown:
+            raise refused(
+                409, Phrase("Sáng kiến #%(id)s có thể đã được dùng cho danh hiệu %(title)s năm %(year)s (hồ sơ cũ "
+                            "chưa ghi sáng kiến đã sử dụng). Hãy ghi rõ sáng kiến danh hiệu đó đã dùng trước; mỗi "
+                            "sáng kiến chỉ được sử dụng một lần (Công văn 5007/BNV-TĐKT).", id=initiative_id,
+                            title=Phrase(TITLE_LABELS[used.title]), year=used.year),
+                "recognition_use_not_recorded", "initiative_id")
         if used is not None:
             rule = (Phrase("mỗi sáng kiến chỉ được sử dụng một lần") if inputs.settings.one_use_per_initiative
                     else Phrase("mỗi lần công nhận sáng kiến chỉ được sử dụng một lần"))
@@ -423,42 +437,6 @@ def record_articles(user, year, count, *, actor):
     audit.record("emulation.articles_recorded", actor=actor, obj=row,
                  data={"user": user.username, "year": year, "count": count, "before": before},
                  summary=f"Tin, bài {year}: {user.full_name} — {count}")
-    return row
-
-
-def record_service(user, year, *, actor, recruited_on=None, leave_months=0, note=""):
-    """Set the time ``user`` served in ``year`` (recruitment date, months off work) for LĐTT."""
-    _require_officer(actor)
-    year = parse_year(year)
-    if recruited_on is not None and not isinstance(recruited_on, date):
-        try:
-            recruited_on = date.fromisoformat(str(recruited_on).strip())
-        except ValueError:
-            raise refused(422, "Ngày tuyển dụng phải có dạng YYYY-MM-DD.", "invalid", "recruited_on") from None
-    if recruited_on is not None and recruited_on > today():
-        raise refused(422, "Ngày tuyển dụng không thể ở tương lai.", "invalid", "recruited_on")
-    try:
-        leave = float(str(leave_months if leave_months not in (None, "") else 0).replace(",", "."))
-    except ValueError:
-        raise refused(422, "Số tháng nghỉ phải là một số từ 0 đến 12.", "invalid", "leave_months") from None
-    if not 0 <= leave <= 12:
-        raise refused(422, "Số tháng nghỉ phải là một số từ 0 đến 12.", "invalid", "leave_months")
-    row = db.session.execute(
-        select(ServiceRecord).where(ServiceRecord.user_id == user.id, ServiceRecord.year == year)
-    ).scalar_one_or_none()
-    before = {"recruited_on": row.recruited_on.isoformat() if row and row.recruited_on else None,
-              "leave_months": row.leave_months} if row else None
-    if row is None:
-        row = ServiceRecord(user_id=user.id, year=year)
-        db.session.add(row)
-    row.recruited_on, row.leave_months, row.note = recruited_on, leave, (note or "").strip()
-    row.recorded_by_id = actor.id
-    db.session.flush()
-    audit.record("emulation.service_recorded", actor=actor, obj=row,
-                 data={"user": user.username, "year": year, "before": before,
-                       "recruited_on": recruited_on.isoformat() if recruited_on else None,
-                       "leave_months": leave, "note": row.note},
-                 summary=f"Thời gian công tác {year}: {user.full_name}")
     return row
 
 

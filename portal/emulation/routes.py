@@ -17,16 +17,18 @@ from portal.core.permissions import require_roles
 from portal.core.phrases import Phrase
 from portal.core.refusal import bad_request, found, not_found
 from portal.core.timeutil import today
-from portal.emulation import bp, engine, operations, services
+from portal.emulation import bp, engine, officer_actions, operations, services, time_served
 from portal.emulation.export import workbook_bytes
 from portal.emulation.forms import (
     ArticlesForm,
     AwardForm,
+    AwardUseForm,
     DeleteForm,
     DisciplineForm,
     FilterForm,
     ImportForm,
     MyRegistrationForm,
+    RefusalForm,
     RegistrationForm,
     ServiceForm,
     SettingsForm,
@@ -43,6 +45,7 @@ from portal.emulation.models import (
     Registration,
     ServiceRecord,
     TitleAward,
+    TitleRefusal,
 )
 from portal.extensions import db
 from portal.years.models import current_year, known_years
@@ -160,6 +163,8 @@ def year_page(year):
         shown=shown, page=page, pages=pages, filters=export_args,
         export_url=url_for("emulation.export", year=year, **export_args),
         selected_title=form.title.data or None, countdown=_commendation_countdown(year),
+        unrecorded=officer_actions.unrecorded_awards(services.first_year_looked_at(year, report.inputs.settings),
+                                                     year),
         **_settings_context(report.inputs))
 
 
@@ -237,6 +242,7 @@ FORMS = {
     "registrations": RegistrationForm,
     "articles": ArticlesForm,
     "services": ServiceForm,
+    "refusals": RefusalForm,
 }
 
 
@@ -262,6 +268,7 @@ def _records(year):
         "registrations": rows(Registration, Registration.title, Registration.id),
         "articles": rows(ArticleCount, ArticleCount.count.desc(), ArticleCount.id),
         "services": rows(ServiceRecord, ServiceRecord.id),
+        "refusals": rows(TitleRefusal, TitleRefusal.title, TitleRefusal.id),
     }
 
 
@@ -271,8 +278,14 @@ def _people():
 
 
 def _render_records(year, bound=None, status=200):
+    records = _records(year)
+    # Old awards above LĐTT that never named their recognition: a form each to name it.
+    use_forms = {a.id: bound[1] if bound and bound[0] == "use" and bound[2] == a.id else AwardUseForm(formdata=None)
+                 for a in records["titles"] if a.use_unknown and a.initiative_id is None
+                 and a.title != engine.ADVANCED_WORKER}
     return render_template("emulation/records.html", year=year, forms=_record_forms(year, bound),
-                           records=_records(year), people=_people(), delete_form=DeleteForm(),
+                           records=records, people=_people(), delete_form=DeleteForm(), use_forms=use_forms,
+                           refused={(r.user_id, str(r.title)) for r in records["refusals"]},
                            years=_years_around(year)), status
 
 
@@ -283,7 +296,7 @@ def records(year):
     return _render_records(year)
 
 
-@bp.route("/year/<int:year>/<any(titles, disciplines, registrations, articles, services):kind>",
+@bp.route("/year/<int:year>/<any(titles, disciplines, registrations, articles, services, refusals):kind>",
           methods=["POST"])
 @require_roles(OFFICER)
 def record(year, kind):
@@ -309,11 +322,16 @@ def record(year, kind):
         message = _("Đã đăng ký danh hiệu %(title)s năm %(year)s cho %(name)s.",
                     title=_(TITLE_LABELS[row.title]), year=row.year, name=user.full_name)
     elif kind == "services":
-        row = operations.record_service(user, form.year.data, actor=current_user,
+        row = time_served.record_service(user, form.year.data, actor=current_user,
                                         recruited_on=form.recruited_on.data, leave_months=form.leave_months.data,
                                         note=form.note.data)
         message = _("Đã ghi nhận thời gian công tác năm %(year)s của %(name)s.", year=row.year,
                     name=user.full_name)
+    elif kind == "refusals":
+        row = officer_actions.record_refusal(user, form.year.data, form.title.data, actor=current_user,
+                                             reason=form.reason.data)
+        message = _("Đã ghi nhận không công nhận danh hiệu %(title)s năm %(year)s của %(name)s.",
+                    title=_(TITLE_LABELS[row.title]), year=row.year, name=user.full_name)
     else:
         row = operations.record_articles(user, form.year.data, form.count.data, actor=current_user)
         message = _("Đã ghi nhận %(n)s tin, bài năm %(year)s của %(name)s.", n=row.count, year=row.year,
@@ -339,14 +357,14 @@ def _delete_record(model, record_id, delete, message, anchor):
 @require_roles(OFFICER)
 def delete_award(award_id):
     return _delete_record(TitleAward, award_id, operations.delete_award,
-                          "Đã xóa danh hiệu đã ghi nhận.", "titles")
+                          _("Đã xóa danh hiệu đã ghi nhận."), "titles")
 
 
 @bp.route("/disciplines/<int:discipline_id>/delete", methods=["POST"])
 @require_roles(OFFICER)
 def delete_discipline(discipline_id):
     return _delete_record(Discipline, discipline_id, operations.delete_discipline,
-                          "Đã xóa hình thức kỷ luật đã ghi nhận.", "disciplines")
+                          _("Đã xóa hình thức kỷ luật đã ghi nhận."), "disciplines")
 
 
 @bp.route("/year/<int:year>/import", methods=["GET", "POST"])
@@ -359,7 +377,7 @@ def import_page(year):
     if form.validate_on_submit():
         upload = form.file.data
         if not upload or not upload.filename:
-            form.file.errors = ["Vui lòng chọn tệp .xlsx hoặc .csv."]
+            form.file.errors = [_("Vui lòng chọn tệp .xlsx hoặc .csv.")]
             status = 422
         else:
             report = import_file(form.kind.data, upload.filename, upload.read(), actor=current_user,

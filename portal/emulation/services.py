@@ -19,6 +19,7 @@ from portal.emulation.models import (
     Registration,
     ServiceRecord,
     TitleAward,
+    TitleRefusal,
 )
 from portal.extensions import db
 from portal.initiatives.models import Initiative, InitiativeAuthor
@@ -43,12 +44,13 @@ class YearInputs:
     settings_row: EmulationSettings | None = None  # the row in force (this year's or an earlier one)
     registered: dict = field(default_factory=dict)  # user id -> title registered in `year`
     article_counts: dict = field(default_factory=dict)  # user id -> articles in `year`
+    refusals: list = field(default_factory=list)  # lower_titles.RefusedTitle of `year`
 
     def evaluate(self):
         """{user id: engine.PersonResult} for the year."""
         return engine.evaluate_year(
             self.year, self.people, self.recognitions, self.awards, self.disciplines,
-            self.registrations, self.articles, self.settings_by_year, self.services)
+            self.registrations, self.articles, self.settings_by_year, self.services, self.refusals)
 
 
 def settings_rows(up_to_year=None):
@@ -72,9 +74,9 @@ def _row_in_force(rows, year):
 def load_year(year, *, unit_id=None, user_ids=None):
     """The engine's inputs for ``year``: everyone active, one unit's people, or the given users.
 
-    Ten queries whatever the number of people: settings, people, recognised
+    Eleven queries whatever the number of people: settings, people, recognised
     initiatives, their authors and council scores, awards, disciplinary measures,
-    registrations, article counts and time served.
+    registrations, article counts, time served and refused titles.
     """
     rows = settings_rows(year)
     settings_by_year = {row.year: row.to_engine() for row in rows}
@@ -99,7 +101,7 @@ def load_year(year, *, unit_id=None, user_ids=None):
     scoped = unit_id is not None or user_ids is not None
 
     recognitions = load_recognitions(
-        first_year=_first_year_looked_at(year, settings), last_year=year,
+        first_year=first_year_looked_at(year, settings), last_year=year,
         author_ids=person_ids if scoped else None)
 
     def of_people(model):
@@ -109,7 +111,7 @@ def load_year(year, *, unit_id=None, user_ids=None):
     # A use of a recognition blocks it whatever the award's year: every year is read.
     award_rows = db.session.execute(
         of_people(TitleAward).options(lazyload("*")).where(TitleAward.year <= year)).scalars().all()
-    first = _first_year_looked_at(year, settings)
+    first = first_year_looked_at(year, settings)
     # A measure issued up to `year`, counted in its own year or its violation's (see engine._counted_year).
     discipline_rows = db.session.execute(
         of_people(Discipline).options(lazyload("*"))
@@ -121,6 +123,8 @@ def load_year(year, *, unit_id=None, user_ids=None):
         of_people(ArticleCount).options(lazyload("*")).where(ArticleCount.year == year)).scalars().all()
     service_rows = db.session.execute(
         of_people(ServiceRecord).options(lazyload("*")).where(ServiceRecord.year == year)).scalars().all()
+    refusal_rows = db.session.execute(
+        of_people(TitleRefusal).options(lazyload("*")).where(TitleRefusal.year == year)).scalars().all()
 
     return YearInputs(
         year=year,
@@ -137,10 +141,11 @@ def load_year(year, *, unit_id=None, user_ids=None):
         settings_row=_row_in_force(rows, year),
         registered={r.user_id: str(r.title) for r in registration_rows},
         article_counts={r.user_id: r.count for r in article_rows},
+        refusals=[r.as_record() for r in refusal_rows],
     )
 
 
-def _first_year_looked_at(year, settings):
+def first_year_looked_at(year, settings):
     """The earliest year any rule of ``year`` reads (the earlier sector period of the national title)."""
     earliest_national = year - settings.sector_cycle_years - settings.sector_consecutive_years + 1
     return min(year - 1, year - settings.sector_consecutive_years + 1, earliest_national)

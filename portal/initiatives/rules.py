@@ -108,9 +108,10 @@ def trial_user_errors(text):
             continue
         parts = [part.strip() for part in line.split(";")]
         if not parts[0]:
-            problems.append(f"Dòng {number}: thiếu họ và tên người tham gia áp dụng.")
+            problems.append(Phrase("Dòng %(line)s: thiếu họ và tên người tham gia áp dụng.", line=number))
         elif len(parts) > len(TRIAL_USER_PARTS):
-            problems.append(f"Dòng {number}: tối đa {len(TRIAL_USER_PARTS)} mục, cách nhau bởi dấu chấm phẩy.")
+            problems.append(Phrase("Dòng %(line)s: tối đa %(parts)s mục, cách nhau bởi dấu chấm phẩy.", line=number,
+                                   parts=len(TRIAL_USER_PARTS)))
     return {"trial_users": problems} if problems else {}
 
 

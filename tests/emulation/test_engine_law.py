@@ -87,8 +87,9 @@ def test_the_sector_recognition_cannot_back_both_cstd_co_so_and_cstd_nganh_2020(
 
 
 def test_before_the_fix_a_null_initiative_left_the_sector_recognition_free():
-    # What the recorder used to store (initiative_id null) blocks nothing: the
-    # reason it must always store the recognition the engine chose.
+    # initiative_id null without use_unknown (history typed without a recognition of the portal)
+    # blocks nothing: the reason the recorder always stores the recognition the engine chose. The
+    # rows the old recorder wrote are marked use_unknown and block (test_unrecorded_uses.py).
     records = issue_case()
     records["awards"] += held(GRASSROOTS, 2020)
     assert result(SECTOR, year=2020, **records).condition("sector_initiative").met

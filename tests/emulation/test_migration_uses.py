@@ -40,3 +40,37 @@ def test_windows_move_to_the_year_and_new_settings_take_their_defaults(tmp_path,
     assert [tuple(r) for r in years] == [(2024, 30, 60), (2025, 30, 45)]
     assert (settings[0], bool(settings[1]), bool(settings[2]), bool(settings[3]), settings[4], settings[5]) == (
         2, True, True, True, 6, 3)
+
+
+def test_old_awards_without_their_recognition_are_marked_use_unknown(tmp_path, monkeypatch):
+    """Migration title_refusals: the rows the old recorder wrote (a title above LĐTT, initiative_id null)
+    are marked, the others not."""
+    monkeypatch.delenv("DATABASE_URL", raising=False)
+    with scratch_database(tmp_path, "unknown_uses") as url:
+        app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": url,
+                          "INSTANCE_PATH": str(tmp_path / "instance"), "SECRET_KEY": "uses"})
+        run(app, "upgrade", "documents")
+        with app.app_context():
+            with db.engine.begin() as conn:
+                conn.execute(sa.text("INSERT INTO unit (id, name, kind, active) VALUES (1, 'Phòng 1', 'department', "
+                                     "true)"))
+                conn.execute(sa.text(
+                    "INSERT INTO \"user\" (id, username, password_hash, full_name, unit_id, position, is_leader, "
+                    "qualification, active, notification_delivery, created_at, session_version) VALUES "
+                    "(1, 'ksv.hung', 'x', 'Lê Văn Hùng', 1, '', false, '', true, 'immediate', "
+                    "'2021-01-01 00:00:00', 1)"))
+                for year, title in ((2020, "advanced_worker"), (2020, "emulation_soldier_grassroots"),
+                                    (2021, "emulation_soldier_sector")):
+                    conn.execute(sa.text(
+                        "INSERT INTO title_award (user_id, year, title, decision_no, reason, created_at) "
+                        "VALUES (1, :y, :t, '', '', '2021-01-05 00:00:00')"), {"y": year, "t": title})
+            db.engine.dispose()
+        run(app, "upgrade", "head")
+        with app.app_context():
+            with db.engine.connect() as conn:
+                marked = conn.execute(sa.text(
+                    "SELECT year, title, use_unknown FROM title_award ORDER BY year, title")).all()
+            db.engine.dispose()
+    assert [(r[0], r[1], bool(r[2])) for r in marked] == [
+        (2020, "advanced_worker", False), (2020, "emulation_soldier_grassroots", True),
+        (2021, "emulation_soldier_sector", True)]

@@ -79,20 +79,22 @@ CHANNELS = {
     "/api/v1/initiatives/<int:initiative_id>": EACH, "/api/v1/initiatives/<int:initiative_id>/assignments": EACH,
     "/api/v1/initiatives/<int:initiative_id>/review": EACH, "/api/v1/initiatives/<int:initiative_id>/appraisal": EACH,
     "/api/v1/public/initiatives": ONCE, "/api/v1/public/initiatives/<int:initiative_id>": EACH,
-    "/api/v1/emulation/eligibility": ONCE,
+    "/api/v1/emulation/eligibility": ONCE, "/api/v1/emulation/services": ONCE, "/api/v1/emulation/refusals": ONCE,
 }
 # Asked as well: the lists and searches with something to find, and every page of the audit log.
 EXTRA = ["/search/internal?q=h%E1%BB%93+s%C6%A1", "/search?q=h%E1%BB%93+s%C6%A1", "/search/suggest?q=h%E1%BB%93+s%C6%A1",
          "/search/suggest?q=ho+so", "/search/suggest?q=b%C3%A0i+%C4%91%C3%A3", "/api/v1/initiatives?per_page=100",
          "/api/v1/initiatives?invited=1", "/api/v1/initiatives?mine=1",
          "/api/v1/public/initiatives?q=b%C3%A0i", f"/api/v1/emulation/eligibility?year={YEAR}",
+         f"/api/v1/emulation/services?year={YEAR}", f"/api/v1/emulation/refusals?year={YEAR}",
          f"/council/queue?year={YEAR}", f"/council/?year={YEAR}", f"/council/sector?year={YEAR}",
          "/admin/audit?page=2", "/admin/audit?action=council.review_submitted"]
 # Pages whose business is to list people: an admin meets the reviewers' names there as accounts and
 # council members (the admin's own records), every author in the form's directory of colleagues.
 ADMIN_PEOPLE_PAGES = ("/admin/users", "/admin/councils", "/admin/audit")
 # The emulation office's year lists every account of the procuracy, reviewers among them.
-OFFICE_PEOPLE_PAGES = ("/emulation/year", "/api/v1/emulation/eligibility")
+OFFICE_PEOPLE_PAGES = ("/emulation/year", "/api/v1/emulation/eligibility", "/api/v1/emulation/services",
+                       "/api/v1/emulation/refusals")
 DIRECTORY = re.compile(r"^/my/initiatives/(new|\d+/edit)$")
 
 

@@ -61,7 +61,7 @@ def build_world(make_user, make_initiative, make_unit):
     from portal.auth.services import issue_token
     from portal.council import operations as council_ops
     from portal.council.models import CouncilMember
-    from portal.emulation.models import Discipline, TitleAward
+    from portal.emulation.models import Discipline, ServiceRecord, TitleAward, TitleRefusal
     from portal.initiatives import operations
     from portal.initiatives.workflow import Level, Status
     from portal.publishing import operations as publishing_ops
@@ -132,14 +132,17 @@ def build_world(make_user, make_initiative, make_unit):
         world.ids[f"{who}_token"] = row.id
     award = TitleAward(user_id=staff.id, year=YEAR - 1, title="advanced_worker", decision_no="5/QĐ")
     discipline = Discipline(user_id=other.id, year=YEAR - 1, level="reprimand")
-    db.session.add_all([award, discipline])
+    service = ServiceRecord(user_id=other.id, year=YEAR - 1, leave_months=4)
+    refusal = TitleRefusal(user_id=other.id, year=YEAR - 1, title="advanced_worker", reason="Không đạt")
+    db.session.add_all([award, discipline, service, refusal])
     db.session.commit()
     from portal.years.models import Year
 
     if db.session.get(Year, YEAR) is None:
         db.session.add(Year(year=YEAR))
     db.session.commit()
-    world.ids.update(award=award.id, discipline=discipline.id, dept=dept.id, office=office.id)
+    world.ids.update(award=award.id, discipline=discipline.id, service=service.id, refusal=refusal.id, dept=dept.id,
+                     office=office.id)
     from portal.initiatives.models import Field
 
     world.ids["field"] = db.session.execute(select(Field.id)).scalars().first()
@@ -170,6 +173,7 @@ ARGUMENTS = {
     "initiative_id": "submitted", "attachment_id": "submitted_attachment", "token_id": "staff_token",
     "user_id": "other_user", "unit_id": "dept", "number": "year", "year": "year", "member_id": "member_row",
     "field_id": "field", "review_id": "review_sheet", "assignment_id": "review_assignment", "award_id": "award", "discipline_id": "discipline",
+    "service_id": "service", "refusal_id": "refusal",
     "slug": "slug", "message_id": "failed_mail", "meeting_id": "meeting",
 }
 LITERALS = {"kind": "titles", "index": 0, "page": 1}
