@@ -11,7 +11,7 @@ template. The background worker (`portal.core.jobs`) calls `deliver_due()`, whic
    (`User.locale`, the language they chose; Vietnamese by default), kept on the row;
 3. sends them over SMTP when MAIL_SERVER is set, otherwise writes `.eml` files under
    MAIL_OUTBOX_DIR (the demo and development);
-3. records each outcome: `sent`; or `queued` again after an exponentially growing wait
+4. records each outcome: `sent`; or `queued` again after an exponentially growing wait
    (MAIL_RETRY_BASE_SECONDS doubled per attempt, at most MAIL_RETRY_MAX_SECONDS); or
    `failed` with the reason once MAIL_GIVE_UP_SECONDS have passed since it was queued, or
    at once when the server refuses it permanently (an SMTP 5xx answer).
