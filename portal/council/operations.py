@@ -423,9 +423,9 @@ def submit_review(initiative, actor, **fields):
     rubric = rubric_for(initiative.year)
     errors = scoring.validate_scores(rubric.specs(), review.score_map(), complete=True)
     if review.recommendation not in (scoring.PASS, scoring.FAIL):
-        errors["recommendation"] = "Vui lòng chọn kiến nghị “Đạt” hoặc “Không đạt”."
+        errors["recommendation"] = Phrase("Vui lòng chọn kiến nghị “Đạt” hoặc “Không đạt”.")
     if errors:
-        raise invalid(_l("Chưa nộp được phiếu chấm: %(errors)s", errors=" ".join(errors.values())),
+        raise invalid(Phrase("Chưa nộp được phiếu chấm: %(errors)s", errors=Listing(list(errors.values()), " ")),
                       code="incomplete_review", fields=errors)
     review.status = ReviewStatus.submitted
     review.submitted_at = utcnow()
@@ -720,9 +720,9 @@ def update_rubric(year, actor, *, recognition_threshold, sector_threshold, appro
     errors = {}
     codes = [c["code"] for c in criteria]
     if not criteria:
-        errors["criteria"] = "Cần ít nhất một tiêu chí."
+        errors["criteria"] = Phrase("Cần ít nhất một tiêu chí.")
     if len(set(codes)) != len(codes):
-        errors["criteria"] = "Mã tiêu chí bị trùng."
+        errors["criteria"] = Phrase("Mã tiêu chí bị trùng.")
     for c in criteria:
         if not (0 <= c.get("min_score", 0) < c["max_score"]):
             errors[c["code"]] = Phrase("Điểm tối đa của “%(name)s” phải lớn hơn điểm tối thiểu.", name=c["name"])
@@ -731,9 +731,9 @@ def update_rubric(year, actor, *, recognition_threshold, sector_threshold, appro
         errors["recognition_threshold"] = Phrase("Ngưỡng công nhận phải từ 1 đến %(total)s (tổng điểm tối đa).",
                                                  total=total)
     if not recognition_threshold <= sector_threshold <= total:
-        errors["sector_threshold"] = "Ngưỡng đề nghị cấp Ngành phải từ ngưỡng công nhận đến tổng điểm tối đa."
+        errors["sector_threshold"] = Phrase("Ngưỡng đề nghị cấp Ngành phải từ ngưỡng công nhận đến tổng điểm tối đa.")
     if not 0 < approval_numerator <= approval_denominator:
-        errors["approval"] = "Tỷ lệ tán thành phải lớn hơn 0 và không quá 1."
+        errors["approval"] = Phrase("Tỷ lệ tán thành phải lớn hơn 0 và không quá 1.")
     if errors:
         raise invalid(fields={key: [message] for key, message in errors.items()})
     rubric = rubric_for(year)
