@@ -65,7 +65,7 @@ def test_the_request_renders_no_mail_the_worker_does_in_the_recipients_language(
     by_to = {m["To"]: m for m in inbox.messages}
     sent_en, sent_vi = by_to["en@vks.local"], by_to["vi@vks.local"]
     assert sent_en["Subject"] == "The initiative “Data map” was returned for completion"
-    text_en = sent_en.get_body(("plain",)).get_content()
+    text_en = sent_en.get_body(("plain",)).get_content().replace("\r\n", "\n")
     html_en = sent_en.get_body(("html",)).get_content()
     assert "To be added or completed:\nAdd the 2025 figures" in text_en and "Nội dung" not in text_en
     assert "Kính gửi" not in text_en and "Anna Reader" in text_en and '<html lang="en">' in html_en
@@ -114,5 +114,5 @@ def test_a_phrase_comes_back_from_its_stored_data():
     phrase = Phrase("Nhắc việc: %(n)s sáng kiến chờ sơ duyệt quá hạn", n=2)
     body = Listing([phrase, "", Listing(["• ", "x", " — ", Phrase("hạn là hôm nay")], "")], "\n")
     again = from_data(to_data(body))
-    assert render(again, lambda m: m.upper()) == render(body, lambda m: m.upper())
+    assert render(again, lambda m: f"<{m}>") == render(body, lambda m: f"<{m}>")
     assert from_data(to_data(phrase)).msgid == phrase.msgid and from_data(to_data("plain")) == "plain"
