@@ -1,13 +1,17 @@
 """The mail outbox: every message is a row written in the transaction that causes it.
 
-`queue()` (called by `notifications.notify`) only adds a row; no request talks to a mail
-server. The background worker (`portal.core.jobs`) calls `deliver_due()`, which
+`queue()` and `message_values()` + `add_all()` (one INSERT for many, from
+`notifications.notify`) only write rows: the subject and body as a message key with its values
+(a `Phrase`, in `message`), nothing rendered; no request talks to a mail server or renders a
+template. The background worker (`portal.core.jobs`) calls `deliver_due()`, which
 
 1. claims the due rows atomically (one UPDATE; on PostgreSQL over `FOR UPDATE SKIP LOCKED`),
    so several workers on several hosts never take the same row at the same time;
-2. sends them over SMTP when MAIL_SERVER is set, otherwise writes `.eml` files under
+2. writes each new message's subject, text and HTML in its recipient's language at send time
+   (`User.locale`, the language they chose; Vietnamese by default), kept on the row;
+3. sends them over SMTP when MAIL_SERVER is set, otherwise writes `.eml` files under
    MAIL_OUTBOX_DIR (the demo and development);
-3. records each outcome: `sent`; or `queued` again after an exponentially growing wait
+4. records each outcome: `sent`; or `queued` again after an exponentially growing wait
    (MAIL_RETRY_BASE_SECONDS doubled per attempt, at most MAIL_RETRY_MAX_SECONDS); or
    `failed` with the reason once MAIL_GIVE_UP_SECONDS have passed since it was queued, or
    at once when the server refuses it permanently (an SMTP 5xx answer).
@@ -20,7 +24,7 @@ import email.policy
 import os
 import smtplib
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid
@@ -28,10 +32,11 @@ from pathlib import Path
 
 from flask import current_app
 from flask_babel import force_locale, get_translations
-from sqlalchemy import ForeignKey, Index, String, Text, delete, or_, select, update
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy import JSON, ForeignKey, Index, String, Text, delete, insert, or_, select, update
+from sqlalchemy.orm import Mapped, mapped_column, relationship, selectinload
 
 from portal.core.organisation import organisation, site_name
+from portal.core.phrases import from_data, plain, render, to_data
 from portal.core.timeutil import utcnow
 from portal.extensions import db
 
@@ -51,7 +56,11 @@ class MailMessage(db.Model):
     queued_at: Mapped[datetime] = mapped_column(default=utcnow)  # the give-up clock starts here
     user_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
     recipient: Mapped[str] = mapped_column(String(320))
-    subject: Mapped[str] = mapped_column(String(300))
+    subject: Mapped[str] = mapped_column(String(300))  # Vietnamese until rendered, then as sent
+    # {"subject": …, "body": …} as phrases (portal.core.phrases.to_data); NULL on rows written
+    # rendered (before the message keys). `locale` is set when the worker renders it.
+    message: Mapped[dict | None] = mapped_column(JSON)
+    locale: Mapped[str | None] = mapped_column(String(8))
     body_text: Mapped[str] = mapped_column(Text, default="")
     body_html: Mapped[str] = mapped_column(Text, default="")
     link: Mapped[str] = mapped_column(String(1000), default="")  # absolute
@@ -62,6 +71,8 @@ class MailMessage(db.Model):
     next_try_at: Mapped[datetime] = mapped_column(default=utcnow)
     claimed_by: Mapped[str | None] = mapped_column(String(64))
     sent_at: Mapped[datetime | None]
+
+    user = relationship("User", lazy="select")  # by name: core does not import auth
 
     __table_args__ = (Index("ix_mail_outbox_state_next_try", "state", "next_try_at"),)
 
@@ -74,25 +85,34 @@ def absolute_link(link):
     return f"{base}/{link.lstrip('/')}"
 
 
-def mail_gettext():
-    """gettext in the portal's default language, loaded once per app (mail is written in it,
-    whatever the language of the page that caused it)."""
-    cached = current_app.extensions.get("portal_mail_gettext")
+def language_of(user):
+    """The language a person reads their mail in: the one they chose, else the portal's default."""
+    config = current_app.config
+    wanted = getattr(user, "locale", None)
+    return wanted if wanted in config["LANGUAGES"] else config["BABEL_DEFAULT_LOCALE"]
+
+
+def mail_gettext(locale=None):
+    """gettext in `locale` (the portal's default language when None), loaded once per app and
+    language: mail is written in its recipient's language, whatever the page that caused it."""
+    locale = locale or current_app.config["BABEL_DEFAULT_LOCALE"]
+    cache = current_app.extensions.setdefault("portal_mail_gettext", {})
+    cached = cache.get(locale)
     if cached is None:
-        with force_locale(current_app.config["BABEL_DEFAULT_LOCALE"]):
+        with force_locale(locale):
             translations = get_translations()
 
         def cached(message, **variables):
             text = translations.ugettext(message)
             return text % variables if variables else text
-        current_app.extensions["portal_mail_gettext"] = cached
+        cache[locale] = cached
     return cached
 
 
-def _render(template, **context):
+def _render(template, gettext, **context):
     # The environment's template, not render_template: no request is needed (commands, worker)
     # and no context processor runs.
-    return current_app.jinja_env.get_template(template).render(_=mail_gettext(), **context)
+    return current_app.jinja_env.get_template(template).render(_=gettext, **context)
 
 
 def _domain():
@@ -100,33 +120,71 @@ def _domain():
     return sender.rpartition("@")[2] or "localhost"
 
 
+def message_values(recipient, subject, body="", link="", *, user_id=None):
+    """The columns of one outbox row (for `add_all`): the subject and body kept as phrases, to be
+    written out in the recipient's language by the worker; only the Message-ID is made now."""
+    now = utcnow()
+    return {"recipient": recipient, "subject": plain(subject)[:300], "user_id": user_id,
+            "message": {"subject": to_data(subject), "body": to_data(body or "")},
+            "body_text": "", "body_html": "", "link": absolute_link(link)[:1000],
+            "message_id": make_msgid(domain=_domain()), "state": QUEUED, "attempts": 0, "last_error": "",
+            "created_at": now, "queued_at": now, "next_try_at": now}
+
+
+def add_all(values):
+    """Write the rows of `values` (from `message_values`) in one INSERT, in the caller's transaction."""
+    if values:
+        db.session.execute(insert(MailMessage), values)
+
+
 def queue(recipient, subject, body="", link="", *, user=None):
     """Add one message to the outbox; it is sent once the caller's transaction commits."""
-    config = current_app.config
-    context = {"subject": subject, "body": body or "", "paragraphs": (body or "").split("\n"),
-               "link": absolute_link(link), "organisation": organisation().name,
-               "site_name": site_name(), "base_url": config["PUBLIC_BASE_URL"].rstrip("/"),
-               "name": getattr(user, "full_name", "") or ""}
-    message = MailMessage(
-        recipient=recipient, subject=subject[:300], user_id=getattr(user, "id", None),
-        body_text=_render("mail/message.txt", **context), body_html=_render("mail/message.html", **context),
-        link=context["link"][:1000], message_id=make_msgid(domain=_domain()), state=QUEUED,
-        queued_at=utcnow(), next_try_at=utcnow())
+    message = MailMessage(**message_values(recipient, subject, body, link, user_id=getattr(user, "id", None)))
     db.session.add(message)
     return message
 
 
-def build_message(row, config):
-    """The e-mail of an outbox row: plain text and HTML alternatives, its own Message-ID."""
+def rendered(row, user=None):
+    """{subject, body_text, body_html, locale} of a row written as phrases, in the language of its
+    recipient (`user`, else the row's); None for a row already written out."""
+    if row.message is None or row.locale is not None:
+        return None
+    user = user if user is not None else row.user
+    locale = language_of(user)
+    gettext = mail_gettext(locale)
+    config = current_app.config
+    subject = render(from_data(row.message.get("subject")), gettext)[:300]
+    body = render(from_data(row.message.get("body")), gettext)
+    context = {"subject": subject, "body": body, "paragraphs": body.split("\n"), "link": row.link,
+               "organisation": organisation().name, "site_name": site_name(gettext),
+               "base_url": config["PUBLIC_BASE_URL"].rstrip("/"), "name": getattr(user, "full_name", "") or "",
+               "lang": locale}
+    return {"subject": subject, "body_text": _render("mail/message.txt", gettext, **context),
+            "body_html": _render("mail/message.html", gettext, **context), "locale": locale}
+
+
+def render_now(row, user=None):
+    """Write the row out at once (a command, a test): what the worker does before sending."""
+    for name, value in (rendered(row, user) or {}).items():
+        setattr(row, name, value)
+    return row
+
+
+def build_message(row, config, text=None):
+    """The e-mail of an outbox row: plain text and HTML alternatives, its own Message-ID; `text`
+    (from `rendered`) replaces the row's subject and bodies."""
+    text = text or {}
+    subject = text.get("subject", row.subject)
+    body_text, body_html = text.get("body_text", row.body_text), text.get("body_html", row.body_html)
     msg = EmailMessage(policy=HEADER_POLICY)
     msg["From"] = config["MAIL_FROM"]
     msg["To"] = row.recipient
-    msg["Subject"] = row.subject
+    msg["Subject"] = subject
     msg["Date"] = format_datetime(row.created_at.replace(tzinfo=UTC))
     msg["Message-ID"] = row.message_id
-    msg.set_content(row.body_text or row.subject)
-    if row.body_html:
-        msg.add_alternative(row.body_html, subtype="html")
+    msg.set_content(body_text or subject)
+    if body_html:
+        msg.add_alternative(body_html, subtype="html")
     return msg
 
 
@@ -136,6 +194,7 @@ class Claimed:
     attempts: int
     queued_at: datetime
     created_at: datetime
+    rendered: dict = field(default_factory=dict)  # written out by this worker: saved with the outcome
 
 
 @dataclass(frozen=True)
@@ -240,11 +299,12 @@ def claim(limit, token):
     db.session.commit()
     return db.session.execute(
         select(MailMessage).where(MailMessage.claimed_by == token, MailMessage.state == SENDING)
-        .order_by(MailMessage.id)).scalars().all()
+        .options(selectinload(MailMessage.user)).order_by(MailMessage.id)).scalars().all()
 
 
 def settle(row, failure, token, config, now=None):
-    """Record the outcome of one try (only while `token` still holds the row)."""
+    """Record the outcome of one try (only while `token` still holds the row), with the text it
+    was sent with when this worker wrote it out."""
     now = now or utcnow()
     if failure is None:
         values = {"state": SENT, "sent_at": now, "last_error": "", "claimed_by": None}
@@ -258,7 +318,7 @@ def settle(row, failure, token, config, now=None):
                       "next_try_at": min(now + wait, give_up_at)}
     db.session.execute(
         update(MailMessage).where(MailMessage.id == row.id, MailMessage.claimed_by == token)
-        .values(**values).execution_options(synchronize_session=False))
+        .values(**getattr(row, "rendered", {}), **values).execution_options(synchronize_session=False))
 
 
 def deliver_due(limit=None):
@@ -274,8 +334,7 @@ def deliver_due(limit=None):
             return counts
         # Plain records, and the read transaction ended, so that the outcomes are written by a
         # transaction that starts with a write (SQLite) and nothing is held during the send.
-        pairs = [(Claimed(row.id, row.attempts, row.queued_at, row.created_at), build_message(row, config))
-                 for row in rows]
+        pairs = [_written_out(row, config) for row in rows]
         db.session.rollback()
         transport = send_smtp if config.get("MAIL_SERVER") else write_files
         results = transport(pairs, config)
@@ -292,6 +351,12 @@ def deliver_due(limit=None):
         db.session.commit()
         if len(rows) < limit:
             return counts
+
+
+def _written_out(row, config):
+    """(Claimed, e-mail) of a claimed row, its text written in its recipient's language if new."""
+    text = rendered(row) or {}  # saved by `settle` with the outcome; the row itself is left as read
+    return Claimed(row.id, row.attempts, row.queued_at, row.created_at, text), build_message(row, config, text)
 
 
 def resend(row):

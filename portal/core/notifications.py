@@ -3,7 +3,8 @@
 `notify()` writes, in the caller's transaction, the in-app notification and, as the recipient
 chose on their account page (`User.notification_delivery`):
 
-- `immediate` (the default): one row of the mail outbox (`portal.core.mail`) per notification;
+- `immediate` (the default): one row of the mail outbox (`portal.core.mail`) per notification,
+  written out in the recipient's language by the worker when it sends it;
 - `digest`: nothing more now; the daily `send_digests` task mails one message gathering the
   notifications not yet sent (and marks them sent, so a second run sends nothing twice);
 - `in_app`: no mail at all.
@@ -12,11 +13,17 @@ Nothing here talks to a mail server, so a request never waits for one, and a rol
 action leaves neither notification nor mail behind.
 
 A notification about an initiative carries its id, so that the notifications page groups them.
+
+Subject and body are given as phrases (`portal.core.phrases.Phrase`, a message key with its
+values) and kept so in `message`: the page says them in its reader's language when it is read.
+The `subject` and `body` columns hold the Vietnamese text (and are all that older rows have).
+One INSERT writes the notifications of one call, and one the mail, however many people it tells.
 """
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 from sqlalchemy import (
+    JSON,
     Date,
     ForeignKey,
     Index,
@@ -28,6 +35,7 @@ from sqlalchemy import (
     delete,
     false,
     func,
+    insert,
     or_,
     select,
     update,
@@ -36,6 +44,8 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.core import mail
+from portal.core.i18n import translate
+from portal.core.phrases import Listing, Phrase, from_data, plain, to_data
 from portal.core.timeutil import local_date, utcnow
 from portal.extensions import db
 
@@ -54,6 +64,8 @@ class Notification(db.Model):
     subject: Mapped[str] = mapped_column(String(300))
     body: Mapped[str] = mapped_column(Text, default="")
     link: Mapped[str] = mapped_column(String(500), default="")
+    # {"subject": …, "body": …} as phrases (portal.core.phrases.to_data); NULL on older rows.
+    message: Mapped[dict | None] = mapped_column(JSON)
     read_at: Mapped[datetime | None]
     # For a person who chose the daily digest: waiting for it until `digested_at` is set.
     digest_pending: Mapped[bool] = mapped_column(default=False, server_default=false())
@@ -65,6 +77,21 @@ class Notification(db.Model):
 
     __table_args__ = (Index("ix_notification_user_read", "user_id", "read_at"),
                       Index("ix_notification_digest", "digest_pending", "digested_at"))
+
+    def said(self, part):
+        """The subject or body as a phrase (or the plain text an older row has)."""
+        if self.message and part in self.message:
+            return from_data(self.message[part])
+        return getattr(self, part) or ""
+
+    @property
+    def shown_subject(self):
+        """The subject in the language of the page that shows it."""
+        return translate(self.said("subject"))
+
+    @property
+    def shown_body(self):
+        return translate(self.said("body"))
 
 
 class ReminderSent(db.Model):
@@ -84,21 +111,36 @@ def delivery_of(user):
     return getattr(user, "notification_delivery", None) or IMMEDIATE
 
 
+def _initiative_id(initiative):
+    if initiative is None:
+        return None
+    if initiative.id is None:
+        db.session.flush()
+    return initiative.id
+
+
 def notify(users, subject, body="", link="", *, initiative=None):
-    """Tell each active user in-app, and by e-mail as they chose when they have an address."""
-    seen = set()
+    """Tell each active user in-app, and by e-mail as they chose when they have an address.
+
+    `subject` and `body` are phrases with their values (plain text is kept as it is). The rows
+    are written in one INSERT for the notifications and one for the mail; nothing is rendered."""
+    seen, notes, mails = set(), [], []
+    message = {"subject": to_data(subject), "body": to_data(body or "")}
+    initiative_id = _initiative_id(initiative)
+    now = utcnow()
     for user in users:
         if user is None or user.id in seen or not user.active:
             continue
         seen.add(user.id)
         delivery = delivery_of(user)
-        row = Notification(user_id=user.id, subject=subject, body=body, link=link,
-                           digest_pending=bool(user.email) and delivery == DIGEST)
-        if initiative is not None:
-            row.initiative = initiative
-        db.session.add(row)
+        notes.append({"user_id": user.id, "initiative_id": initiative_id, "created_at": now,
+                      "subject": plain(subject)[:300], "body": plain(body or ""), "link": link or "",
+                      "message": message, "digest_pending": bool(user.email) and delivery == DIGEST})
         if user.email and delivery == IMMEDIATE:
-            mail.queue(user.email, subject, body, link, user=user)
+            mails.append(mail.message_values(user.email, subject, body, link, user_id=user.id))
+    if notes:
+        db.session.execute(insert(Notification), notes)
+    mail.add_all(mails)
 
 
 def claim_reminder(user_id, key, on_day):
@@ -124,21 +166,22 @@ def remind_once(users, key, on_day, subject, body="", link="", *, initiative=Non
     return reminded
 
 
-def _digest_body(items, _):
+def _digest_body(items):
+    """The digest's body as phrases: each notification said in the recipient's language when the
+    worker writes the mail out."""
     lines = []
     for item in items:
-        line = f"• {local_date(item.created_at):%d/%m/%Y} — {item.subject}"
+        parts = ["• ", f"{local_date(item.created_at):%d/%m/%Y}", " — ", item.said("subject")]
         if item.link:
-            line += f"\n  {mail.absolute_link(item.link)}"
-        lines.append(line)
-    return "\n".join([_("Các thông báo mới của bạn trên Cổng Sáng kiến:"), "", *lines])
+            parts += ["\n  ", mail.absolute_link(item.link)]
+        lines.append(Listing(parts, ""))
+    return Listing([Phrase("Các thông báo mới của bạn trên Cổng Sáng kiến:"), "", Listing(lines, "\n")], "\n")
 
 
 def send_digests(on_day):
     """One mail per person with notifications waiting for their digest, at most once on `on_day`;
     returns how many mails were queued. The notifications gathered are marked in the UPDATE that
     takes them, so two workers never put the same one in two mails."""
-    _ = mail.mail_gettext()
     waiting = db.session.execute(
         select(Notification.user_id).where(Notification.digest_pending.is_(True), Notification.digested_at.is_(None))
         .group_by(Notification.user_id).order_by(Notification.user_id)).scalars().all()
@@ -158,8 +201,8 @@ def send_digests(on_day):
             continue
         items = sorted(taken, key=lambda n: (n.created_at, n.id))
         day = on_day.strftime("%d/%m/%Y")
-        mail.queue(user.email, _("Tóm tắt thông báo ngày %(day)s: %(n)s thông báo mới", day=day, n=len(items)),
-                   _digest_body(items, _), "/notifications", user=user)
+        mail.queue(user.email, Phrase("Tóm tắt thông báo ngày %(day)s: %(n)s thông báo mới", day=day, n=len(items)),
+                   _digest_body(items), "/notifications", user=user)
         queued += 1
     return queued
 

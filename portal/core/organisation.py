@@ -122,7 +122,11 @@ def forget():
         g.pop("portal_organisation", None)
 
 
-def site_name():
-    """The portal's name in feeds, mail and link previews: SITE_NAME, else from the organisation."""
+def site_name(gettext=None):
+    """The portal's name in feeds, mail and link previews: SITE_NAME, else from the organisation
+    (in the language of `gettext` when given: a mail says it in its recipient's language)."""
     configured = current_app.config.get("SITE_NAME") if has_app_context() else ""
-    return configured or f"Cổng Sáng kiến {organisation().short_name}"
+    if configured:
+        return configured
+    short_name = organisation().short_name
+    return gettext("Cổng Sáng kiến %(name)s", name=short_name) if gettext else f"Cổng Sáng kiến {short_name}"

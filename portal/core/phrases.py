@@ -58,3 +58,25 @@ class Listing(tuple):
         listing = super().__new__(cls, items)
         listing.separator = separator
         return listing
+
+
+def to_data(value):
+    """A phrase (with its values), a listing or a plain value as JSON data, so that a stored
+    message is said in its reader's language when it is read (`from_data` gives it back)."""
+    if isinstance(value, Phrase):
+        return {"msgid": value.msgid, "values": {name: to_data(v) for name, v in value.values.items()}}
+    if isinstance(value, list | tuple):
+        return {"items": [to_data(v) for v in value], "separator": getattr(value, "separator", ", ")}
+    if value is None or isinstance(value, bool | int | float):
+        return value
+    return str(value)
+
+
+def from_data(data):
+    """What `to_data` wrote, as phrases and listings again (plain text stays plain text)."""
+    if isinstance(data, dict):
+        if "msgid" in data:
+            return Phrase(data["msgid"], **{name: from_data(v) for name, v in (data.get("values") or {}).items()})
+        if "items" in data:
+            return Listing([from_data(v) for v in data["items"]], data.get("separator", ", "))
+    return "" if data is None else data

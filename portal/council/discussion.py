@@ -11,6 +11,7 @@ from portal.auth.models import User
 from portal.core import audit
 from portal.core.markup import plain_text
 from portal.core.notifications import notify
+from portal.core.phrases import Listing, Phrase
 from portal.core.refusal import invalid, wrong_state
 from portal.core.timeutil import utcnow
 from portal.council.discussion_models import ConclusionStatus, CouncilConclusion, DiscussionPost, Thread
@@ -80,7 +81,7 @@ class Writers:
             names_visible = policy.can(reader, Act.see_identities, self.initiative)
         if names_visible or writer.id == reader.id or writer.id in self.officers or writer.id not in self.numbers:
             return writer.full_name
-        return f"Thành viên {self.numbers[writer.id]}"
+        return Phrase("Thành viên %(n)s", n=self.numbers[writer.id])
 
     def labels(self, posts, reader):
         names_visible = policy.can(reader, Act.see_identities, self.initiative)
@@ -113,14 +114,14 @@ def post(initiative, actor, thread, body):
             if reader.id != actor.id:
                 by_label.setdefault(writers.label(actor, reader), []).append(reader)
         for label, readers in by_label.items():
-            notify(readers, f"Thảo luận về sáng kiến “{initiative.title}”", f"{label}: {excerpt}",
-                   discussion_link(initiative), initiative=initiative)
+            notify(readers, Phrase("Thảo luận về sáng kiến “%(title)s”", title=initiative.title),
+                   Listing([label, ": ", excerpt], ""), discussion_link(initiative), initiative=initiative)
         action, summary = "council.discussion_post", "Góp ý trong thảo luận của Hội đồng"
     else:
         authors = [a.user for a in initiative.authors if a.user is not None and a.confirmed]
         secretaries = _users(policy.acting(initiative, "secretary")[0])
         others = [u for u in authors + secretaries if u.id != actor.id]
-        notify(others, f"Trao đổi về yêu cầu bổ sung sáng kiến “{initiative.title}”",
+        notify(others, Phrase("Trao đổi về yêu cầu bổ sung sáng kiến “%(title)s”", title=initiative.title),
                f"{actor.full_name}: {excerpt}", _author_link(initiative) + "#return-thread", initiative=initiative)
         action, summary = "council.return_answered", "Trao đổi về yêu cầu bổ sung"
     audit.record(action, actor=actor, obj=row, initiative_id=initiative.id,
@@ -161,8 +162,8 @@ def save_conclusion(initiative, actor, text, *, send=False):
     db.session.flush()
     if send:
         notify(_users(policy.acting(initiative, "chair")[0]),
-               f"Kết luận chờ duyệt: “{initiative.title}”",
-               f"{actor.full_name} đã soạn kết luận của Hội đồng và gửi Chủ tịch duyệt.",
+               Phrase("Kết luận chờ duyệt: “%(title)s”", title=initiative.title),
+               Phrase("%(name)s đã soạn kết luận của Hội đồng và gửi Chủ tịch duyệt.", name=actor.full_name),
                discussion_link(initiative) + "#conclusion", initiative=initiative)
     audit.record("council.conclusion_sent" if send else "council.conclusion_saved", actor=actor, obj=row,
                  initiative_id=initiative.id, data={"round": round_, "text": text},
@@ -188,12 +189,14 @@ def approve_conclusion(initiative, actor):
     row.chair_note = ""
     db.session.flush()
     secretaries = _users(policy.acting(initiative, "secretary")[0])
-    notify([u for u in secretaries if u.id != actor.id], f"Kết luận đã được duyệt: “{initiative.title}”",
-           f"{actor.full_name} đã duyệt kết luận của Hội đồng.", discussion_link(initiative) + "#conclusion", initiative=initiative)
+    notify([u for u in secretaries if u.id != actor.id],
+           Phrase("Kết luận đã được duyệt: “%(title)s”", title=initiative.title),
+           Phrase("%(name)s đã duyệt kết luận của Hội đồng.", name=actor.full_name),
+           discussion_link(initiative) + "#conclusion", initiative=initiative)
     decision = latest_decision(initiative)
     if decision is not None and decision.round == row.round and initiative.status != Status.in_review:
         authors = [a.user for a in initiative.authors if a.user is not None]
-        notify(authors, f"Kết luận của Hội đồng Sáng kiến về “{initiative.title}”",
+        notify(authors, Phrase("Kết luận của Hội đồng Sáng kiến về “%(title)s”", title=initiative.title),
                conclusion_notice(row, decision), _author_link(initiative) + "#council-conclusion", initiative=initiative)
     audit.record("council.conclusion_approved", actor=actor, obj=row, initiative_id=initiative.id,
                  data={"round": row.round}, summary="Duyệt kết luận của Hội đồng")
@@ -209,7 +212,7 @@ def send_back_conclusion(initiative, actor, note):
     row.chair_note = note
     db.session.flush()
     notify(_users(policy.acting(initiative, "secretary")[0]),
-           f"Kết luận cần sửa: “{initiative.title}”", f"{actor.full_name}: {note}",
+           Phrase("Kết luận cần sửa: “%(title)s”", title=initiative.title), f"{actor.full_name}: {note}",
            discussion_link(initiative) + "#conclusion", initiative=initiative)
     audit.record("council.conclusion_sent_back", actor=actor, obj=row, initiative_id=initiative.id,
                  data={"round": row.round, "note": note}, summary="Yêu cầu sửa kết luận: " + note[:200])
@@ -225,20 +228,22 @@ def overrule_reason(decision):
 
 
 def conclusion_notice(row, decision):
-    """The conclusion as the authors' mail says it, with the chair's reason on an overrule."""
-    text = "Kết luận của Hội đồng:\n" + plain_text(row.text)
+    """The conclusion as the authors' mail says it (phrases), with the chair's reason on an overrule."""
+    lines = [Phrase("Kết luận của Hội đồng:\n%(text)s", text=plain_text(row.text))]
     reason = overrule_reason(decision)
     if reason:
-        text += f"\nLý do của Chủ tịch Hội đồng (kết quả khác với đề xuất theo điểm chấm): {reason}"
-    return text
+        lines.append(Phrase("Lý do của Chủ tịch Hội đồng (kết quả khác với đề xuất theo điểm chấm): %(reason)s",
+                            reason=reason))
+    return Listing(lines, "\n")
 
 
 def for_decision_notice(initiative, round_):
-    """What the decision's notification adds: the approved conclusion of the decided round, if any."""
+    """What the decision's notification adds (a list of phrases): the approved conclusion of the
+    decided round, if any."""
     row = conclusion_of(initiative, round_)
     if row is None or not row.approved:
-        return ""
-    return "\nKết luận của Hội đồng:\n" + plain_text(row.text)
+        return []
+    return [Phrase("Kết luận của Hội đồng:\n%(text)s", text=plain_text(row.text))]
 
 
 def approved_conclusion(initiative, user):

@@ -1,6 +1,7 @@
 """Cuộc họp Hội đồng: the secretary records each meeting of the year's council — when and where,
 who chaired and who took the minutes, which members sat and which did not, and the vote on each
 initiative — and the minutes print it. One operation, used by the page."""
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
@@ -28,7 +29,8 @@ def meeting_of(year, meeting_id):
 
 def vote_errors(votes, present_count):
     """{initiative_id: message} where a vote counts more members than sat (for + against + abstain)."""
-    return {initiative_id: f"Tổng số phiếu ({sum(counts)}) nhiều hơn số thành viên có mặt ({present_count})."
+    return {initiative_id: _l("Tổng số phiếu (%(total)s) nhiều hơn số thành viên có mặt (%(present)s).",
+                              total=sum(counts), present=present_count)
             for initiative_id, counts in votes.items() if sum(counts) > present_count}
 
 
@@ -41,18 +43,21 @@ def save_meeting(meeting, *, actor, year, members, starts_at, place, chair_id, s
     place = " ".join((place or "").split())
     errors = {}
     if starts_at is None:
-        errors["starts_at"] = ["Vui lòng nhập thời gian họp."]
+        errors["starts_at"] = [_l("Vui lòng nhập thời gian họp.")]
     if not place:
-        errors["place"] = ["Vui lòng nhập địa điểm họp."]
+        errors["place"] = [_l("Vui lòng nhập địa điểm họp.")]
     elif len(place) > PLACE_MAX:
-        errors["place"] = [f"Địa điểm tối đa {PLACE_MAX} ký tự."]
-    for key, user_id, role in (("chair_id", chair_id, "Người chủ trì"), ("secretary_id", secretary_id, "Thư ký")):
-        if user_id not in member_ids:
-            errors[key] = [f"{role} phải là thành viên Hội đồng năm {year}."]
-        elif user_id not in present_ids:
-            errors[key] = [f"{role} phải có mặt tại cuộc họp."]
+        errors["place"] = [_l("Địa điểm tối đa %(n)s ký tự.", n=PLACE_MAX)]
+    if chair_id not in member_ids:
+        errors["chair_id"] = [_l("Người chủ trì phải là thành viên Hội đồng năm %(year)s.", year=year)]
+    elif chair_id not in present_ids:
+        errors["chair_id"] = [_l("Người chủ trì phải có mặt tại cuộc họp.")]
+    if secretary_id not in member_ids:
+        errors["secretary_id"] = [_l("Thư ký phải là thành viên Hội đồng năm %(year)s.", year=year)]
+    elif secretary_id not in present_ids:
+        errors["secretary_id"] = [_l("Thư ký phải có mặt tại cuộc họp.")]
     if any(min(counts) < 0 for counts in votes.values()):
-        errors["votes"] = ["Số phiếu không được âm."]
+        errors["votes"] = [_l("Số phiếu không được âm.")]
     for initiative_id, message in vote_errors(votes, len(present_ids)).items():
         errors.setdefault(f"votes.{initiative_id}", []).append(message)
     if errors:

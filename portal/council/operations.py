@@ -98,8 +98,8 @@ def return_to_authors(initiative, actor, note):
     initiative.return_note = note
 
     def tell_authors(init, old, new):
-        notify(_authors(init), f"Sáng kiến “{init.title}” được trả lại để bổ sung",
-               f"Nội dung cần bổ sung, hoàn thiện:\n{note}", author_link(init), initiative=init)
+        notify(_authors(init), Phrase("Sáng kiến “%(title)s” được trả lại để bổ sung", title=init.title),
+               Phrase("Nội dung cần bổ sung, hoàn thiện:\n%(note)s", note=note), author_link(init), initiative=init)
 
     return transition(initiative, Action.return_, actor, notify=tell_authors,
                       data={"note": note, "round": old_round, "new_round": initiative.round},
@@ -152,9 +152,10 @@ def assign(initiative, actor, reviewer, due_on=None):
     db.session.add(assignment)
     db.session.flush()
     membership.forget()
-    notify([reviewer], f"Phân công chấm sáng kiến “{initiative.title}”",
-           f"Bạn được phân công chấm điểm sáng kiến “{initiative.title}” (năm {initiative.year}). "
-           f"Hạn nộp phiếu chấm: {due:%d/%m/%Y}.", review_link(initiative), initiative=initiative)
+    notify([reviewer], Phrase("Phân công chấm sáng kiến “%(title)s”", title=initiative.title),
+           Phrase("Bạn được phân công chấm điểm sáng kiến “%(title)s” (năm %(year)s). Hạn nộp phiếu chấm: %(due)s.",
+                  title=initiative.title, year=initiative.year, due=f"{due:%d/%m/%Y}"),
+           review_link(initiative), initiative=initiative)
     audit.record("council.assigned", actor=actor, obj=assignment, initiative_id=initiative.id,
                  data={"reviewer": reviewer.username, "round": initiative.round,
                        "due_on": due.isoformat(), "same_unit": assignment.same_unit,
@@ -207,8 +208,9 @@ def withdraw_assignment(assignment, actor, reason):
     db.session.flush()
     membership.forget()
     reviewer = assignment.reviewer
-    notify([reviewer], f"Rút phân công chấm sáng kiến “{initiative.title}”",
-           f"Thư ký Hội đồng đã rút phân công chấm sáng kiến “{initiative.title}” của bạn. Lý do: {reason}",
+    notify([reviewer], Phrase("Rút phân công chấm sáng kiến “%(title)s”", title=initiative.title),
+           Phrase("Thư ký Hội đồng đã rút phân công chấm sáng kiến “%(title)s” của bạn. Lý do: %(reason)s",
+                  title=initiative.title, reason=reason),
            "/council/", initiative=initiative)
     audit.record("council.assignment_withdrawn", actor=actor, obj=assignment, initiative_id=initiative.id,
                  data={"reviewer": reviewer.username, "round": assignment.round, "reason": reason,
@@ -319,8 +321,8 @@ def recuse(initiative, actor, reason):
     db.session.flush()
     membership.forget()
     notify(acting_officers(initiative, "secretary"),
-           f"{actor.full_name} xin không chấm sáng kiến “{initiative.title}”",
-           f"Lý do: {reason}\nVui lòng phân công thành viên khác.",
+           Phrase("%(name)s xin không chấm sáng kiến “%(title)s”", name=actor.full_name, title=initiative.title),
+           Phrase("Lý do: %(reason)s\nVui lòng phân công thành viên khác.", reason=reason),
            f"/council/initiatives/{initiative.id}/assignments", initiative=initiative)
     audit.record("council.recused", actor=actor, obj=assignment, initiative_id=initiative.id,
                  data={"reason": reason, "round": assignment.round},
@@ -421,9 +423,9 @@ def submit_review(initiative, actor, **fields):
     rubric = rubric_for(initiative.year)
     errors = scoring.validate_scores(rubric.specs(), review.score_map(), complete=True)
     if review.recommendation not in (scoring.PASS, scoring.FAIL):
-        errors["recommendation"] = "Vui lòng chọn kiến nghị “Đạt” hoặc “Không đạt”."
+        errors["recommendation"] = Phrase("Vui lòng chọn kiến nghị “Đạt” hoặc “Không đạt”.")
     if errors:
-        raise invalid(_l("Chưa nộp được phiếu chấm: %(errors)s", errors=" ".join(errors.values())),
+        raise invalid(Phrase("Chưa nộp được phiếu chấm: %(errors)s", errors=Listing(list(errors.values()), " ")),
                       code="incomplete_review", fields=errors)
     review.status = ReviewStatus.submitted
     review.submitted_at = utcnow()
@@ -432,8 +434,8 @@ def submit_review(initiative, actor, **fields):
     appraisal = Appraisal(initiative)
     if appraisal.complete:
         notify(acting_officers(initiative, "secretary", "chair"),
-               f"Đã đủ phiếu chấm: “{initiative.title}”",
-               "Các thành viên đã nộp đủ phiếu chấm; Hội đồng có thể xem kết quả và quyết định.",
+               Phrase("Đã đủ phiếu chấm: “%(title)s”", title=initiative.title),
+               Phrase("Các thành viên đã nộp đủ phiếu chấm; Hội đồng có thể xem kết quả và quyết định."),
                f"/council/initiatives/{initiative.id}/results", initiative=initiative)
     audit.record("council.review_submitted", actor=actor, obj=review, initiative_id=initiative.id,
                  data={"round": review.round, "scores": review.score_map(), "total": review.total,
@@ -458,9 +460,9 @@ def reopen_review(review, actor, reason):
     review.submitted_at = None
     db.session.flush()
     membership.forget()
-    notify([review.reviewer], f"Phiếu chấm sáng kiến “{initiative.title}” được mở lại",
-           f"Thư ký Hội đồng mở lại phiếu chấm của bạn. Lý do: {reason}", review_link(initiative),
-           initiative=initiative)
+    notify([review.reviewer], Phrase("Phiếu chấm sáng kiến “%(title)s” được mở lại", title=initiative.title),
+           Phrase("Thư ký Hội đồng mở lại phiếu chấm của bạn. Lý do: %(reason)s", reason=reason),
+           review_link(initiative), initiative=initiative)
     audit.record("council.review_reopened", actor=actor, obj=review, initiative_id=initiative.id,
                  data={"reason": reason, "reviewer": review.reviewer.username,
                        "scores": review.score_map()},
@@ -564,19 +566,22 @@ def decide(initiative, actor, outcome, *, decision_no="", decision_date=None, re
 
     def tell_authors(init, old, new):
         subject = {
-            "recognized": f"Sáng kiến “{init.title}” được công nhận",
-            "rejected": f"Sáng kiến “{init.title}” không được công nhận",
-            "returned": f"Sáng kiến “{init.title}” được trả lại để hoàn thiện",
+            "recognized": Phrase("Sáng kiến “%(title)s” được công nhận", title=init.title),
+            "rejected": Phrase("Sáng kiến “%(title)s” không được công nhận", title=init.title),
+            "returned": Phrase("Sáng kiến “%(title)s” được trả lại để hoàn thiện", title=init.title),
         }[outcome]
-        body = (f"Quyết định số {decision_no} ngày {decision_date:%d/%m/%Y}." if decision_date
-                else "")
+        lines = []
         if outcome == "returned":
-            body = f"Nội dung cần hoàn thiện:\n{reason}"
+            lines.append(Phrase("Nội dung cần hoàn thiện:\n%(reason)s", reason=reason))
+        elif decision_date:
+            lines.append(Phrase("Quyết định số %(number)s ngày %(date)s.", number=decision_no,
+                                date=f"{decision_date:%d/%m/%Y}"))
         if outcome != appraisal.suggested and outcome != "returned":
-            body += f"\nKết quả khác với đề xuất theo điểm chấm; lý do của Chủ tịch Hội đồng: {reason}"
-        body += discussion.for_decision_notice(init, round_)
-        notify(_authors(init), subject, body + "\nXem kết quả thẩm định trên Cổng Sáng kiến.",
-               author_link(init), initiative=init)
+            lines.append(Phrase("Kết quả khác với đề xuất theo điểm chấm; lý do của Chủ tịch Hội đồng: %(reason)s",
+                                reason=reason))
+        lines += discussion.for_decision_notice(init, round_)
+        lines.append(Phrase("Xem kết quả thẩm định trên Cổng Sáng kiến."))
+        notify(_authors(init), subject, Listing(lines, "\n"), author_link(init), initiative=init)
 
     data = {"outcome": outcome, "suggested": appraisal.suggested, "overruled": outcome != appraisal.suggested,
             "reason": reason, "decision_no": decision_no, "decision_date": decision_date,
@@ -679,10 +684,12 @@ def _record_higher_level(initiative, actor, status, decision_no, decision_date, 
     def tell_authors(init, old, new):
         if status == SectorStatus.proposed:
             return
-        verdict = "được công nhận" if status == SectorStatus.recognized else "không được công nhận"
-        notify(_authors(init), f"Sáng kiến “{init.title}” {verdict} {label}",
-               f"Quyết định số {decision_no} ngày {decision_date:%d/%m/%Y}.", author_link(init),
-               initiative=init)
+        subject = (Phrase("Sáng kiến “%(title)s” được công nhận %(level)s", title=init.title, level=label)
+                   if status == SectorStatus.recognized else
+                   Phrase("Sáng kiến “%(title)s” không được công nhận %(level)s", title=init.title, level=label))
+        notify(_authors(init), subject,
+               Phrase("Quyết định số %(number)s ngày %(date)s.", number=decision_no, date=f"{decision_date:%d/%m/%Y}"),
+               author_link(init), initiative=init)
 
     transition(initiative, action, actor, notify=tell_authors,
                data={"level": axis, "decision_no": decision_no, "decision_date": decision_date},
@@ -693,13 +700,13 @@ def _record_higher_level(initiative, actor, status, decision_no, decision_date, 
 def record_sector(initiative, actor, status, decision_no="", decision_date=None):
     """Đề nghị / kết quả công nhận cấp Ngành (VKSND tối cao)."""
     return _record_higher_level(initiative, actor, status, decision_no, decision_date,
-                                axis=workflow.SECTOR, level=Level.sector, label="cấp Ngành")
+                                axis=workflow.SECTOR, level=Level.sector, label=Phrase("cấp Ngành"))
 
 
 def record_national(initiative, actor, status, decision_no="", decision_date=None):
     """Công nhận phạm vi toàn quốc, recorded the same way as sector level."""
     return _record_higher_level(initiative, actor, status, decision_no, decision_date,
-                                axis=workflow.NATIONAL, level=Level.national, label="phạm vi toàn quốc")
+                                axis=workflow.NATIONAL, level=Level.national, label=Phrase("phạm vi toàn quốc"))
 
 
 def update_rubric(year, actor, *, recognition_threshold, sector_threshold, approval_numerator,
@@ -713,9 +720,9 @@ def update_rubric(year, actor, *, recognition_threshold, sector_threshold, appro
     errors = {}
     codes = [c["code"] for c in criteria]
     if not criteria:
-        errors["criteria"] = "Cần ít nhất một tiêu chí."
+        errors["criteria"] = Phrase("Cần ít nhất một tiêu chí.")
     if len(set(codes)) != len(codes):
-        errors["criteria"] = "Mã tiêu chí bị trùng."
+        errors["criteria"] = Phrase("Mã tiêu chí bị trùng.")
     for c in criteria:
         if not (0 <= c.get("min_score", 0) < c["max_score"]):
             errors[c["code"]] = Phrase("Điểm tối đa của “%(name)s” phải lớn hơn điểm tối thiểu.", name=c["name"])
@@ -724,9 +731,9 @@ def update_rubric(year, actor, *, recognition_threshold, sector_threshold, appro
         errors["recognition_threshold"] = Phrase("Ngưỡng công nhận phải từ 1 đến %(total)s (tổng điểm tối đa).",
                                                  total=total)
     if not recognition_threshold <= sector_threshold <= total:
-        errors["sector_threshold"] = "Ngưỡng đề nghị cấp Ngành phải từ ngưỡng công nhận đến tổng điểm tối đa."
+        errors["sector_threshold"] = Phrase("Ngưỡng đề nghị cấp Ngành phải từ ngưỡng công nhận đến tổng điểm tối đa.")
     if not 0 < approval_numerator <= approval_denominator:
-        errors["approval"] = "Tỷ lệ tán thành phải lớn hơn 0 và không quá 1."
+        errors["approval"] = Phrase("Tỷ lệ tán thành phải lớn hơn 0 và không quá 1.")
     if errors:
         raise invalid(fields={key: [message] for key, message in errors.items()})
     rubric = rubric_for(year)
@@ -801,33 +808,33 @@ def send_reminders(on_day=None, *, once_a_day=False):
     for assignment in reminders_due(on_day):
         if once_a_day and not _claim_reminder(assignment, on_day):
             continue
-        initiative = assignment.initiative
-        days = (assignment.due_on - on_day).days
-        when = (f"đã quá hạn {-days} ngày" if days < 0 else
-                "hạn là hôm nay" if days == 0 else f"còn {days} ngày")
-        notify([assignment.reviewer], f"Nhắc hạn chấm sáng kiến “{initiative.title}”",
-               f"Phiếu chấm của bạn cho sáng kiến “{initiative.title}” {when} "
-               f"(hạn {assignment.due_on:%d/%m/%Y}).", review_link(initiative), initiative=initiative)
-        assignment.reminded_at = utcnow()
-        sent.append((assignment, when))
+        sent.append((assignment, _remind(assignment, on_day)))
     if sent:
         audit.record("council.reminders_sent", data={"assignments": [a.id for a, _ in sent]},
                      object_type="review_assignment", summary=f"Nhắc hạn chấm: {len(sent)} phiếu")
     return sent
 
 
-
-
-
 def _remind(assignment, on_day):
-    """Tell the reviewer how long is left on the sheet (the secretary's reminder, at once); returns
-    that phrase. The daily reminder (`send_reminders`) words it the same way."""
+    """Tell the reviewer how long is left on the sheet (the daily reminder and the secretary's, at
+    once); returns that phrase (`time_left`)."""
     initiative = assignment.initiative
-    days = (assignment.due_on - on_day).days if assignment.due_on else None
-    when = ("chưa có hạn" if days is None else f"đã quá hạn {-days} ngày" if days < 0 else
-            "hạn là hôm nay" if days == 0 else f"còn {days} ngày")
-    due = f" (hạn {assignment.due_on:%d/%m/%Y})" if assignment.due_on else ""
-    notify([assignment.reviewer], f"Nhắc hạn chấm sáng kiến “{initiative.title}”",
-           f"Phiếu chấm của bạn cho sáng kiến “{initiative.title}” {when}{due}.", review_link(initiative), initiative=initiative)
+    when = time_left(assignment.due_on, on_day)
+    said = {"title": initiative.title, "when": when}
+    body = (Phrase("Phiếu chấm của bạn cho sáng kiến “%(title)s” %(when)s (hạn %(due)s).",
+                   due=f"{assignment.due_on:%d/%m/%Y}", **said) if assignment.due_on
+            else Phrase("Phiếu chấm của bạn cho sáng kiến “%(title)s” %(when)s.", **said))
+    notify([assignment.reviewer], Phrase("Nhắc hạn chấm sáng kiến “%(title)s”", **said), body,
+           review_link(initiative), initiative=initiative)
     assignment.reminded_at = utcnow()
     return when
+
+
+def time_left(due_on, on_day):
+    """How long a sheet has left, as a phrase: late by n days, due today, n days left, no due date."""
+    if due_on is None:
+        return Phrase("chưa có hạn")
+    days = (due_on - on_day).days
+    if days < 0:
+        return Phrase("đã quá hạn %(n)s ngày", n=-days)
+    return Phrase("hạn là hôm nay") if days == 0 else Phrase("còn %(n)s ngày", n=days)

@@ -15,6 +15,7 @@ from sqlalchemy.orm import selectinload
 
 from portal.core import jobs
 from portal.core.notifications import remind_once
+from portal.core.phrases import Listing, Phrase
 from portal.core.timeutil import local_date
 from portal.council.operations import acting_officers, send_reminders
 from portal.council.services import decision_deadline
@@ -58,7 +59,7 @@ def late_work(on_day):
 
 
 def _titles(initiatives):
-    return "\n".join(f"• {i.title} (năm {i.year})" for i in initiatives)
+    return Listing([Phrase("• %(title)s (năm %(year)s)", title=i.title, year=i.year) for i in initiatives], "\n")
 
 
 def remind_secretaries(on_day):
@@ -68,14 +69,16 @@ def remind_secretaries(on_day):
         if late["screening"]:
             sent += len(remind_once(
                 [user], "council.late_screening", on_day,
-                f"Nhắc việc: {len(late['screening'])} sáng kiến chờ sơ duyệt quá hạn",
-                "Các sáng kiến sau đã nộp nhưng chưa được sơ duyệt đúng hạn:\n" + _titles(late["screening"]),
+                Phrase("Nhắc việc: %(n)s sáng kiến chờ sơ duyệt quá hạn", n=len(late["screening"])),
+                Phrase("Các sáng kiến sau đã nộp nhưng chưa được sơ duyệt đúng hạn:\n%(titles)s",
+                       titles=_titles(late["screening"])),
                 "/council/queue"))
         if late["decision"]:
             sent += len(remind_once(
                 [user], "council.decision_overdue", on_day,
-                f"Nhắc việc: {len(late['decision'])} sáng kiến quá hạn ra quyết định",
-                "Hội đồng chưa quyết định các sáng kiến sau trong thời hạn:\n" + _titles(late["decision"]),
+                Phrase("Nhắc việc: %(n)s sáng kiến quá hạn ra quyết định", n=len(late["decision"])),
+                Phrase("Hội đồng chưa quyết định các sáng kiến sau trong thời hạn:\n%(titles)s",
+                       titles=_titles(late["decision"])),
                 "/council/queue"))
     return sent
 

@@ -8,6 +8,7 @@ from sqlalchemy.orm import selectinload
 
 from portal.core import audit
 from portal.core.notifications import notify
+from portal.core.phrases import Phrase
 from portal.core.refusal import invalid
 from portal.core.timeutil import local_date, today, utcnow
 from portal.council import membership
@@ -33,6 +34,9 @@ from portal.initiatives.policy import Act
 from portal.initiatives.workflow import Status
 from portal.years import rules as year_rules
 from portal.years import services as years
+
+# The reason kept on the assignments withdrawn when a member leaves the council (shown translated).
+REMOVED_FROM_COUNCIL = Phrase("Không còn là thành viên Hội đồng")
 
 
 def get_or_create_council(year, actor=None, **fields):
@@ -83,7 +87,7 @@ def remove_council_member(member, actor):
     for assignment in withdrawn:
         assignment.status = AssignmentStatus.withdrawn
         assignment.recused_at = utcnow()
-        assignment.recusal_reason = "Không còn là thành viên Hội đồng"
+        assignment.recusal_reason = REMOVED_FROM_COUNCIL
     data = {"year": year, "user_id": user.id, "user": user.username, "role": member.role.value,
             "withdrawn_assignments": [a.id for a in withdrawn]}
     db.session.delete(member)
@@ -95,11 +99,12 @@ def remove_council_member(member, actor):
                          + (f"; rút {len(withdrawn)} phân công chấm" if withdrawn else ""))
     if withdrawn:
         titles = "; ".join(f"“{a.initiative.title}”" for a in withdrawn)
-        notify([user], f"Bạn không còn là thành viên Hội đồng Sáng kiến năm {year}",
-               f"Các phân công chấm chưa nộp phiếu đã được rút: {titles}.", "/council/")
+        said = {"year": year, "titles": titles, "name": user.full_name}
+        notify([user], Phrase("Bạn không còn là thành viên Hội đồng Sáng kiến năm %(year)s", **said),
+               Phrase("Các phân công chấm chưa nộp phiếu đã được rút: %(titles)s.", **said), "/council/")
         secretaries = [u for u in _officers(year, "secretary") if u.id != user.id]
-        notify(secretaries, f"Cần phân công lại: {user.full_name} không còn trong Hội đồng năm {year}",
-               f"Các phân công chấm đã rút: {titles}. Vui lòng phân công thành viên khác.",
+        notify(secretaries, Phrase("Cần phân công lại: %(name)s không còn trong Hội đồng năm %(year)s", **said),
+               Phrase("Các phân công chấm đã rút: %(titles)s. Vui lòng phân công thành viên khác.", **said),
                f"/council/queue?year={year}")
     return withdrawn
 

@@ -190,9 +190,11 @@ def record_award(user, year, title, *, actor, decision_no="", initiative_id=None
                        provisional_on=provisional_on, reason=reason, recorded_by_id=actor.id)
     db.session.add(award)
     db.session.flush()
-    notify([user], f"Danh hiệu {TITLE_LABELS[title]} năm {year} đã được ghi nhận",
-           f"Thường trực Hội đồng Thi đua – Khen thưởng đã ghi nhận danh hiệu {TITLE_LABELS[title]} "
-           f"năm {year}" + (f" (quyết định số {decision_no})" if decision_no else "") + ".",
+    said = {"title": Phrase(TITLE_LABELS[title]), "year": year, "number": decision_no}
+    notify([user], Phrase("Danh hiệu %(title)s năm %(year)s đã được ghi nhận", **said),
+           Phrase("Thường trực Hội đồng Thi đua – Khen thưởng đã ghi nhận danh hiệu %(title)s năm %(year)s "
+                  "(quyết định số %(number)s).", **said) if decision_no else
+           Phrase("Thường trực Hội đồng Thi đua – Khen thưởng đã ghi nhận danh hiệu %(title)s năm %(year)s.", **said),
            "/emulation/me")
     data = {"user": user.username, "year": year, "title": title.value, "decision_no": decision_no,
             "initiative_id": award.initiative_id, "level_used": key[1] if key else None, "eligible": eligible,
@@ -375,8 +377,9 @@ def register(user, year, title, *, actor):
         row.registered_by_id = actor.id
     db.session.flush()
     if actor.id != user.id:
-        notify([user], f"Đăng ký danh hiệu thi đua năm {year}",
-               f"Bạn đã được đăng ký danh hiệu {TITLE_LABELS[title]} năm {year}.", "/emulation/me")
+        notify([user], Phrase("Đăng ký danh hiệu thi đua năm %(year)s", year=year),
+               Phrase("Bạn đã được đăng ký danh hiệu %(title)s năm %(year)s.", title=Phrase(TITLE_LABELS[title]),
+                      year=year), "/emulation/me")
     audit.record("emulation.registered", actor=actor, obj=row,
                  data={"user": user.username, "year": year, "title": title.value, "before": before},
                  summary=f"Đăng ký {TITLE_LABELS[title]} {year}: {user.full_name}")

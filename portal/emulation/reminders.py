@@ -9,6 +9,7 @@ from sqlalchemy import select
 from portal.auth.services import holders_of
 from portal.core import jobs
 from portal.core.notifications import remind_once
+from portal.core.phrases import Phrase
 from portal.extensions import db
 from portal.years.models import Year
 
@@ -30,12 +31,13 @@ def remind_officers(on_day):
     for year in deadlines_coming(on_day):
         officers = holders_of("emulation_officer") if officers is None else officers
         left = (year.commendation_deadline - on_day).days
-        when = "hạn là hôm nay" if left == 0 else f"còn {left} ngày"
+        when = Phrase("hạn là hôm nay") if left == 0 else Phrase("còn %(n)s ngày", n=left)
+        said = {"year": year.year, "when": when, "day": f"{year.commendation_deadline:%d/%m/%Y}"}
         sent += len(remind_once(
             officers, f"emulation.commendation:{year.year}", on_day,
-            f"Nhắc hạn nộp hồ sơ khen thưởng năm {year.year}: {when}",
-            f"Hạn nộp hồ sơ khen thưởng năm {year.year} là ngày {year.commendation_deadline:%d/%m/%Y} ({when}). "
-            "Vui lòng rà soát danh sách đủ điều kiện và hoàn tất hồ sơ.",
+            Phrase("Nhắc hạn nộp hồ sơ khen thưởng năm %(year)s: %(when)s", **said),
+            Phrase("Hạn nộp hồ sơ khen thưởng năm %(year)s là ngày %(day)s (%(when)s). "
+                   "Vui lòng rà soát danh sách đủ điều kiện và hoàn tất hồ sơ.", **said),
             f"/emulation/year/{year.year}"))
     return sent
 

@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 from portal.auth.models import Unit, User
 from portal.core import audit, files, refusal
 from portal.core.notifications import notify
+from portal.core.phrases import Listing, Phrase
 from portal.core.timeutil import today, utcnow
 from portal.extensions import db
 from portal.initiatives import policy, rules, storage, workflow
@@ -193,10 +194,11 @@ def _invite(initiative, actor, rows):
     """Tell each newly invited co-author what they are asked to confirm."""
     for row in rows:
         if row.pending and row.invited_by_id == actor.id:
-            notify([row.user], f"Lời mời làm đồng tác giả: “{initiative.title}”",
-                   f"{actor.full_name} ghi tên bạn là đồng tác giả (tỷ lệ đóng góp {row.share}%) của sáng kiến "
-                   f"“{initiative.title}”. Vui lòng xác nhận hoặc từ chối; sáng kiến chỉ nộp được khi mọi "
-                   "đồng tác giả đã xác nhận.", initiative.path, initiative=initiative)
+            notify([row.user], Phrase("Lời mời làm đồng tác giả: “%(title)s”", title=initiative.title),
+                   Phrase("%(name)s ghi tên bạn là đồng tác giả (tỷ lệ đóng góp %(share)s%%) của sáng kiến "
+                          "“%(title)s”. Vui lòng xác nhận hoặc từ chối; sáng kiến chỉ nộp được khi mọi "
+                          "đồng tác giả đã xác nhận.", name=actor.full_name, share=row.share, title=initiative.title),
+                   initiative.path, initiative=initiative)
 
 
 def create_initiative(actor, values, authors=None):
@@ -290,9 +292,9 @@ def _authors_changed(initiative, actor, before, told):
     _invite(initiative, actor, initiative.authors)
     names = ", ".join(f"{a['name']} ({a['share']}%)" for a in after)
     notify([u for u in {*told, *_staff(initiative.authors)} if u.id != actor.id],
-           f"Danh sách tác giả của “{initiative.title}” đã thay đổi",
-           f"{actor.full_name} đã sửa danh sách tác giả. Nay gồm: {names}.", initiative.path,
-           initiative=initiative)
+           Phrase("Danh sách tác giả của “%(title)s” đã thay đổi", title=initiative.title),
+           Phrase("%(name)s đã sửa danh sách tác giả. Nay gồm: %(names)s.", name=actor.full_name, names=names),
+           initiative.path, initiative=initiative)
     audit.record("initiative.authors_changed", actor=actor, obj=initiative, initiative_id=initiative.id,
                  data={"before": before, "after": after},
                  summary="Thay đổi danh sách tác giả: " + names)
@@ -307,18 +309,21 @@ def answer_invitation(initiative, actor, accept):
     policy.check(actor, Act.answer_invitation, initiative)
     row = next(a for a in initiative.authors if a.user_id == actor.id)
     others = [u for u in _staff(initiative.authors) if u.id != actor.id]
+    said = {"name": actor.full_name, "title": initiative.title}
     if accept:
         row.confirmed, row.confirmed_at = True, utcnow()
-        verb, summary = "đã xác nhận tham gia", "Đồng tác giả xác nhận tham gia"
+        summary = "Đồng tác giả xác nhận tham gia"
+        subject = Phrase("%(name)s đã xác nhận tham gia “%(title)s”", **said)
+        body = Phrase("%(name)s đã xác nhận tham gia sáng kiến “%(title)s”.", **said)
     else:
         initiative.authors.remove(row)
-        verb, summary = "đã từ chối làm đồng tác giả", "Đồng tác giả từ chối tham gia"
+        summary = "Đồng tác giả từ chối tham gia"
+        subject = Phrase("%(name)s đã từ chối làm đồng tác giả “%(title)s”", **said)
+        body = Phrase("%(name)s đã từ chối làm đồng tác giả sáng kiến “%(title)s”. Vui lòng điều chỉnh "
+                      "tỷ lệ đóng góp của các tác giả trước khi nộp.", **said)
     initiative.updated_at = utcnow()
     db.session.flush()
-    notify(others, f"{actor.full_name} {verb} “{initiative.title}”",
-           f"{actor.full_name} {verb} sáng kiến “{initiative.title}”."
-           + ("" if accept else " Vui lòng điều chỉnh tỷ lệ đóng góp của các tác giả trước khi nộp."),
-           initiative.path, initiative=initiative)
+    notify(others, subject, body, initiative.path, initiative=initiative)
     audit.record("initiative.coauthorship", actor=actor, obj=initiative, initiative_id=initiative.id,
                  data={"accept": bool(accept), "user": actor.username, "share": row.share},
                  summary=f"{summary}: {actor.full_name}")
@@ -374,11 +379,17 @@ def submit(initiative, actor):
         number=number, submitted_by_id=actor.id, submitted_at=utcnow(), snapshot=snapshot))
 
     def tell_secretary(initiative, old, new):
-        verb = "nộp lại" if resubmission else "nộp"
-        notify(secretaries_of(initiative),
-               f"Sáng kiến {verb}: {initiative.title}",
-               f"{', '.join(initiative.author_names)} ({initiative.unit.name}) đã {verb} sáng kiến "
-               f"“{initiative.title}” (phiên bản {number}). Hồ sơ chờ Thư ký Hội đồng sơ duyệt.",
+        said = {"title": initiative.title, "authors": Listing(initiative.author_names),
+                "unit": initiative.unit.name, "number": number}
+        if resubmission:
+            subject = Phrase("Sáng kiến nộp lại: %(title)s", **said)
+            body = Phrase("%(authors)s (%(unit)s) đã nộp lại sáng kiến “%(title)s” (phiên bản %(number)s). "
+                          "Hồ sơ chờ Thư ký Hội đồng sơ duyệt.", **said)
+        else:
+            subject = Phrase("Sáng kiến nộp: %(title)s", **said)
+            body = Phrase("%(authors)s (%(unit)s) đã nộp sáng kiến “%(title)s” (phiên bản %(number)s). "
+                          "Hồ sơ chờ Thư ký Hội đồng sơ duyệt.", **said)
+        notify(secretaries_of(initiative), subject, body,
                f"/council/initiatives/{initiative.id}/screening", initiative=initiative)
 
     transition(initiative, Action.submit, actor, data={"version": number}, notify=tell_secretary,
@@ -391,10 +402,11 @@ def withdraw(initiative, actor, reason=""):
     reason = (reason or "").strip()[: rules.RETURN_NOTE_MAX]
 
     def tell_secretary(initiative, old, new):
-        notify(secretaries_of(initiative), f"Sáng kiến đã rút: {initiative.title}",
-               f"{actor.full_name} đã rút sáng kiến “{initiative.title}”."
-               + (f" Lý do: {reason}" if reason else ""), f"/council/initiatives/{initiative.id}/screening",
-               initiative=initiative)
+        said = {"name": actor.full_name, "title": initiative.title, "reason": reason}
+        notify(secretaries_of(initiative), Phrase("Sáng kiến đã rút: %(title)s", **said),
+               Phrase("%(name)s đã rút sáng kiến “%(title)s”. Lý do: %(reason)s", **said) if reason
+               else Phrase("%(name)s đã rút sáng kiến “%(title)s”.", **said),
+               f"/council/initiatives/{initiative.id}/screening", initiative=initiative)
 
     return transition(initiative, Action.withdraw, actor, data={"reason": reason} if reason else None,
                       notify=tell_secretary, summary="Rút sáng kiến" + (f": {reason}" if reason else ""))

@@ -8,6 +8,7 @@ from sqlalchemy.orm import contains_eager
 
 from portal.core import audit, timeutil
 from portal.core.notifications import notify
+from portal.core.phrases import Phrase
 from portal.core.refusal import invalid, wrong_state
 from portal.core.textfold import slugify
 from portal.core.timeutil import utcnow
@@ -94,9 +95,9 @@ def publish(initiative, actor, *, public_summary="", public_attachment_ids=None)
         db.session.rollback()
         raise wrong_state(_l("Sáng kiến này vừa được công bố.")) from None
     notify([a.user for a in initiative.authors if a.user],
-           f"Sáng kiến “{initiative.title}” đã được công bố",
-           "Sáng kiến của bạn đã được đăng trên Trang thông tin điện tử để cán bộ, công chức "
-           "cùng học tập và áp dụng.", article_path(publication), initiative=initiative)
+           Phrase("Sáng kiến “%(title)s” đã được công bố", title=initiative.title),
+           Phrase("Sáng kiến của bạn đã được đăng trên Trang thông tin điện tử để cán bộ, công chức "
+                  "cùng học tập và áp dụng."), article_path(publication), initiative=initiative)
     audit.record(
         "initiative.publish", actor=actor, obj=publication, initiative_id=initiative.id,
         data={"slug": publication.slug,
@@ -124,8 +125,8 @@ def unpublish(initiative, actor, reason):
     publication.sync(initiative)
     db.session.flush()
     notify([a.user for a in initiative.authors if a.user],
-           f"Bài sáng kiến “{initiative.title}” đã được gỡ khỏi Trang thông tin điện tử",
-           f"Lý do: {reason}", _path("initiatives.dashboard", "/my"), initiative=initiative)
+           Phrase("Bài sáng kiến “%(title)s” đã được gỡ khỏi Trang thông tin điện tử", title=initiative.title),
+           Phrase("Lý do: %(reason)s", reason=reason), _path("initiatives.dashboard", "/my"), initiative=initiative)
     audit.record("initiative.unpublish", actor=actor, obj=publication, initiative_id=initiative.id,
                  data={"reason": reason}, summary=f"Gỡ bài sáng kiến: {reason}")
     return publication

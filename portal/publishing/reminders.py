@@ -3,6 +3,7 @@
 from portal.auth.services import holders_of
 from portal.core import jobs
 from portal.core.notifications import remind_once
+from portal.core.phrases import Listing, Phrase
 from portal.publishing.operations import queue
 
 
@@ -11,11 +12,13 @@ def remind_editors(on_day):
     overdue = [item for item in queue() if item["overdue"]]
     if not overdue:
         return 0
-    titles = "\n".join(f"• {item['initiative'].title} (chờ {item['days']} ngày)" for item in overdue)
+    titles = Listing([Phrase("• %(title)s (chờ %(days)s ngày)", title=item["initiative"].title, days=item["days"])
+                      for item in overdue], "\n")
     return len(remind_once(
         holders_of("editor"), "publishing.overdue", on_day,
-        f"Nhắc việc: {len(overdue)} sáng kiến đã công nhận quá hạn chưa đăng",
-        "Các sáng kiến sau đã được công nhận nhưng chưa đăng lên Trang thông tin điện tử:\n" + titles,
+        Phrase("Nhắc việc: %(n)s sáng kiến đã công nhận quá hạn chưa đăng", n=len(overdue)),
+        Phrase("Các sáng kiến sau đã được công nhận nhưng chưa đăng lên Trang thông tin điện tử:\n%(titles)s",
+               titles=titles),
         "/editor"))
 
 

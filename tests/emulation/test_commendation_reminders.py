@@ -22,8 +22,9 @@ def on(day, hour=8):
 
 def reminders():
     db.session.expire_all()
-    return db.session.execute(select(mail.MailMessage).where(mail.MailMessage.subject.startswith("Nhắc hạn nộp hồ sơ"))
-                              .order_by(mail.MailMessage.id)).scalars().all()
+    # As the worker writes them out before sending (the request stores only the message keys).
+    return [mail.render_now(row) for row in db.session.execute(select(mail.MailMessage).where(mail.MailMessage.subject.startswith("Nhắc hạn nộp hồ sơ"))
+                              .order_by(mail.MailMessage.id)).scalars().all()]
 
 
 def run_on(day, hour=8):

@@ -110,3 +110,47 @@ def test_main_pages_in_english_show_no_vietnamese(client, world, role):
         if found:
             left[url] = found
     assert left == {}, "\n".join(f"{url}: {found}" for url, found in left.items())
+
+
+def _real_notifications(world):
+    """What the council's work tells people: a return to the authors, a recusal, a reopened sheet."""
+    from portal.council import operations as council
+    from portal.council.models import Review
+    from portal.initiatives.models import Initiative
+
+    submitted = Initiative.query.filter_by(title="Submitted register").one()
+    council.return_to_authors(submitted, world["secretary"], "Add the figures for 2025.")
+    council.recuse(world["review"], world["member"], "I advised the authors.")
+    sheet = Review.query.filter_by(reviewer_id=world["member2"].id).one()
+    council.reopen_review(sheet, world["secretary"], "Check the novelty score.")
+    db.session.commit()
+
+
+@pytest.mark.parametrize("role", ["author", "secretary", "member2"])
+def test_the_notifications_page_in_english_shows_no_vietnamese(client, world, role):
+    _real_notifications(world)
+    client.login(world[role])
+    page = client.get("/notifications?lang=en").get_data(as_text=True)
+    assert 'data-testid="group-count"' in page  # there are notifications to read
+    assert vietnamese_left(page) == []
+    assert vietnamese_left(client.get("/home?lang=en").get_data(as_text=True)) == []
+
+
+def test_the_mail_to_a_person_who_reads_english_is_in_english(app, world):
+    from email import message_from_bytes, policy
+    from pathlib import Path
+
+    from portal.core import mail
+
+    world["author"].locale = "en"
+    db.session.commit()
+    _real_notifications(world)
+    assert mail.deliver_due()["sent"] == 1
+    [eml] = Path(app.config["MAIL_OUTBOX_DIR"]).glob("*.eml")
+    message = message_from_bytes(eml.read_bytes(), policy=policy.default)
+    assert message["To"] == "hung@example.vn"
+    assert message["Subject"] == "The initiative “Submitted register” was returned for completion"
+    for kind in ("plain", "html"):
+        content = message.get_body((kind,)).get_content()
+        assert "Add the figures for 2025." in content and "Le Hung" in content
+        assert vietnamese_left("<body>" + content) == [], kind

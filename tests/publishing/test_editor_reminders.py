@@ -20,8 +20,9 @@ def at_local(today, hour, days=0):
 
 def reminders():
     db.session.expire_all()
-    return db.session.execute(select(mail.MailMessage).where(mail.MailMessage.subject.startswith("Nhắc việc"))
-                              .order_by(mail.MailMessage.id)).scalars().all()
+    # As the worker writes them out before sending (the request stores only the message keys).
+    return [mail.render_now(row) for row in db.session.execute(select(mail.MailMessage).where(mail.MailMessage.subject.startswith("Nhắc việc"))
+                              .order_by(mail.MailMessage.id)).scalars().all()]
 
 
 def test_each_editor_is_reminded_once_a_day_of_overdue_publications(app, make_user, make_recognized):

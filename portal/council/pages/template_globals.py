@@ -3,10 +3,11 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from portal.auth.models import User
+from portal.core.i18n import translate
 from portal.core.numbers import score
 from portal.council import bp
 from portal.council.models import COUNCIL_ROLE_LABELS
-from portal.council.services import outcome_for
+from portal.council.services import REMOVED_FROM_COUNCIL, outcome_for
 from portal.extensions import db
 from portal.initiatives import policy
 from portal.initiatives.workflow import EDITABLE
@@ -43,3 +44,10 @@ def acting_notes(initiative):
 def format_score(value):
     """Scores and means: at most two decimals, Vietnamese decimal comma."""
     return score(value)
+
+
+@bp.app_template_filter("recusal_reason")
+def recusal_reason(value):
+    """A withdrawn assignment's reason: the one the portal writes in the reader's language, a
+    person's own words as written."""
+    return translate(REMOVED_FROM_COUNCIL) if value == REMOVED_FROM_COUNCIL else (value or "")
