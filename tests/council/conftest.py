@@ -4,7 +4,7 @@ import pytest
 
 from portal.core.timeutil import today as portal_today
 from portal.core.timeutil import utcnow
-from portal.council import operations
+from portal.council import operations, services
 from portal.extensions import db
 
 YEAR = portal_today().year
@@ -56,7 +56,7 @@ def appraise(council):
             operations.accept(initiative, council["secretary"])
         for key, scores, recommendation in sheets:
             reviewer = council[key]
-            if operations.active_assignment(initiative, reviewer) is None:
+            if services.active_assignment(initiative, reviewer) is None:
                 operations.assign(initiative, council["secretary"], reviewer)
             if submit:
                 operations.submit_review(initiative, reviewer, scores=scores, recommendation=recommendation,

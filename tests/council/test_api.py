@@ -2,7 +2,7 @@
 import pytest
 
 from portal.core.timeutil import today as portal_today
-from portal.council import operations
+from portal.council import operations, services
 from portal.extensions import db
 from tests.council.conftest import FAIR, GOOD
 
@@ -84,7 +84,7 @@ def test_scores_are_checked_by_the_server(client, council, assigned, h, payload,
     body = error(client.put(f"/api/v1/initiatives/{assigned.id}/review", json=payload, headers=h["m2"]), 422)
     assert field in body["fields"]
     db.session.expire_all()
-    assert operations.active_assignment(assigned, council["m2"]).review is None  # nothing saved
+    assert services.active_assignment(assigned, council["m2"]).review is None  # nothing saved
 
 
 def test_only_assigned_reviewers_score(client, assigned, h):

@@ -10,7 +10,7 @@ from docx import Document
 from openpyxl import load_workbook
 
 from portal.core.timeutil import today as portal_today
-from portal.council import operations
+from portal.council import operations, services
 from portal.council.documents.text import vietnamese_date
 from portal.extensions import db
 from tests.council.conftest import FAIR, GOOD, WEAK
@@ -50,7 +50,7 @@ def test_application_form(client, council, recognized):
 
 
 def test_scoring_sheet(client, council, recognized):
-    review = operations.active_assignment(recognized, council["m3"]).review
+    review = services.active_assignment(recognized, council["m3"]).review
     client.login(council["m3"])
     text = docx_text(client.get(f"/council/reviews/{review.id}/sheet.docx"))
     assert "PHIẾU CHẤM ĐIỂM SÁNG KIẾN" in text and recognized.title in text

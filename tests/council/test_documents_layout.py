@@ -13,7 +13,7 @@ from docx.shared import Cm, Pt
 
 from portal.auth.models import UnitKind
 from portal.core.timeutil import today as portal_today
-from portal.council import operations
+from portal.council import operations, services
 from portal.extensions import db
 from tests.council.conftest import FAIR, GOOD, WEAK
 
@@ -71,7 +71,7 @@ def recognized(council, submitted, appraise):
 @pytest.fixture
 def documents(client, council, recognized):
     """Every document of the appraisal, as the secretary or the chair downloads it."""
-    review = operations.active_assignment(recognized, council["m3"]).review
+    review = services.active_assignment(recognized, council["m3"]).review
     year = recognized.year
     client.login(council["secretary"])
     out = {

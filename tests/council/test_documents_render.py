@@ -16,7 +16,7 @@ import pytest
 
 from portal.auth.models import UnitKind
 from portal.core.timeutil import today as portal_today
-from portal.council import meetings, operations, queries
+from portal.council import meetings, operations, queries, services
 from portal.extensions import db
 from tests.council.conftest import FAIR, GOOD
 
@@ -97,7 +97,7 @@ def rendered(client, council, submitted, appraise, make_initiative, make_unit, t
     version.snapshot = {**version.snapshot, **TT18}  # as filed
     db.session.commit()
     year = submitted.year
-    review = operations.active_assignment(submitted, council["m3"]).review
+    review = services.active_assignment(submitted, council["m3"]).review
     urls = {
         "application": (council["author"], f"/council/initiatives/{submitted.id}/application.docx"),
         "sheet": (council["m3"], f"/council/reviews/{review.id}/sheet.docx"),

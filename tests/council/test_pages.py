@@ -7,7 +7,7 @@ from sqlalchemy import func, select
 from portal.core.refusal import Refusal
 from portal.core.timeutil import today as portal_today
 from portal.core.timeutil import utcnow
-from portal.council import operations
+from portal.council import operations, services
 from portal.council.models import AssignmentStatus, ReviewAssignment, ReviewStatus
 from portal.extensions import db
 from tests.council.conftest import FAIR, GOOD, WEAK
@@ -236,7 +236,7 @@ def test_reviewer_saves_a_draft_then_submits(client, council, assigned):
     response = client.post(url, data=review_form({"novelty": 20, "applicability": None, "effectiveness": 30},
                                                  comments={"novelty": "Cách làm mới ở đơn vị."}))
     assert response.status_code == 302
-    review = operations.active_assignment(assigned, council["m2"]).review
+    review = services.active_assignment(assigned, council["m2"]).review
     assert review.status == ReviewStatus.draft and review.score_map()["applicability"] is None
     # submitting with a missing score is refused and keeps the draft
     response = client.post(url, data=review_form({"novelty": 20, "applicability": None, "effectiveness": 30},
@@ -267,7 +267,7 @@ def test_scores_out_of_range_are_refused_and_nothing_is_saved(client, council, a
     response = client.post(f"/council/initiatives/{assigned.id}/review", data=review_form(scores, "pass"))
     assert response.status_code == 422
     assert "Điểm phải" in text(response)
-    assert operations.active_assignment(assigned, council["m3"]).review is None
+    assert services.active_assignment(assigned, council["m3"]).review is None
 
 
 def test_the_server_checks_the_range_even_without_the_form(council, assigned):
@@ -334,7 +334,7 @@ def test_an_officer_who_is_also_a_reviewer_sees_nothing_before_scoring(client, c
 
 def test_secretary_reopens_a_submitted_review(client, council, assigned, appraise):
     appraise(assigned, [("m2", GOOD, "pass")])
-    review = operations.active_assignment(assigned, council["m2"]).review
+    review = services.active_assignment(assigned, council["m2"]).review
     client.login(council["m3"])
     assert client.post(f"/council/reviews/{review.id}/reopen", data={"reason": "x"}).status_code == 403
     client.login(council["secretary"])
@@ -435,7 +435,7 @@ def test_returning_opens_a_new_round_and_keeps_the_old_reviews(client, council, 
     old = db.session.execute(select(func.count(ReviewAssignment.id))
                              .where(ReviewAssignment.round == 1)).scalar_one()
     assert old == 3
-    assert operations.assignments_of(scored) == []  # none counted in round 2
+    assert services.assignments_of(scored) == []  # none counted in round 2
 
 
 def test_batch_decision_gives_each_its_suggestion_under_one_number(client, council, make_initiative, appraise):
@@ -528,7 +528,7 @@ def test_admin_edits_the_rubric_until_the_first_score(client, council, assigned)
     assert "Lưu bộ tiêu chí" in text(client.get(f"/council/rubric/{year}"))
     response = client.post(f"/council/rubric/{year}", data=rubric_data())
     assert response.status_code == 302
-    rubric = operations.rubric_for(year)
+    rubric = services.rubric_for(year)
     db.session.refresh(rubric)
     assert rubric.recognition_threshold == 55 and [c.code for c in rubric.criteria][-1] == "science"
     assert rubric.max_total == 100
@@ -542,7 +542,7 @@ def test_admin_edits_the_rubric_until_the_first_score(client, council, assigned)
     assert "bộ tiêu chí đã khóa" in page and "Lưu bộ tiêu chí" not in page
     response = client.post(f"/council/rubric/{year}", data=rubric_data(recognition_threshold="40"))
     assert response.status_code == 409
-    assert operations.rubric_for(year).recognition_threshold == 55
+    assert services.rubric_for(year).recognition_threshold == 55
 
 
 # -- what the authors learn ---------------------------------------------------------------

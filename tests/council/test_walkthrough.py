@@ -3,7 +3,7 @@
 the pages and through the API, with every state, visibility rule and audit event checked."""
 
 from portal.core.timeutil import today as portal_today
-from portal.council import operations
+from portal.council import services
 from portal.council.models import ReviewStatus
 from portal.council.services import outcome_for
 from portal.extensions import db
@@ -91,7 +91,7 @@ def test_walkthrough_through_the_pages(client, council, make_initiative):
         assert "Điểm của các thành viên khác" in after
         if position:
             assert "Thành viên 1" in after and "87" in after
-        assert operations.active_assignment(initiative, reviewer).review.version.number == 2
+        assert services.active_assignment(initiative, reviewer).review.version.number == 2
 
     # the authors see nothing of the scoring while it runs
     client.login(author)
@@ -224,5 +224,5 @@ def test_walkthrough_through_the_api(client, council, make_initiative, api_heade
     outcome = outcome_for(fresh(initiative), author)
     assert outcome["outcome"] == "recognized" and outcome["comments"] == ["Có giá trị thực tiễn."] * 3
     assert actions(initiative.id) == EXPECTED_AUDIT
-    assert {r.status for r in [a.review for a in operations.assignments_of(initiative) if a.review]} == {
+    assert {r.status for r in [a.review for a in services.assignments_of(initiative) if a.review]} == {
         ReviewStatus.submitted}

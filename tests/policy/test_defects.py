@@ -11,6 +11,7 @@ from portal.core.audit import AuditEvent
 from portal.core.notifications import Notification
 from portal.core.timeutil import today as portal_today
 from portal.council import operations as council
+from portal.council import services as council_services
 from portal.extensions import db
 from portal.initiatives.models import Initiative
 
@@ -163,7 +164,7 @@ def test_a_scoring_sheet_names_its_reviewer_only_to_who_may_see_who_scored(clien
         council.assign(scored, people["secretary"], people["m3"])
         council.submit_review(scored, people["m3"], scores=SHEET, recommendation="fail")
         db.session.commit()
-    review = council.active_assignment(scored, people["m2"]).review
+    review = council_services.active_assignment(scored, people["m2"]).review
     response, _text = _page(client, people["m3"], f"/council/reviews/{review.id}/sheet.docx")
     assert response.status_code == 200
     text = _docx_text(response)
@@ -199,7 +200,7 @@ def test_removing_a_member_withdraws_their_open_assignments(client, people, make
     client.login(people["admin"])
     assert client.post(f"/admin/councils/{YEAR}/members/{member.id}/remove").status_code == 302
     db.session.expire_all()
-    assert council.active_assignment(initiative, people["m1"]) is None
+    assert council_services.active_assignment(initiative, people["m1"]) is None
     client.logout().login(people["m1"])
     response = client.post(f"/council/initiatives/{initiative.id}/review",
                            data={"score_novelty": "30", "score_applicability": "30", "score_effectiveness": "40",
