@@ -1,4 +1,4 @@
-"""The index on disk: the only module of the portal that imports Whoosh.
+"""The index on disk: with ``segment_writer`` the only modules of the portal that import Whoosh.
 
 Whoosh keeps what it is good at: segments, generations, write locks shared by
 several processes, columns and stored fields. Two paths go under its public
@@ -7,9 +7,9 @@ interface, because through it they were the slowest part of search:
 - reading a posting list: whole blocks are decoded from the Whoosh 3 codec's
   block data (``W3LeafMatcher``), instead of a Python call per posting;
 - writing a rebuild: each segment's postings are gathered in dicts and
-  written a block at a time in the codec's layout (``_write_blocks``),
-  instead of going through ``SegmentWriter.add_document`` and its sorting
-  pool one posting at a time (three times faster).
+  written a block at a time in the codec's layout, its term table at once
+  (``segment_writer``), instead of going through
+  ``SegmentWriter.add_document`` and its sorting pool one posting at a time.
 
 Both read codec internals of the Whoosh version in ``FAST_PATH_VERSIONS``;
 any other version falls back to the public interface (correct, slower) and
@@ -34,20 +34,19 @@ from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
 from itertools import accumulate, repeat
-from operator import and_, rshift, sub
 
 import whoosh
 from whoosh import fields, index
-from whoosh.codec.whoosh3 import WHOOSH3_HEADER_MAGIC, W3Codec, W3LeafMatcher, W3TermInfo
+from whoosh.codec.whoosh3 import W3LeafMatcher
 from whoosh.columns import NumericColumn, VarBytesColumn
 from whoosh.filedb.filestore import FileStorage
 from whoosh.index import LockError
 from whoosh.reading import ReaderClosed, SegmentReader, TermNotFound
-from whoosh.system import pack_ushort
 from whoosh.writing import SegmentWriter
 
 from portal.search.records import FACETS, Record
 from portal.search.records import record as to_record
+from portal.search.segment_writer import Codec, fast_segment
 
 log = logging.getLogger(__name__)
 
@@ -59,12 +58,7 @@ if not FAST_PATH:
                 whoosh.versionstring(), FAST_PATH_VERSIONS)
 
 INDEX_NAME = "initiatives_v2"
-TERM_FIELDS = ("text", "exact", "pairs")
 STORED = ("title", "summary", "authors", "body", "files")
-BLOCK_SIZE = 512
-COMPRESSION = 3  # W3Codec's default zlib level
-_DEFLATE_FROM = 96  # bytes of pickled block data
-FAST_COMPRESSION = 1  # the fast path's level: any level reads the same
 WRITER_RETRIES = 3
 # Everyday commits merge segments below this size (see _merge_small);
 # larger ones, such as those a rebuild writes, are left alone.
@@ -75,10 +69,6 @@ MERGE_FACTOR = 8
 REBUILD_SEGMENT_DOCS = 12_000
 # A rebuild of fewer documents than this is written by this process alone.
 PARALLEL_FROM = 4000
-# A rebuild packs a posting as docnum << _WEIGHT_BITS | weight (weights are
-# whole numbers: sums of the integer column weights).
-_WEIGHT_BITS = 24
-_WEIGHT_MASK = (1 << _WEIGHT_BITS) - 1
 
 # ReaderClosed, and a TypeError from reading a column whose file a concurrent
 # merge removed, mean the files changed under this reader: read them afresh.
@@ -133,16 +123,6 @@ def schema():
         **{name: fields.ID(sortable=True) for name in FACETS},
         **{name: fields.STORED() for name in STORED},
     )
-
-
-class _Codec(W3Codec):
-    # Whoosh reads a length column for every posting it writes, for its own
-    # scorers' block statistics; queries here never use them.
-    length_stats = False
-
-    def __init__(self):
-        # Bigger blocks: posting lists are decoded whole, a block at a time.
-        super().__init__(blocklimit=BLOCK_SIZE, compression=COMPRESSION)
 
 
 def _merge_small(writer, segments):
@@ -295,7 +275,7 @@ class Store:
         for attempt in range(WRITER_RETRIES):
             try:
                 with guarded(self.path):
-                    return self._ix.writer(timeout=self.writer_timeout, limitmb=256, codec=_Codec(),
+                    return self._ix.writer(timeout=self.writer_timeout, limitmb=256, codec=Codec(),
                                            compound=False)
             except IndexBusyError:
                 if attempt == WRITER_RETRIES - 1:
@@ -364,11 +344,11 @@ class Store:
             return pool.submit(_build_in_child, self.path, docs)
         found = [to_record(d) for d in docs]
         if not FAST_PATH:
-            seg_writer = SegmentWriter(self._ix, _lk=False, codec=_Codec(), compound=False, limitmb=512)
+            seg_writer = SegmentWriter(self._ix, _lk=False, codec=Codec(), compound=False, limitmb=512)
             for one in found:
                 seg_writer.add_document(**one.whoosh_fields())
             return seg_writer._finalize_segment()
-        return _fast_segment(self._ix, found)
+        return fast_segment(self._ix, found)
 
 
 def _pool(workers: int):
@@ -380,119 +360,9 @@ def _pool(workers: int):
 def _build_in_child(path: str, docs: list[dict]):
     ix = index.open_dir(path, indexname=INDEX_NAME)
     try:
-        return _fast_segment(ix, [to_record(d) for d in docs])
+        return fast_segment(ix, [to_record(d) for d in docs])
     finally:
         ix.close()
-
-
-def _fast_segment(ix, records: list[Record]):
-    """A segment written through the codec directly; see the module docstring."""
-    codec, storage, sch = _Codec(), ix.storage, ix.schema
-    segment = codec.new_segment(storage, INDEX_NAME)
-    perdoc = codec.per_document_writer(storage, segment)
-    postings = {name: {} for name in (*TERM_FIELDS, "pk", *FACETS)}
-    column_types = {name: sch[name].column_type for name in sch.names() if sch[name].column_type}
-    for docnum, record in enumerate(records):
-        perdoc.start_doc(docnum)
-        for name, value in record.stored.items():
-            if value is not None:
-                perdoc.add_field(name, sch[name], value, 0)
-        values = {"pk": str(record.pk), **record.facets}
-        for name, value in (*values.items(), *record.columns.items()):
-            perdoc.add_column_value(name, column_types[name], sch[name].to_column_value(value))
-        perdoc.finish_doc()
-        base = docnum << _WEIGHT_BITS
-        for name, value in values.items():
-            postings[name].setdefault(value, []).append(base | 1)
-        for name, terms in record.terms.items():
-            # A posting is one int, docnum and weight together.
-            target = postings[name]
-            get = target.get
-            for term, weight in terms.items():
-                codes = get(term)
-                if codes is None:
-                    target[term] = [base | weight]
-                else:
-                    codes.append(base | weight)
-    perdoc.close()
-    writer = codec.field_writer(storage, segment)
-    for name in sorted(name for name, found in postings.items() if found):
-        writer.start_field(name, sch[name])
-        fieldid = pack_ushort(writer._fieldid)
-        postfile, tindex = writer._postfile, writer._tindex
-        for btext, term in sorted((t.encode("utf-8"), t) for t in postings[name]):
-            codes = postings[name][term]
-            ids = list(map(rshift, codes, repeat(_WEIGHT_BITS)))
-            info = _write_blocks(postfile, ids, list(map(and_, codes, repeat(_WEIGHT_MASK))))
-            tindex.add(fieldid + btext, info.to_bytes())
-        writer.finish_field()
-    writer.close()
-    segment.set_doc_count(len(records))
-    return segment
-
-
-class _BlockStats:
-    """What ``W3TermInfo.add_block`` reads of a block."""
-
-    def __init__(self, ids, weights, maxweight):
-        self._ids, self._weights, self._maxweight = ids, weights, maxweight
-
-    def __len__(self):
-        return len(self._ids)
-
-    def min_id(self):
-        return self._ids[0]
-
-    def max_id(self):
-        return self._ids[-1]
-
-    def min_length(self):
-        return None
-
-    def max_length(self):
-        return 0
-
-    def max_weight(self):
-        return self._maxweight
-
-
-def _write_blocks(postfile, ids: list, weights: list) -> W3TermInfo:
-    """One posting list in ``W3PostingsWriter``'s layout; returns its term info.
-
-    Each block is the pickled ``(id deltas, weights, values)``, compressed
-    unless tiny (Whoosh's reader accepts level 0; deflating a few bytes cost
-    more than the rest of the block), after a pickled info tuple and its
-    length, negative for the last block.
-    """
-    info = W3TermInfo()
-    start = postfile.tell()
-    out = [WHOOSH3_HEADER_MAGIC]
-    n = len(ids)
-    for first in range(0, n, BLOCK_SIZE):
-        block_ids = ids[first : first + BLOCK_SIZE] if n > BLOCK_SIZE else ids
-        # Whole-number weights, pickled as ints: Whoosh reads them as it reads
-        # its own 32-bit floats (a weight is only ever added and multiplied).
-        block_weights = weights[first : first + BLOCK_SIZE] if n > BLOCK_SIZE else weights
-        maxweight = max(block_weights)
-        minweight = min(block_weights)
-        if maxweight == minweight:
-            mini_weights = None if maxweight == 1 else float(block_weights[0])
-        else:
-            mini_weights = tuple(block_weights)
-        deltas = tuple(map(sub, block_ids, [0, *block_ids[:-1]]))
-        data = pickle.dumps((deltas, mini_weights, None), 2)
-        comp = FAST_COMPRESSION if len(data) >= _DEFLATE_FROM else 0
-        if comp:
-            data = zlib.compress(data, comp)
-        info.add_block(_BlockStats(block_ids, block_weights, float(maxweight)))
-        header = pickle.dumps((len(block_ids), block_ids[-1], float(maxweight), comp, 0, 0), 2)
-        length = len(header) + len(data)
-        out.append(struct.pack("!i", -length if first + BLOCK_SIZE >= n else length))
-        out.append(header)
-        out.append(data)
-    postfile.write(b"".join(out))
-    info.set_extent(start, postfile.tell() - start)
-    return info
 
 
 SHARED_KEYS_FROM = 2000

@@ -65,6 +65,25 @@ def test_a_rebuild_is_built_aside_while_the_old_index_answers(client, published,
     assert "Tìm thấy 1 sáng kiến" in client.get("/search?q=kiem+sat").get_data(as_text=True)
 
 
+def test_searches_during_a_reindex_answer_from_the_old_index(client, published, monkeypatch):
+    published("Kiểm sát điều tra")
+    assert "Tìm thấy 1 sáng kiến" in client.get("/search?q=kiem+sat").get_data(as_text=True)
+    old = directories.live_path(service.PUBLIC)
+    read_from_database = service.documents
+    pages = []
+
+    def searched_while_read(index_name, ids=None):
+        for doc in read_from_database(index_name, ids):
+            pages.append(client.get("/search?q=kiem+sat").get_data(as_text=True))
+            yield doc
+        pages.append(client.get("/search?q=kiem+sat").get_data(as_text=True))
+
+    monkeypatch.setattr(service, "documents", searched_while_read)
+    assert service.reindex(service.PUBLIC) == 1
+    assert len(pages) == 2 and all("Tìm thấy 1 sáng kiến" in page for page in pages)
+    assert directories.live_path(service.PUBLIC) != old and not old.exists()
+
+
 def test_the_suggest_endpoint_offers_phrases_and_titles_of_live_articles(client, published, unpublish):
     first, _ = published("Sổ tay kiểm sát điều tra vụ án ma túy")
     published("Kiểm sát điều tra án tham nhũng")

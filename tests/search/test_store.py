@@ -4,10 +4,14 @@
 a Whoosh version it was not checked against, and whenever the fast paths and
 Whoosh's public interface disagree on a single posting, column or stored field.
 """
+import pytest
 import whoosh
+from whoosh.filedb.filestore import FileStorage
+from whoosh.filedb.filetables import OrderedHashWriter
 from whoosh.reading import TermNotFound
+from whoosh.system import pack_ushort
 
-from portal.search import store
+from portal.search import segment_writer, store
 from tests.benchmarks import corpus
 
 FIELDS = ("text", "exact", "pairs", "pk", "year", "field", "level", "unit")
@@ -83,9 +87,25 @@ def test_fast_decoding_equals_whooshs_matcher(tmp_path, monkeypatch):
     built.close()
 
 
-def test_whoosh_read_errors_are_index_corruption_and_code_errors_are_not(tmp_path):
-    import pytest
+@pytest.mark.parametrize("n_terms", [0, 1, 300, 6000])
+def test_the_term_table_is_written_byte_for_byte_as_whooshs_ordered_hash_writer(tmp_path, n_terms):
+    # 6000 terms: record positions past 65,535, so Whoosh widens its position array.
+    fieldmap = {"exact": 0, "pairs": 1, "text": 2}
+    keys = sorted(pack_ushort(i % 3) + f"tu {i:05d}".encode() for i in range(n_terms))
+    values = [segment_writer.posting_list([(i << segment_writer.WEIGHT_BITS) | 3], i * 40)[1]
+              for i in range(n_terms)]
+    storage = FileStorage(str(tmp_path))
+    table = OrderedHashWriter(storage.create_file("terms"))
+    table.extras["fieldmap"] = fieldmap
+    for key, value in zip(keys, values, strict=True):
+        table.add(key, value)
+    table.close()
+    expected = (tmp_path / "terms").read_bytes()
+    assert segment_writer.term_table(keys, values, fieldmap) == expected
+    assert (n_terms < 6000) == (table.index.typecode == "H")
 
+
+def test_whoosh_read_errors_are_index_corruption_and_code_errors_are_not(tmp_path):
     with pytest.raises(store.IndexCorrupt):
         with store.guarded(str(tmp_path)):
             raise EOFError("truncated file")
