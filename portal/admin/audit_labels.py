@@ -56,6 +56,7 @@ ACTION_LABELS = {
     "council.assigned": "Phân công chấm điểm",
     "council.recused": "Xin không tham gia chấm",
     "admin.organisation_updated": "Cập nhật thông tin cơ quan",
+    "admin.year_signer_kept": "Giữ người ký văn bản của năm đã có quyết định",
     "auth.delivery_changed": "Đổi cách nhận thông báo",
     "auth.profile_updated": "Cập nhật thông tin cá nhân",
     "council.assignment_withdrawn": "Rút phân công chấm điểm",
@@ -127,6 +128,8 @@ KEY_LABELS = {
     "file": "Tệp", "size": "Dung lượng", "share": "Tỷ lệ đóng góp", "scores": "Điểm",
     "before": "Trước khi sửa", "after": "Sau khi sửa", "filters": "Bộ lọc", "days": "Số ngày", "code": "Mã",
     "authors": "Tác giả", "active": "Đang hoạt động", "kind": "Loại", "address": "Địa chỉ",
+    "head_title": "Chức danh người đứng đầu", "head_name": "Họ và tên người đứng đầu",
+    "deputy_title": "Chức danh cấp phó", "deputy_name": "Cấp phó ký thay (KT.)",
 }
 
 

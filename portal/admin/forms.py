@@ -168,6 +168,15 @@ class YearForm(PortalForm):
         description=_l("Sáng kiến giống sáng kiến đã được công nhận từ mức này trở lên (hoặc trùng tên) cần lý do "
                        "khi công nhận."))
 
+    head_title = StringField(_l("Chức danh người đứng đầu"), validators=[
+        Length(max=100, message=_l("Tối đa %(n)s ký tự.", n=100))])
+    head_name = StringField(_l("Họ và tên người đứng đầu"), validators=[
+        Length(max=200, message=_l("Tối đa %(n)s ký tự.", n=200))])
+    deputy_title = StringField(_l("Chức danh cấp phó"), validators=[
+        Length(max=100, message=_l("Tối đa %(n)s ký tự.", n=100))])
+    deputy_name = StringField(_l("Cấp phó ký thay (KT.)"), validators=[
+        Length(max=200, message=_l("Tối đa %(n)s ký tự.", n=200))])
+
     def __init__(self, *args, editing=None, **kwargs):
         super().__init__(*args, **kwargs)
         if editing is not None:

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select, update
 
-from portal.admin import importing
+from portal.admin import importing, year_signers
 from portal.auth.models import ApiToken, Role, Unit, User, user_by_username
 from portal.auth.rules import is_valid_username, normalize_username
 from portal.auth.services import USERNAME_RULE, create_user, password_problem
@@ -226,9 +226,18 @@ def update_unit(unit, *, actor, name, kind, code=None, active=True):
     return unit
 
 
+YEAR_SIGNER_FIELDS = ("head_title", "head_name", "deputy_title", "deputy_name")
 YEAR_FIELDS = ("registration_deadline", "submission_deadline", "review_deadline",
                "commendation_deadline", "note", "is_open", "filing_window_days", "decision_due_days",
-               "similarity_percent")
+               "similarity_percent", *YEAR_SIGNER_FIELDS)
+
+
+def _year_value(key, value):
+    if key == "note":
+        return (value or "").strip()
+    if key in YEAR_SIGNER_FIELDS:  # a name or title: one line, single spaces
+        return " ".join((value or "").split())
+    return value
 
 
 def save_year(number, *, actor, create=False, **values):
@@ -249,7 +258,7 @@ def save_year(number, *, actor, create=False, **values):
     before = {k: getattr(year, k) for k in YEAR_FIELDS}
     for key in YEAR_FIELDS:
         if key in values:
-            setattr(year, key, values[key] if key != "note" else (values[key] or "").strip())
+            setattr(year, key, _year_value(key, values[key]))
     db.session.flush()
     years.forget()
     changes = {k: [before[k], getattr(year, k)] for k in YEAR_FIELDS if before[k] != getattr(year, k)}
@@ -263,6 +272,9 @@ def update_organisation(*, actor, **values):
     the public pages that name it are rendered again."""
     row = ensure_settings()
     before = {key: getattr(row, key) for key in ORGANISATION_FIELDS}
+    after = {key: " ".join((values.get(key) or "").split()) for key in year_signers.SIGNER_KEYS}
+    if year_signers.signer_changes(before, after):
+        year_signers.keep_past_signers(actor=actor)
     for key in ORGANISATION_FIELDS:
         setattr(row, key, " ".join((values.get(key) or "").split()) if key != "header"
                 else (values.get(key) or "").strip())

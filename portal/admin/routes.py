@@ -5,7 +5,7 @@ from flask_login import current_user
 from sqlalchemy import exists, func, or_, select
 from sqlalchemy.orm import selectinload
 
-from portal.admin import bp, operations
+from portal.admin import bp, operations, year_signers
 from portal.admin.forms import (
     CouncilForm,
     CouncilMemberForm,
@@ -325,7 +325,8 @@ def year_edit(number):
         db.session.commit()
         flash(_("Đã lưu các mốc thời hạn năm %(year)s.", year=number), "success")
         return redirect(url_for("admin.years"))
-    return render_template("admin/year_form.html", form=form, year=year), 422 if form.errors else 200
+    return render_template("admin/year_form.html", form=form, year=year,
+                           signer=year_signers.current_signer(number)), 422 if form.errors else 200
 
 
 @bp.route("/councils")

@@ -28,9 +28,11 @@ def _rebuild(msgid, values):
 
 
 def plain(value):
-    """A value as the Vietnamese text shows it."""
+    """A value as the Vietnamese text shows it (a number that knows its Vietnamese form, in it)."""
     if isinstance(value, list | tuple):
         return getattr(value, "separator", ", ").join(plain(v) for v in value)
+    if hasattr(value, "vietnamese"):
+        return value.vietnamese()
     return value if isinstance(value, int | float) else str(value)
 
 

@@ -8,7 +8,7 @@ from openpyxl.utils import get_column_letter
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from portal.core import tabular
+from portal.core import numbers, tabular
 from portal.council.models import CouncilDecision, ReviewAssignment
 from portal.council.scoring import aggregate
 from portal.council.services import rubric_for, scoring_complete, sheets_of
@@ -81,8 +81,7 @@ def year_workbook(year, viewer):
         cell.fill = PatternFill("solid", fgColor="A61B1B")
         cell.alignment = Alignment(wrap_text=True, vertical="center", horizontal="center")
 
-    def rounded(value):
-        return None if value is None else round(value, 2)
+    rounded = numbers.score_value  # numbers stay numbers, rounded as the pages write them
 
     for n, (initiative, ag, _decision, shown) in enumerate(rows, start=1):
         scores = shown == "scores"

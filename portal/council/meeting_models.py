@@ -2,7 +2,7 @@
 and the certificates issued with their numbers."""
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, String, UniqueConstraint
+from sqlalchemy import ForeignKey, Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.core.timeutil import utcnow
@@ -12,8 +12,13 @@ from portal.extensions import db
 class CouncilMeeting(db.Model):
     """One meeting of a year's council, entered by its secretary."""
     __tablename__ = "council_meeting"
+    __table_args__ = (Index("ix_council_meeting_year_sequence", "year", "sequence", unique=True),)
     id: Mapped[int] = mapped_column(primary_key=True)
     year: Mapped[int] = mapped_column(index=True)
+    # "Số 2/BB-HĐSK": the meeting's place among the year's meetings, numbered when it is first
+    # recorded, with the organisation's minutes suffix of that day; a later edit keeps it.
+    sequence: Mapped[int] = mapped_column()
+    number: Mapped[str] = mapped_column(String(64))
     starts_at: Mapped[datetime] = mapped_column()  # local wall-clock time, as typed and printed
     place: Mapped[str] = mapped_column(String(300))
     chair_id: Mapped[int] = mapped_column(ForeignKey("user.id"))

@@ -2,10 +2,12 @@
 who chaired and who took the minutes, which members sat and which did not, and the vote on each
 initiative — and the minutes print it. One operation, used by the page."""
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
 from portal.core import audit
+from portal.core.organisation import organisation
 from portal.core.refusal import invalid
 from portal.council.meeting_models import CouncilMeeting, MeetingAttendance, MeetingVote
 from portal.extensions import db
@@ -25,6 +27,29 @@ def meetings_of(year):
 def meeting_of(year, meeting_id):
     """The year's meeting `meeting_id`, or None (another year's meeting is none of this year's)."""
     return next((m for m in meetings_of(year) if m.id == meeting_id), None)
+
+
+def next_number(year):
+    """(sequence, "3/BB-HĐSK"): the next meeting's place among the year's, with today's suffix."""
+    last = db.session.execute(select(func.max(CouncilMeeting.sequence))
+                              .where(CouncilMeeting.year == year)).scalar_one()
+    sequence = (last or 0) + 1
+    return sequence, f"{sequence}/{organisation().minutes_suffix}"
+
+
+def _numbered_meeting(year, **values):
+    """A new meeting with the year's next number (two recorded at once retry on the constraint)."""
+    for _attempt in range(5):
+        sequence, number = next_number(year)
+        meeting = CouncilMeeting(year=year, sequence=sequence, number=number, **values)
+        try:
+            with db.session.begin_nested():
+                db.session.add(meeting)
+                db.session.flush()
+        except IntegrityError:
+            continue
+        return meeting
+    raise RuntimeError("could not number the meeting")
 
 
 def vote_errors(votes, present_count):
@@ -64,8 +89,8 @@ def save_meeting(meeting, *, actor, year, members, starts_at, place, chair_id, s
         raise invalid(fields=errors)
     created = meeting is None
     if created:
-        meeting = CouncilMeeting(year=year)
-        db.session.add(meeting)
+        meeting = _numbered_meeting(year, starts_at=starts_at, place=place, chair_id=chair_id,
+                                    secretary_id=secretary_id)
     meeting.starts_at, meeting.place = starts_at, place
     meeting.chair_id, meeting.secretary_id = chair_id, secretary_id
     meeting.attendance = [MeetingAttendance(user_id=user_id, present=user_id in present_ids)
@@ -74,8 +99,9 @@ def save_meeting(meeting, *, actor, year, members, starts_at, place, chair_id, s
                      for initiative_id, (f, a, n) in sorted(votes.items())]
     db.session.flush()
     audit.record("council.meeting_recorded" if created else "council.meeting_updated", actor=actor, obj=meeting,
-                 data={"year": year, "starts_at": starts_at.isoformat(timespec="minutes"), "place": place,
-                       "chair_id": chair_id, "secretary_id": secretary_id, "present": sorted(present_ids),
+                 data={"year": year, "number": meeting.number, "starts_at": starts_at.isoformat(timespec="minutes"),
+                       "place": place, "chair_id": chair_id, "secretary_id": secretary_id,
+                       "present": sorted(present_ids),
                        "absent": sorted(member_ids - present_ids),
                        "votes": {str(k): list(v) for k, v in sorted(votes.items())}})
     return meeting

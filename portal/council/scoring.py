@@ -17,6 +17,7 @@ import math
 from dataclasses import dataclass, field
 from fractions import Fraction
 
+from portal.core.numbers import Score
 from portal.core.phrases import Phrase
 
 PASS, FAIL = "pass", "fail"
@@ -147,7 +148,7 @@ def aggregate(criteria, sheets, thresholds=Thresholds()):
     result.meets_recognition = exact_mean >= thresholds.recognition
     result.meets_sector = exact_mean >= thresholds.sector
 
-    mean_text = f"{result.mean_total:.2f}".rstrip("0").rstrip(".")
+    mean_text = Score(result.mean_total)  # 62,67 on a Vietnamese page, 62.67 on an English one
     if result.meets_recognition:
         result.reasons.append(Phrase("Điểm trung bình %(mean)s đạt ngưỡng công nhận (%(threshold)s).",
                                      mean=mean_text, threshold=thresholds.recognition))

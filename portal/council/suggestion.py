@@ -41,3 +41,18 @@ def suggest(candidates, needed):
     if needed <= 0:
         return []
     return [c.user_id for c in ranked(candidates) if not c.withdrawn][:needed]
+
+
+def picker_order(candidates, suggested):
+    """The order of the assignment page's picker: the suggested first (as `suggested` lists them),
+    then the other free members best placed first, then those who may not score it, by name."""
+    chosen = {user_id: place for place, user_id in enumerate(suggested)}
+    placed = {c.user_id: place for place, c in enumerate(ranked(candidates))}
+
+    def key(c):
+        if c.user_id in chosen:
+            return 0, chosen[c.user_id], ""
+        if c.user_id in placed:
+            return 1, placed[c.user_id], ""
+        return 2, 0, f"{c.name}\x00{c.user_id}"
+    return sorted(candidates, key=key)

@@ -2,7 +2,7 @@
 staff for every role, this year's council and two earlier ones.
 
 Each area's demo is a module of this package with `seed(ctx)`, run in the order
-initiatives, council, publishing, emulation, so that later ones build on what earlier ones made.
+initiatives, council, deliberation, publishing, emulation, so that later ones build on what earlier ones made.
 """
 from datetime import date
 
@@ -12,7 +12,7 @@ from portal.core.audit import ensure_head
 from portal.core.timeutil import today
 from portal.council.services import add_council_member, get_or_create_council
 from portal.defaults import ensure_defaults
-from portal.demo import council, emulation, initiatives, publishing
+from portal.demo import council, deliberation, emulation, initiatives, publishing
 from portal.extensions import db
 from portal.years import services as years_service
 from portal.years.models import Year, current_year
@@ -118,7 +118,8 @@ def seed():
     db.session.flush()
     ctx = {"users": users, "units": units, "years": years, "this_year": this_year}
     summary = {"units": len(units), "users": len(users), "councils": len(years)}
-    for module in (initiatives, council, publishing, emulation):  # each area's demo, in the order they build on
+    # each area's demo, in the order they build on
+    for module in (initiatives, council, deliberation, publishing, emulation):
         summary.update(module.seed(ctx) or {})
         db.session.flush()
     _set_deadlines(years, today())

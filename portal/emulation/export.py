@@ -4,7 +4,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
-from portal.core import tabular
+from portal.core import numbers, tabular
 from portal.core.timeutil import today
 from portal.emulation import engine
 from portal.emulation.models import TITLE_LABELS
@@ -85,7 +85,7 @@ def workbook_bytes(report, *, unit_name=None, title=None):
                  "Thứ tự đề xuất (điểm sáng kiến cao nhất trước)"])
     for entry in report.caps:
         order = "; ".join(
-            f"{c.user.full_name}" + (f" ({c.best_score:g})" if c.best_score is not None else "")
+            c.user.full_name + (f" ({numbers.score(c.best_score, locale='vi')})" if c.best_score is not None else "")
             for c in entry["candidates"])
         tabular.append(caps, [entry["unit"], entry["lddt_count"], entry["cap"], entry["count"],
                      yes_no(entry["over_cap"]), order])

@@ -11,6 +11,7 @@ from sqlalchemy.orm import lazyload, selectinload
 from wtforms.fields.choices import SelectChoice
 
 from portal.auth.models import Unit, User
+from portal.core import numbers
 from portal.core.i18n import translate
 from portal.core.layout import register_nav
 from portal.core.permissions import require_roles
@@ -75,10 +76,10 @@ def translate_data(text):
 
 @bp.app_template_filter("emu_num")
 def format_number(value):
-    """15.0 -> 15, 82.5 -> 82,5 (Vietnamese decimal comma); text passes through."""
+    """15.0 -> 15, 82.5 -> 82,5 (scores and shares, through the one formatter); text passes through."""
     if isinstance(value, bool) or not isinstance(value, int | float):
         return value
-    return f"{round(value, 2):g}".replace(".", ",")
+    return numbers.score(value)
 
 
 @bp.app_context_processor

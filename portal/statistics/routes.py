@@ -32,6 +32,13 @@ def can_see_statistics(year):
     return policy.can_year(current_user, YearAct.statistics, year)
 
 
+@bp.app_template_global()
+def statistics_year():
+    """The year the admin's link to the statistics opens: the newest on record up to this one."""
+    this_year = current_year()
+    return next((year for year in known_years() if year <= this_year), this_year)
+
+
 def _public_year():
     years = queries.public_years()
     year = request.args.get("year", type=int)

@@ -27,6 +27,13 @@ class Year(db.Model):
     filing_window_days: Mapped[int] = mapped_column(default=FILING_WINDOW_DAYS)
     decision_due_days: Mapped[int] = mapped_column(default=DECISION_DUE_DAYS)
     similarity_percent: Mapped[int] = mapped_column(default=SIMILARITY_PERCENT)
+    # Who signs the year's decisions and certificates (Thủ trưởng đơn vị, ND 13/2012 Điều 7): the
+    # head of unit that year and the deputy signing "KT." on the head's behalf. Blank: the
+    # organisation's settings. Kept per year so that a decision reprinted later keeps its signer.
+    head_title: Mapped[str] = mapped_column(String(100), default="")
+    head_name: Mapped[str] = mapped_column(String(200), default="")
+    deputy_title: Mapped[str] = mapped_column(String(100), default="")
+    deputy_name: Mapped[str] = mapped_column(String(200), default="")
 
 
 def current_year():

@@ -10,7 +10,7 @@ from sqlalchemy import select
 from portal.core.timeutil import today as portal_today
 from portal.council import operations
 from portal.council.models import AssignmentStatus, ReviewAssignment
-from portal.council.suggestion import Candidate, ranked, suggest
+from portal.council.suggestion import Candidate, picker_order, ranked, suggest
 from portal.extensions import db
 from tests.council.conftest import FAIR, GOOD, WEAK
 from tests.council.helpers import events, notified, text
@@ -53,6 +53,15 @@ def test_one_withdrawn_in_this_round_is_never_suggested_but_may_be_chosen():
 
 def test_no_suggestion_when_nothing_is_needed():
     assert suggest([Candidate(1, "A", "member")], 0) == []
+
+
+def test_the_picker_lists_the_suggested_first_then_the_free_then_the_conflicts():
+    people = [Candidate(1, "An", "chair"), Candidate(2, "Bình", "member", conflict="author"),
+              Candidate(3, "Chi", "member", open_sheets=2), Candidate(4, "Dũng", "member"),
+              Candidate(5, "Giang", "member", same_unit=True), Candidate(6, "Hà", "member", withdrawn=True)]
+    suggested = suggest(people, 2)
+    assert suggested == [4, 1]
+    assert [c.user_id for c in picker_order(people, suggested)] == [4, 1, 3, 5, 6, 2]
 
 
 # -- the assignment page ---------------------------------------------------------------
@@ -101,6 +110,21 @@ def test_the_three_best_placed_are_ticked_and_an_author_is_disabled_with_the_rea
     # plain members without open sheets first, then the vice-chair; m3 (one open sheet) is not ticked
     assert ticked == {council["m2"].id, council["m4"].id, council["vice"].id}
     assert "1 phiếu đang chấm" in found[council["m3"].id][2]
+
+
+def test_the_picker_shows_the_suggested_members_first(client, council, make_initiative):
+    initiative = make_initiative([council["author"], council["m1"]], status="in_review", round=1)
+    other = make_initiative([council["staff"]], status="in_review", round=1, title="Khác")
+    operations.assign(other, council["secretary"], council["m3"])  # m3 has an open sheet
+    db.session.commit()
+    client.login(council["secretary"])
+    found = boxes(page_of(client, initiative))
+    order = list(found)  # in the page's order
+    suggested = {council[k].id for k in ("m2", "m4", "vice")}
+    assert set(order[:3]) == suggested and all(found[u][0] for u in order[:3])
+    # then the others best placed first: the officers without open sheets before m3 with one
+    assert order[3:6] == [council["secretary"].id, council["chair"].id, council["m3"].id]
+    assert order[-1] == council["m1"].id  # an author, who may not score it, last
 
 
 def test_secretary_assigns_three_at_once_in_one_post(client, council, in_review):

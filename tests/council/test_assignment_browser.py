@@ -36,7 +36,7 @@ def test_secretary_assigns_withdraws_replaces_and_the_chair_confirms(page, counc
     page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.accept()))
     sign_in(page, "thuky")
     page.goto(page.base + "/council/queue")
-    page.locator("[data-select-all=accept] input").check()
+    page.locator("thead [data-select-all=accept] input").check()
     assert page.inner_text("[data-selected-count=accept]") == "1"
     page.get_by_role("button", name="Tiếp nhận các hồ sơ đã chọn").click()
     page.wait_for_load_state("networkidle")
@@ -76,7 +76,7 @@ def test_secretary_assigns_withdraws_replaces_and_the_chair_confirms(page, counc
     page.goto(page.base + "/council/queue")
     assert page.locator("[data-testid=due-sheets] tbody tr").count() == 3
     both_widths(page, "queue-due-sheets")
-    page.locator("[data-select-all=remind] input").check()
+    page.locator("thead [data-select-all=remind] input").check()
     assert page.inner_text("[data-selected-count=remind]") == "3"
     page.get_by_role("button", name="Nhắc hạn các phiếu đã chọn").click()
     page.wait_for_load_state("networkidle")

@@ -11,6 +11,7 @@ import re
 import shutil
 import subprocess
 from datetime import date, datetime
+from pathlib import Path
 
 import pytest
 
@@ -18,6 +19,7 @@ from portal.auth.models import UnitKind
 from portal.core.timeutil import today as portal_today
 from portal.council import meetings, operations, queries, services
 from portal.extensions import db
+from tests.conftest import SCREENSHOTS
 from tests.council.conftest import FAIR, GOOD
 
 SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
@@ -165,6 +167,7 @@ def test_issuing_body_number_place_date_and_signer(rendered):
     minutes = "\n".join(rendered["minutes"][2])
     assert "HỘI ĐỒNG SÁNG KIẾN" in minutes and "THƯ KÝ HỘI ĐỒNG" in minutes and "CHỦ TỊCH HỘI ĐỒNG" in minutes
     assert "Nơi nhận:" in minutes and "Chưa đủ phiếu" in minutes and "2/3 thành viên" in minutes
+    assert "Số: 1/BB-HĐSK" in minutes  # the meeting's number, no longer left blank
     sheet = rendered["sheet"][2][0]
     assert "PHIẾU CHẤM ĐIỂM SÁNG KIẾN" in sheet and "THÀNH VIÊN HỘI ĐỒNG" in sheet
     application = "\n".join(rendered["application"][2])
@@ -196,7 +199,9 @@ def test_the_minutes_print_the_meeting_and_the_application_the_tt18_fields(rende
     assert "Cấu trúc cơ sở dữ liệu của sổ theo dõi." in application
     assert "Ngô Văn Tư" in application and "02/09/1990" in application
     assert "giảm một nửa số vụ quá hạn" in application
-    # page images to look at (pdftoppm -png -r 60), kept beside the PDFs
-    for name in ("minutes", "application"):
-        subprocess.run(["pdftoppm", "-png", "-r", "60", str(rendered[name][0]), str(tmp_path / name)], check=True)
-    assert sorted(p.name for p in tmp_path.glob("minutes*.png"))
+    # page images to look at (pdftoppm -png -r 60), in tests/screenshots/documents/
+    pictures = Path(SCREENSHOTS) / "documents"
+    pictures.mkdir(parents=True, exist_ok=True)
+    for name in rendered:
+        subprocess.run(["pdftoppm", "-png", "-r", "60", str(rendered[name][0]), str(pictures / name)], check=True)
+    assert sorted(p.name for p in pictures.glob("minutes*.png"))

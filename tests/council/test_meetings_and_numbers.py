@@ -88,6 +88,31 @@ def test_the_secretary_records_a_meeting_and_the_minutes_print_it(client, counci
     assert rows[partly.title][vote] == "–" and rows[partly.title][proposal] == "Chưa đủ phiếu"
 
 
+def test_each_meeting_is_numbered_and_its_minutes_print_the_number(client, council, recognized):
+    client.login(council["secretary"])
+    client.post(f"/council/{YEAR}/meetings/new", data=meeting_data(council, recognized))
+    client.post(f"/council/{YEAR}/meetings/new",
+                data=meeting_data(council, recognized, starts_at=f"{YEAR}-03-12T14:00"))
+    first, second = db.session.query(CouncilMeeting).order_by(CouncilMeeting.id).all()
+    assert (first.number, second.number) == ("1/BB-HĐSK", "2/BB-HĐSK")
+    assert [e.data["number"] for e in sorted(events("council.meeting_recorded"), key=lambda e: e.id)] == \
+        ["1/BB-HĐSK", "2/BB-HĐSK"]
+    for meeting in (first, second):
+        text, _ = docx_text(client.get(f"/council/{YEAR}/minutes.docx?meeting={meeting.id}"))
+        assert f"Số: {meeting.number}" in text
+    listing = client.get(f"/council/{YEAR}/meetings").get_data(as_text=True)
+    assert "<td>1/BB-HĐSK</td>" in listing and "<td>2/BB-HĐSK</td>" in listing
+    # a later change of the suffix, or of the meeting, keeps the number it was recorded with
+    client.login(council["admin"]).post("/admin/organisation", data=QUANG_NAM)
+    client.login(council["secretary"])
+    client.post(f"/council/{YEAR}/meetings/{first.id}", data=meeting_data(council, recognized, place="Hội trường"))
+    text, _ = docx_text(client.get(f"/council/{YEAR}/minutes.docx?meeting={first.id}"))
+    assert "Số: 1/BB-HĐSK" in text
+    client.post(f"/council/{YEAR}/meetings/new",
+                data=meeting_data(council, recognized, starts_at=f"{YEAR}-04-01T08:00"))
+    assert db.session.query(CouncilMeeting).order_by(CouncilMeeting.id.desc()).first().number == "3/BB-HĐSKQN"
+
+
 def test_a_meeting_is_edited_in_place(client, council, recognized):
     client.login(council["secretary"])
     client.post(f"/council/{YEAR}/meetings/new", data=meeting_data(council, recognized))

@@ -105,3 +105,19 @@ def test_validate_scores(scores, complete, errors):
 def test_validation_messages_speak_vietnamese():
     message = validate_scores(RUBRIC, {"effectiveness": 41}, complete=False)["effectiveness"]
     assert message == "Điểm tiêu chí “Hiệu quả” phải từ 0 đến 40."
+
+
+def test_the_reasons_write_the_mean_as_every_page_does(app):
+    from flask_babel import refresh
+
+    from portal.core.i18n import translate
+
+    result = aggregate(RUBRIC, [sheet(1, 20, 20, 30), sheet(2, 20, 20, 30), sheet(3, 20, 21, 30)])  # 211/3
+    reason = next(r for r in result.reasons if "Điểm trung bình" in r)
+    assert "70,33" in reason  # the phrase's own (Vietnamese) text
+    with app.test_request_context("/?lang=en"):
+        refresh()  # the locale is kept on the application context the fixture holds
+        assert "70.33" in translate(reason) and "70,33" in reason
+    with app.test_request_context("/"):
+        refresh()
+        assert "70,33" in translate(reason)

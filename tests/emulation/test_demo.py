@@ -1,5 +1,11 @@
 """The demo shows, at first run, people eligible and not eligible for each title, for distinct reasons."""
+import io
+import re
+
+from openpyxl import load_workbook
+
 from portal.emulation import engine
+from portal.emulation.export import workbook_bytes
 from portal.emulation.services import year_report
 from portal.years.models import current_year
 
@@ -35,6 +41,13 @@ def test_demo_gives_the_officer_a_page_worth_looking_at(app, client):
     assert gap, "no gap year"
     assert report.registered_not_eligible
     assert any(cap["over_cap"] for cap in report.caps)
+
+    # the candidates' best scores in the XLSX read as the pages write them: "(62,67)", never "(62.6667)"
+    caps = load_workbook(io.BytesIO(workbook_bytes(report)))["Giới hạn CSTĐ cơ sở"]
+    orders = " ".join(str(row[-1] or "") for row in caps.iter_rows(min_row=2, values_only=True))
+    scores = re.findall(r"\(([\d.,]+)\)", orders)
+    assert scores and all(re.fullmatch(r"\d+(,\d{1,2})?", score) for score in scores), scores
+    assert any("," in score for score in scores)
 
     client.login(user_by_username("thidua"))
     page = client.get(f"/emulation/year/{year}")

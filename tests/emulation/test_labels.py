@@ -21,6 +21,11 @@ def test_eligibility_table_shows_labels_not_codes(app, client):
     assert "Không bị kỷ luật từ khiển trách trở lên" in text and "Lao động tiên tiến" in text
     english = re.sub(r"<[^>]+>", " ", client.get(f"/emulation/year/{current_year()}?lang=en").get_data(as_text=True))
     assert "No disciplinary measure of reprimand or higher in" in english
+    # the candidates' scores through the one formatter: a decimal comma in Vietnamese, a point in English
+    vietnamese = re.findall(r"\(điểm (\d+(?:[.,]\d+)?)\)", text)
+    scores = re.findall(r"\((?:score|points) (\d+(?:[.,]\d+)?)\)", english)
+    assert any("," in s for s in vietnamese) and not any("." in s for s in vietnamese)
+    assert any("." in s for s in scores) and not any("," in s for s in scores)
 
 
 def test_api_conditions_carry_their_label(app, client, make_user, api_headers):

@@ -160,7 +160,8 @@ def build_world(make_user, make_initiative, make_unit):
 
     from portal.council.meeting_models import CouncilMeeting
 
-    meeting = CouncilMeeting(year=YEAR, starts_at=datetime(YEAR, 11, 20, 8, 30), place="Phòng họp số 1",
+    meeting = CouncilMeeting(year=YEAR, sequence=1, number="1/BB-HĐSK", starts_at=datetime(YEAR, 11, 20, 8, 30),
+                             place="Phòng họp số 1",
                              chair_id=u["chair"].id, secretary_id=u["secretary"].id)
     db.session.add(meeting)
     db.session.commit()

@@ -7,7 +7,7 @@ from docx.shared import Cm
 
 from portal.council.documents import layout
 from portal.council.documents.layout import CENTER, Header
-from portal.council.documents.organisation import head_of_unit, organisation
+from portal.council.documents.organisation import head_of_unit, organisation, organisation_of_year
 from portal.council.documents.text import date_text, vietnamese_date
 from portal.initiatives.workflow import LEVEL_LABELS
 
@@ -19,8 +19,8 @@ def certificate_no(sequence):
 
 def certificate(initiative, number, signer=None, council=None, verification=None):
     """`verification` is (code, url): printed at the bottom left, with the URL as a QR code."""
-    org = organisation()
-    signer = signer or head_of_unit(council)
+    org = organisation_of_year(initiative.year)
+    signer = signer or head_of_unit(council, initiative.year)
     document = layout.new_document()
     layout.national_header(document, Header(body=org.header, parent=org.parent, number=number,
                                             place_date=vietnamese_date(initiative.decision_date, org.place)))

@@ -2,7 +2,7 @@
 unit on the council's proposal (Nghị định 13/2012/NĐ-CP, Điều 7)."""
 from portal.council.documents import layout
 from portal.council.documents.layout import CENTER, JUSTIFY, Header
-from portal.council.documents.organisation import head_of_unit, organisation
+from portal.council.documents.organisation import head_of_unit, organisation_of_year
 from portal.council.documents.text import date_text, vietnamese_date
 
 ANNEX_WIDTHS = [1.0, 6.6, 4.6, 3.8]
@@ -10,8 +10,8 @@ ANNEX_WIDTHS = [1.0, 6.6, 4.6, 3.8]
 
 def recognition_decision(year, council, initiatives, decision_no, signer=None):
     """The decision `decision_no` recognising exactly `initiatives` (all carry that number)."""
-    org = organisation()
-    signer = signer or head_of_unit(council)
+    org = organisation_of_year(year)
+    signer = signer or head_of_unit(council, year)
     days = sorted({i.decision_date for i in initiatives if i.decision_date})
     day = days[-1] if days else None
     document = layout.new_document()

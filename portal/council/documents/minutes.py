@@ -2,7 +2,7 @@
 from portal.core.timeutil import today
 from portal.council.documents import layout
 from portal.council.documents.layout import JUSTIFY, LANDSCAPE, PORTRAIT, Signer
-from portal.council.documents.organisation import council_officer, organisation
+from portal.council.documents.organisation import council_officer, organisation_of_year
 from portal.council.documents.sheet import council_header
 from portal.council.documents.text import authors_text, date_text, score_text, vietnamese_date
 from portal.council.models import COUNCIL_ROLE_LABELS
@@ -52,10 +52,10 @@ def meeting_minutes(year, council, rubric, appraisals, decision_no=None, meeting
     """`appraisals` is a list of (initiative, services.Appraisal or None) for the round that
     counts; None where the reader may not see the scores (the row says so, nothing more).
     `meeting` (a CouncilMeeting) gives the time, place, who chaired, who sat and the votes."""
-    org = organisation()
+    org = organisation_of_year(year)
     document = layout.new_document()
     day = meeting.starts_at.date() if meeting else today()
-    number = f"     /{org.minutes_suffix}" if meeting else None  # room to write the number by hand
+    number = meeting.number if meeting else None
     layout.national_header(document, council_header(org, day, number))
     layout.title(document, "Biên bản", f"Họp Hội đồng Sáng kiến xét công nhận sáng kiến năm {year}"
                  + (f"\n(Quyết định số {decision_no})" if decision_no else ""))

@@ -77,7 +77,8 @@ def assignments(initiative_id):
     withdraw_forms = {a.id: _withdraw_form(a, candidates) for a in rows if a.is_active and not a.submitted}
     return render_template(
         "council/assignments.html",
-        **context(initiative, form=form, assignments=rows, candidates=candidates, suggested=set(suggested),
+        **context(initiative, form=form, assignments=rows, candidates=suggestion.picker_order(candidates, suggested),
+                  suggested=set(suggested),
                   ticked=ticked, conflict_reasons=CONFLICT_REASONS, required=reviewers_per_initiative(),
                   needed=needed, active_count=active_count, role_labels=COUNCIL_ROLE_LABELS, reopen_form=ReopenForm(),
                   withdraw_forms=withdraw_forms, first_application_form=FirstApplicationForm())), status
