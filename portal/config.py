@@ -66,6 +66,8 @@ class Defaults:
     PUBLIC_VIEWS_URL = ""  # redis://… (default: PUBLIC_CACHE_URL's Redis): counted there, written by the worker
     SITEMAP_PAGE_SIZE = 10_000  # URLs per sitemap file; beyond it /sitemap.xml is an index
     EMULATION_PEOPLE_PER_PAGE = 100  # people per page of the officer's year page
+    COUNCIL_QUEUE_PER_PAGE = 50  # rows per page of each group of the council's queue
+    EMULATION_CACHE = True  # keep a year's evaluation per process while its data is unchanged (report_cache)
 
 
 def database_url(raw):

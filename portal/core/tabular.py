@@ -12,6 +12,7 @@ export fail. Numbers, dates and booleans are written as they are.
 """
 import csv
 import io
+from copy import copy
 from zipfile import BadZipFile
 
 from portal.core.text import clean, xml_safe
@@ -93,6 +94,46 @@ def _neutralise(cell):
     if cell.data_type == "f" or formula_like(cell.value):
         cell.data_type = "s"  # text, never a formula: the portal writes no formulas
         cell.quotePrefix = True
+
+
+def stream_workbook():
+    """A workbook whose sheets write each row as it is appended (openpyxl's write-only mode), for
+    the exports of thousands of rows: no cell objects kept, no pass over them at the end. Its
+    sheets are made with `create_sheet`; widths, frozen panes and merged cells go before the rows."""
+    from openpyxl import Workbook
+
+    return Workbook(write_only=True)
+
+
+def cell_style(sheet, **style):
+    """A style (font, fill, border, alignment, number_format) for cells of a write-only `sheet`,
+    made once: giving each of 100,000 cells its style objects costs more than writing them."""
+    from openpyxl.cell import WriteOnlyCell
+
+    cell = WriteOnlyCell(sheet)
+    for name, value in style.items():
+        setattr(cell, name, value)
+    return cell._style
+
+
+def stream_cell(sheet, value, style=None):
+    """A cell of a write-only `sheet` through the writer (text XML-safe, formula-like text kept as
+    text), with a style made by `cell_style`."""
+    from openpyxl.cell import WriteOnlyCell
+
+    cell = WriteOnlyCell(sheet, value=xlsx_value(value))
+    if style is not None:
+        cell._style = copy(style)
+    if isinstance(cell.value, str):
+        _neutralise(cell)
+    return cell
+
+
+def stream_bytes(workbook):
+    """A write-only workbook as an XLSX file (its cells were neutralised as they were made)."""
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
 
 
 def xlsx_bytes(workbook):

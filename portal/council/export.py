@@ -1,8 +1,8 @@
 """XLSX export of a year's initiatives with their scores and outcomes (openpyxl, written by
 portal.core.tabular)."""
 import io
+from datetime import date
 
-from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from sqlalchemy import select
@@ -65,54 +65,58 @@ def year_rows(year, viewer):
     return rubric, rows
 
 
+rounded = numbers.score_value  # numbers stay numbers, rounded as the pages write them
+HEADER_STYLE = {"font": Font(bold=True, color="FFFFFF"), "fill": PatternFill("solid", fgColor="A61B1B"),
+                "alignment": Alignment(wrap_text=True, vertical="center", horizontal="center")}
+BODY_ALIGNMENT = Alignment(wrap_text=True, vertical="top")
+WIDTHS = {"C": 50, "D": 36, "E": 30}
+
+
+def _values(n, initiative, ag, shown, rubric):
+    scores = shown == "scores"
+    return [
+        n, initiative.id, initiative.title,
+        "; ".join(f"{a.display_name} ({a.share})" for a in initiative.authors),
+        initiative.unit.name, initiative.field.name if initiative.field else "", initiative.form_label,
+        STATUS_LABELS[initiative.status], initiative.round, ag.count if ag else None,
+        *([rounded(c.mean) for c in ag.criteria] if ag else [None] * len(rubric.criteria)),
+        rounded(ag.mean_total) if ag else None,
+        ag.min_total if scores else None, ag.max_total if scores else None,
+        rounded(ag.std_dev) if scores else None,
+        f"{ag.pass_count}/{ag.count}" if scores and ag.count else "",
+        OUTCOME_TEXT.get(ag.suggested if scores else None, ""),
+        initiative.decision_no or "", initiative.decision_date,
+        LEVEL_LABELS[initiative.level] if initiative.level else "",
+        SECTOR_STATUS_LABELS[initiative.sector_status] if initiative.sector_status else "",
+        initiative.sector_decision_no or "", initiative.sector_decision_date,
+    ]
+
+
 def year_workbook(year, viewer):
+    """The year's initiatives as an XLSX file, one row each, written as a stream (3,000 rows)."""
     rubric, rows = year_rows(year, viewer)
-    book = Workbook()
-    sheet = book.active
-    sheet.title = f"Sáng kiến {year}"
+    book = tabular.stream_workbook()
+    sheet = book.create_sheet(f"Sáng kiến {year}")
     headers = ["STT", "Mã", "Tên sáng kiến", "Tác giả (tỷ lệ %)", "Đơn vị", "Lĩnh vực", "Hình thức",
                "Trạng thái", "Vòng", "Số phiếu",
                *[f"{c.name} (TB/{c.max_score})" for c in rubric.criteria],
                "Điểm TB", "Thấp nhất", "Cao nhất", "Độ lệch chuẩn", "Đề nghị đạt", "Đề xuất",
                "Số QĐ", "Ngày QĐ", "Cấp", "Cấp Ngành", "Số QĐ cấp Ngành", "Ngày QĐ cấp Ngành"]
-    tabular.append(sheet, headers)
-    for cell in sheet[1]:
-        cell.font = Font(bold=True, color="FFFFFF")
-        cell.fill = PatternFill("solid", fgColor="A61B1B")
-        cell.alignment = Alignment(wrap_text=True, vertical="center", horizontal="center")
-
-    rounded = numbers.score_value  # numbers stay numbers, rounded as the pages write them
-
-    for n, (initiative, ag, _decision, shown) in enumerate(rows, start=1):
-        scores = shown == "scores"
-        tabular.append(sheet, [
-            n, initiative.id, initiative.title,
-            "; ".join(f"{a.display_name} ({a.share})" for a in initiative.authors),
-            initiative.unit.name, initiative.field.name if initiative.field else "", initiative.form_label,
-            STATUS_LABELS[initiative.status], initiative.round, ag.count if ag else None,
-            *([rounded(c.mean) for c in ag.criteria] if ag else [None] * len(rubric.criteria)),
-            rounded(ag.mean_total) if ag else None,
-            ag.min_total if scores else None, ag.max_total if scores else None,
-            rounded(ag.std_dev) if scores else None,
-            f"{ag.pass_count}/{ag.count}" if scores and ag.count else "",
-            OUTCOME_TEXT.get(ag.suggested if scores else None, ""),
-            initiative.decision_no or "", initiative.decision_date,
-            LEVEL_LABELS[initiative.level] if initiative.level else "",
-            SECTOR_STATUS_LABELS[initiative.sector_status] if initiative.sector_status else "",
-            initiative.sector_decision_no or "", initiative.sector_decision_date,
-        ])
-    widths = {"C": 50, "D": 36, "E": 30}
     for index in range(1, len(headers) + 1):
         letter = get_column_letter(index)
-        sheet.column_dimensions[letter].width = widths.get(letter, 14)
-    for row in sheet.iter_rows(min_row=2):
-        for cell in row:
-            cell.alignment = Alignment(wrap_text=True, vertical="top")
-            if cell.is_date:
-                cell.number_format = "DD/MM/YYYY"
-            elif isinstance(cell.value, float):
-                # a number stays a number; the spreadsheet shows it with the reader's decimal mark
-                cell.number_format = "0.00"
+        sheet.column_dimensions[letter].width = WIDTHS.get(letter, 14)
     sheet.freeze_panes = "D2"
-    sheet.auto_filter.ref = sheet.dimensions
-    return io.BytesIO(tabular.xlsx_bytes(book))
+    sheet.auto_filter.ref = f"A1:{get_column_letter(len(headers))}{len(rows) + 1}"
+    header = tabular.cell_style(sheet, **HEADER_STYLE)
+    sheet.append([tabular.stream_cell(sheet, name, header) for name in headers])
+    # a date shows as a date, a number stays a number (the reader's decimal mark shows it)
+    styles = {kind: tabular.cell_style(sheet, alignment=BODY_ALIGNMENT, number_format=number_format)
+              for kind, number_format in (("text", "General"), ("date", "DD/MM/YYYY"), ("float", "0.00"))}
+
+    def style_of(value):
+        return styles["date" if isinstance(value, date) else "float" if isinstance(value, float) else "text"]
+
+    for n, (initiative, ag, _decision, shown) in enumerate(rows, start=1):
+        sheet.append([tabular.stream_cell(sheet, value, style_of(value))
+                      for value in _values(n, initiative, ag, shown, rubric)])
+    return io.BytesIO(tabular.stream_bytes(book))

@@ -64,6 +64,16 @@ def queue(year):
     return initiatives, current_assignments([i.id for i in initiatives if i.status == Status.in_review])
 
 
+def initiatives_by_id(ids):
+    """{id: Initiative with its authors} for the rows a page shows."""
+    if not ids:
+        return {}
+    rows = db.session.execute(
+        select(Initiative).where(Initiative.id.in_(list(ids))).options(selectinload(Initiative.authors))
+    ).scalars()
+    return {i.id: i for i in rows}
+
+
 def current_assignments(initiative_ids):
     by_initiative = {}
     if initiative_ids:
@@ -76,6 +86,29 @@ def current_assignments(initiative_ids):
         ).scalars().all()
         for row in rows:
             by_initiative.setdefault(row.initiative_id, []).append(row)
+    return by_initiative
+
+
+def counted_assignments(initiatives):
+    """{initiative id: every assignment of the round whose scores stand, oldest first, reviews
+    loaded} for many initiatives at once: the round is `services.decided_round`'s (the current one
+    in appraisal, else the latest decision's, else the current one). A fixed number of queries."""
+    ids = [i.id for i in initiatives]
+    if not ids:
+        return {}
+    decided = {}
+    for initiative_id, round_ in db.session.execute(
+            select(CouncilDecision.initiative_id, CouncilDecision.round)
+            .where(CouncilDecision.initiative_id.in_(ids)).order_by(CouncilDecision.id)):
+        decided[initiative_id] = round_  # the latest decision's, as the last one read
+    counted = {i.id: i.round if i.status == Status.in_review else decided.get(i.id, i.round)
+               for i in initiatives}
+    by_initiative = {initiative_id: [] for initiative_id in ids}
+    for row in db.session.execute(
+            select(ReviewAssignment).where(ReviewAssignment.initiative_id.in_(ids))
+            .options(selectinload(ReviewAssignment.review)).order_by(ReviewAssignment.id)).scalars():
+        if row.round == counted[row.initiative_id]:
+            by_initiative[row.initiative_id].append(row)
     return by_initiative
 
 
@@ -156,36 +189,6 @@ def reviewer_work(user, year, on_day):
     return rows
 
 
-def officer_work(year, on_day, required, deadline_of):
-    """What the year's officers have waiting, in a fixed number of queries.
-
-    to_screen: submitted, not yet screened; to_assign: in appraisal with fewer active reviewers
-    than `required`; incomplete: assigned but sheets still open; ready: scoring complete, to
-    decide; late: past the decision deadline (`deadline_of(initiative, on_day)`) or with a
-    sheet past its due date.
-    """
-    initiatives, assignments = queue(year)
-    work = {"to_screen": [], "to_assign": [], "incomplete": [], "ready": [], "late": []}
-    for initiative in initiatives:
-        if initiative.status == Status.submitted:
-            work["to_screen"].append(initiative)
-            continue
-        if initiative.status != Status.in_review:
-            continue
-        active = [a for a in assignments.get(initiative.id, []) if a.is_active]
-        submitted = [a for a in active if a.submitted]
-        if len(active) < max(1, required):
-            work["to_assign"].append(initiative)
-        elif len(submitted) == len(active):
-            work["ready"].append(initiative)
-        else:
-            work["incomplete"].append(initiative)
-        sheet_late = any(a.due_on and a.due_on < on_day and not a.submitted for a in active)
-        if sheet_late or deadline_of(initiative, on_day).late:
-            work["late"].append(initiative)
-    return work
-
-
 def open_sheets(year):
     """{reviewer id: active assignments of the year's initiatives in appraisal, sheet not submitted}."""
     rows = db.session.execute(
@@ -201,23 +204,37 @@ def open_sheets(year):
     return dict(rows)
 
 
-def due_sheets(year, assignment_ids=None):
+def _open_sheets(query, year, initiative_ids):
+    query = (query.join(Initiative, Initiative.id == ReviewAssignment.initiative_id)
+             .outerjoin(Review, Review.assignment_id == ReviewAssignment.id)
+             .where(Initiative.year == year, Initiative.status == Status.in_review,
+                    ReviewAssignment.round == Initiative.round,
+                    ReviewAssignment.status == AssignmentStatus.active,
+                    or_(Review.id.is_(None), Review.status != ReviewStatus.submitted)))
+    if initiative_ids is not None:
+        query = query.where(ReviewAssignment.initiative_id.in_(list(initiative_ids)))
+    return query
+
+
+def due_sheets(year, assignment_ids=None, *, initiative_ids=None, limit=None, offset=0):
     """Active assignments of the year's initiatives in appraisal whose sheet is not submitted,
-    soonest due first, with their initiative and reviewer."""
+    soonest due first, with their initiative and reviewer (of `initiative_ids` only, one page of
+    `limit` from `offset`, when given)."""
     query = (
-        select(ReviewAssignment)
-        .join(Initiative, Initiative.id == ReviewAssignment.initiative_id)
-        .outerjoin(Review, Review.assignment_id == ReviewAssignment.id)
-        .where(Initiative.year == year, Initiative.status == Status.in_review,
-               ReviewAssignment.round == Initiative.round,
-               ReviewAssignment.status == AssignmentStatus.active,
-               or_(Review.id.is_(None), Review.status != ReviewStatus.submitted))
+        _open_sheets(select(ReviewAssignment), year, initiative_ids)
         .options(selectinload(ReviewAssignment.initiative).selectinload(Initiative.authors),
                  selectinload(ReviewAssignment.review))
         .order_by(ReviewAssignment.due_on, ReviewAssignment.id))
     if assignment_ids is not None:
         query = query.where(ReviewAssignment.id.in_(assignment_ids))
+    if limit is not None:
+        query = query.limit(limit).offset(offset)
     return db.session.execute(query).scalars().all()
+
+
+def count_due_sheets(year, initiative_ids=None):
+    return db.session.execute(
+        _open_sheets(select(func.count(ReviewAssignment.id)), year, initiative_ids)).scalar_one()
 
 
 def assignment(assignment_id):

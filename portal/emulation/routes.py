@@ -2,7 +2,7 @@
 import math
 from io import BytesIO
 
-from flask import current_app, flash, redirect, render_template, request, send_file, url_for
+from flask import current_app, flash, g, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
@@ -19,7 +19,7 @@ from portal.core.phrases import Phrase
 from portal.core.refusal import bad_request, found, not_found
 from portal.core.timeutil import today
 from portal.emulation import bp, engine, officer_actions, operations, services, time_served
-from portal.emulation.export import workbook_bytes
+from portal.emulation.export import write_workbook
 from portal.emulation.forms import (
     ArticlesForm,
     AwardForm,
@@ -53,6 +53,9 @@ from portal.years.models import current_year, known_years
 from portal.years.services import rules_for
 
 OFFICER = "emulation_officer"
+# The summaries' lists (candidates of a unit, registered but not eligible) show their first people;
+# the export has them all (21,000 people make thousands).
+SUMMARY_LIMIT = 30
 
 register_nav("Thi đua – Khen thưởng", "emulation.overview",
              lambda user: user.is_authenticated and user.has_role(OFFICER), order=60)
@@ -69,9 +72,16 @@ def initiative_url(initiative_id):
 def translate_data(text):
     """Translate a label or a rule's phrase (with its values) that comes from data; no %-formatting of
     plain text, unlike _() in templates."""
-    if isinstance(text, Phrase):
-        return translate(text)
-    return gettext(str(text)) if text else ""
+    if not text:
+        return ""
+    # The engine shares one condition between the many people it holds for (the same LĐTT, the
+    # same article count): each phrase is translated once per request, not once per person.
+    memo = g.setdefault("_translated", {})
+    key = id(text) if isinstance(text, Phrase) else str(text)
+    found = memo.get(key)
+    if found is None or found[0] is not text and isinstance(text, Phrase):
+        found = memo[key] = (text, translate(text) if isinstance(text, Phrase) else gettext(str(text)))
+    return found[1]
 
 
 @bp.app_template_filter("emu_num")
@@ -166,7 +176,7 @@ def year_page(year):
         selected_title=form.title.data or None, countdown=_commendation_countdown(year),
         unrecorded=officer_actions.unrecorded_awards(services.first_year_looked_at(year, report.inputs.settings),
                                                      year),
-        **_settings_context(report.inputs))
+        list_limit=SUMMARY_LIMIT, **_settings_context(report.inputs))
 
 
 def _years_around(year):
@@ -183,9 +193,11 @@ def export(year):
     report = _report_for(year, form)
     unit_name = next((c.label for c in form.unit.choices if c.value == form.unit.data), None) \
         if form.unit.data else None
-    data = workbook_bytes(report, unit_name=unit_name, title=form.title.data or None)
-    name = f"xet-thi-dua-{year}.xlsx"
-    return send_file(BytesIO(data), as_attachment=True, download_name=name,
+    # Written row by row as a stream (write-only workbook): no cell object kept per person.
+    data = BytesIO()
+    write_workbook(report, data, unit_name=unit_name, title=form.title.data or None)
+    data.seek(0)
+    return send_file(data, as_attachment=True, download_name=f"xet-thi-dua-{year}.xlsx",
                      mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 
 

@@ -4,14 +4,15 @@ The engine (engine.py) knows nothing of SQLAlchemy; this module is the only plac
 that turns rows into its inputs, so the page, the export, the API and the
 operations all judge a person from the same data.
 """
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 
-from sqlalchemy import and_, case, func, or_, select
+from sqlalchemy import String, and_, case, func, or_, select, type_coerce
 from sqlalchemy.orm import lazyload
 
-from portal.auth.models import User
-from portal.emulation import engine
+from portal.auth.models import Unit, User
+from portal.emulation import engine, report_cache
+from portal.emulation.lower_titles import RefusedTitle
 from portal.emulation.models import (
     ArticleCount,
     Discipline,
@@ -31,7 +32,7 @@ from portal.years.models import Year
 class YearInputs:
     """Everything the engine needs to judge ``people`` in ``year``, plus the rows behind it."""
     year: int
-    users: list                       # User rows, in display order
+    users: list                       # Staff, in display order
     people: list                      # engine.Person, same order
     recognitions: list
     awards: list                      # engine.TitleAward
@@ -82,67 +83,111 @@ def load_year(year, *, unit_id=None, user_ids=None):
     settings_by_year = {row.year: row.to_engine() for row in rows}
     settings = engine.settings_for_year(settings_by_year, year)
 
-    people_query = (
-        select(User)
-        .options(lazyload(User.role_rows))
-        .where(User.active.is_(True))
-        .order_by(User.unit_id, User.is_leader.desc(), User.full_name, User.id)
-    )
     person_ids = select(User.id).where(User.active.is_(True))
     if unit_id is not None:
-        people_query = people_query.where(User.unit_id == unit_id)
         person_ids = person_ids.where(User.unit_id == unit_id)
     if user_ids is not None:
-        people_query = people_query.where(User.id.in_(list(user_ids)))
         person_ids = person_ids.where(User.id.in_(list(user_ids)))
-    users = list(db.session.execute(people_query).scalars().unique())
-    people = [engine.Person(u.id, u.username, u.full_name, u.unit.name if u.unit else "", bool(u.is_leader))
-              for u in users]
+    users = load_staff(unit_id=unit_id, user_ids=user_ids)
+    people = [engine.Person(u.id, u.username, u.full_name, u.unit.name, u.is_leader) for u in users]
     scoped = unit_id is not None or user_ids is not None
 
     recognitions = load_recognitions(
         first_year=first_year_looked_at(year, settings), last_year=year,
         author_ids=person_ids if scoped else None)
 
-    def of_people(model):
-        query = select(model)
-        return query.where(model.user_id.in_(person_ids)) if scoped else query
+    def plain(*columns, where):
+        # Plain rows, not ORM objects: a whole year is 100,000 of them.
+        query = select(*columns).where(*where)
+        if scoped:
+            query = query.where(columns[0].in_(person_ids))
+        return db.session.execute(query).all()
 
     # A use of a recognition blocks it whatever the award's year: every year is read.
-    award_rows = db.session.execute(
-        of_people(TitleAward).options(lazyload("*")).where(TitleAward.year <= year)).scalars().all()
+    award_rows = plain(TitleAward.user_id, TitleAward.year, _text(TitleAward.title), TitleAward.initiative_id,
+                      _text(TitleAward.level_used), _text(TitleAward.provisional_on), TitleAward.use_unknown,
+                      where=[TitleAward.year <= year])
     first = first_year_looked_at(year, settings)
     # A measure issued up to `year`, counted in its own year or its violation's (see engine._counted_year).
-    discipline_rows = db.session.execute(
-        of_people(Discipline).options(lazyload("*"))
-        .where(Discipline.year <= year,
-               or_(Discipline.year >= first, Discipline.violation_year >= first))).scalars().all()
-    registration_rows = db.session.execute(
-        of_people(Registration).options(lazyload("*")).where(Registration.year == year)).scalars().all()
-    article_rows = db.session.execute(
-        of_people(ArticleCount).options(lazyload("*")).where(ArticleCount.year == year)).scalars().all()
-    service_rows = db.session.execute(
-        of_people(ServiceRecord).options(lazyload("*")).where(ServiceRecord.year == year)).scalars().all()
-    refusal_rows = db.session.execute(
-        of_people(TitleRefusal).options(lazyload("*")).where(TitleRefusal.year == year)).scalars().all()
+    discipline_rows = plain(Discipline.user_id, Discipline.year, _text(Discipline.level), Discipline.violation_year,
+                           where=[Discipline.year <= year,
+                                  or_(Discipline.year >= first, Discipline.violation_year >= first)])
+    registration_rows = plain(Registration.user_id, Registration.year, _text(Registration.title),
+                             where=[Registration.year == year])
+    article_rows = plain(ArticleCount.user_id, ArticleCount.year, ArticleCount.count.label("written"),
+                        where=[ArticleCount.year == year])
+    service_rows = plain(ServiceRecord.user_id, ServiceRecord.year, ServiceRecord.recruited_on,
+                        ServiceRecord.leave_months, where=[ServiceRecord.year == year])
+    refusal_rows = plain(TitleRefusal.user_id, TitleRefusal.year, _text(TitleRefusal.title), TitleRefusal.reason,
+                        where=[TitleRefusal.year == year])
 
     return YearInputs(
         year=year,
         users=users,
         people=people,
         recognitions=recognitions,
-        awards=[row.as_record() for row in award_rows],
-        disciplines=[r.as_record() for r in discipline_rows],
-        registrations=[engine.Registration(r.user_id, r.year, str(r.title)) for r in registration_rows],
-        articles=[engine.ArticleCount(r.user_id, r.year, r.count) for r in article_rows],
-        services=[r.as_record() for r in service_rows],
+        # the records as the models' as_record() makes them
+        awards=[engine.TitleAward(r.user_id, r.year, r.title, r.initiative_id, r.level_used or None,
+                                  r.provisional_on or None, bool(r.use_unknown)) for r in award_rows],
+        disciplines=[engine.Discipline(r.user_id, r.year, r.level, r.violation_year) for r in discipline_rows],
+        registrations=[engine.Registration(r.user_id, r.year, r.title) for r in registration_rows],
+        articles=[engine.ArticleCount(r.user_id, r.year, r.written) for r in article_rows],
+        services=[engine.Service(r.user_id, r.year, r.recruited_on, float(r.leave_months or 0))
+                  for r in service_rows],
         settings_by_year=settings_by_year,
         settings=settings,
         settings_row=_row_in_force(rows, year),
-        registered={r.user_id: str(r.title) for r in registration_rows},
-        article_counts={r.user_id: r.count for r in article_rows},
-        refusals=[r.as_record() for r in refusal_rows],
+        registered={r.user_id: r.title for r in registration_rows},
+        article_counts={r.user_id: r.written for r in article_rows},
+        refusals=[RefusedTitle(r.user_id, r.year, r.title, r.reason) for r in refusal_rows],
     )
+
+
+def _text(column):
+    """An enum column read as its stored text, as the engine takes it (no enum made per row)."""
+    return type_coerce(column, String).label(column.key)
+
+
+@dataclass(frozen=True, slots=True)
+class StaffUnit:
+    id: int
+    name: str
+
+
+@dataclass(frozen=True, slots=True)
+class Staff:
+    """A person as the year's pages and exports show them: read as plain columns, not as accounts
+    (21,000 ORM objects cost more than evaluating them)."""
+    id: int
+    username: str
+    full_name: str
+    position: str
+    is_leader: bool
+    unit: StaffUnit
+
+
+def load_staff(*, unit_id=None, user_ids=None):
+    """The active people (of one unit, or the given ones) in the order of the officer's list: by
+    unit, leaders first, then by name. One query."""
+    query = (
+        select(User.id, User.username, User.full_name, User.position, User.is_leader, Unit.id.label("unit_id"),
+               Unit.name.label("unit_name"))
+        .join(Unit, Unit.id == User.unit_id)
+        .where(User.active.is_(True))
+        .order_by(User.unit_id, User.is_leader.desc(), User.full_name, User.id)
+    )
+    if unit_id is not None:
+        query = query.where(User.unit_id == unit_id)
+    if user_ids is not None:
+        query = query.where(User.id.in_(list(user_ids)))
+    units = {}
+    staff = []
+    for row in db.session.execute(query):
+        unit = units.get(row.unit_id)
+        if unit is None:
+            unit = units[row.unit_id] = StaffUnit(row.unit_id, row.unit_name)
+        staff.append(Staff(row.id, row.username, row.full_name, row.position or "", bool(row.is_leader), unit))
+    return staff
 
 
 def first_year_looked_at(year, settings):
@@ -284,6 +329,35 @@ class YearReport:
     total: int                         # people in the unit scope, before the other filters
 
 
+@dataclass
+class ScopeEvaluation:
+    """A year evaluated for everyone (or one unit), before the page's filters: what does not change
+    from one page of the list or one filter to the next (kept by report_cache)."""
+    inputs: YearInputs
+    results: dict
+    lines: list                        # PersonLine, numbered in the whole scope
+    counts: dict
+    caps: list
+    registered_not_eligible: list
+
+
+def evaluate_scope(year, unit_id=None):
+    inputs = load_year(year, unit_id=unit_id)
+    inputs.settings_row = None  # an ORM row: read again by each request (year_report)
+    results = inputs.evaluate()
+    lines = []
+    for number, user in enumerate(inputs.users, start=1):
+        result = results[user.id]
+        lines.append(PersonLine(
+            number=number, user=user, result=result,
+            registered=inputs.registered.get(user.id), articles=inputs.article_counts.get(user.id, 0),
+            best_score=_best_score(result)))
+    return ScopeEvaluation(
+        inputs=inputs, results=results, lines=lines, counts=_counts(lines),
+        caps=_caps(results, year, inputs, lines),
+        registered_not_eligible=[line for line in lines if line.registered_not_eligible()])
+
+
 def year_report(year, *, unit_id=None, title=None, eligible=None, registered=None, leader=None):
     """Evaluate a year for everyone (or one unit) and apply the page's filters.
 
@@ -291,15 +365,8 @@ def year_report(year, *, unit_id=None, title=None, eligible=None, registered=Non
     ``title``, eligibility and registration are those of that title; without,
     eligible means eligible for at least one title above Lao động tiên tiến.
     """
-    inputs = load_year(year, unit_id=unit_id)
-    results = inputs.evaluate()
-    all_lines = []
-    for number, user in enumerate(inputs.users, start=1):
-        result = results[user.id]
-        all_lines.append(PersonLine(
-            number=number, user=user, result=result,
-            registered=inputs.registered.get(user.id), articles=inputs.article_counts.get(user.id, 0),
-            best_score=_best_score(result)))
+    scope = report_cache.evaluated(year, unit_id, evaluate_scope)
+    inputs = replace(scope.inputs, settings_row=_row_in_force(settings_rows(year), year))
 
     def keep(line):
         if leader and (line.user.is_leader != (leader == "yes")):
@@ -321,14 +388,12 @@ def year_report(year, *, unit_id=None, title=None, eligible=None, registered=Non
                 return False
         return True
 
-    lines = [line for line in all_lines if keep(line)]
-    for number, line in enumerate(lines, start=1):
-        line.number = number
+    # numbered after the filters, as new lines: the scope's own are shared between requests
+    lines = [PersonLine(number, line.user, line.result, line.registered, line.articles, line.best_score)
+             for number, line in enumerate((line for line in scope.lines if keep(line)), start=1)]
     return YearReport(
-        year=year, inputs=inputs, results=results, lines=lines,
-        counts=_counts(all_lines), caps=_caps(results, year, inputs, all_lines),
-        registered_not_eligible=[line for line in all_lines if line.registered_not_eligible()],
-        total=len(all_lines),
+        year=year, inputs=inputs, results=scope.results, lines=lines, counts=scope.counts, caps=scope.caps,
+        registered_not_eligible=scope.registered_not_eligible, total=len(scope.lines),
     )
 
 

@@ -10,6 +10,7 @@ from portal.admin import queries as admin_queries
 from portal.core.layout import register_nav
 from portal.core.timeutil import today
 from portal.council import queries as council_queries
+from portal.council import work as council_work
 from portal.council.models import COUNCIL_ROLE_LABELS
 from portal.council.services import decision_deadline, reviewers_per_initiative
 from portal.emulation import services as emulation_services
@@ -23,6 +24,9 @@ from portal.publishing import operations as publishing_operations
 from portal.years.models import current_year
 
 register_nav("Việc của tôi", "home.index", lambda user: user.is_authenticated, order=5)
+
+# The officers' lists show their first items; the year's queue has them all (a year may hold thousands).
+LIST_LIMIT = 20
 
 DEADLINE_LABELS = {
     "registration_deadline": "Hạn đăng ký danh hiệu thi đua",
@@ -39,9 +43,10 @@ def blocks_for(user, year, on_day):
     if role is not None:
         blocks["reviewer"] = council_queries.reviewer_work(user, year, on_day)
     if role in OFFICER_ROLES:
-        work = council_queries.officer_work(year, on_day, reviewers_per_initiative(), decision_deadline)
+        work = council_work.officer_work(year, on_day, reviewers_per_initiative(), decision_deadline)
         # An officer named on an initiative hands it to a deputy: it is not their work, nor shown.
-        work = {name: [i for i in rows if i.can(Act.follow, user)] for name, rows in work.items()}
+        reader = getattr(user, "_get_current_object", lambda: user)()  # not through the proxy, for thousands
+        work = {name: [i for i in rows if i.can(Act.follow, reader)] for name, rows in work.items()}
         if role == "secretary":
             blocks["secretary"] = work
         else:
@@ -64,4 +69,5 @@ def index():
     return render_template(
         "home/index.html", year=year, today=on_day, blocks=blocks_for(current_user, year, on_day),
         next_steps=NEXT_STEPS, status_labels=STATUS_LABELS, deadline_labels=DEADLINE_LABELS, role_labels=COUNCIL_ROLE_LABELS,
-        due_days=current_app.config.get("PUBLISH_DUE_DAYS", publishing_operations.PUBLISH_DUE_DAYS))
+        due_days=current_app.config.get("PUBLISH_DUE_DAYS", publishing_operations.PUBLISH_DUE_DAYS),
+        list_limit=LIST_LIMIT)

@@ -9,8 +9,13 @@
 3. The emulation eligibility engine (tests/benchmarks/bench_eligibility.py).
 4. A page action that notifies 20 people against one that notifies none, with the
    mail server hanging, and the worker sending the queued mail (bench_mail.py).
+5. The internal pages of issue 15, point 4 (bench_internal.py): the council's exports for
+   3,000 recognised initiatives, the emulation officer's year page and export at 21,000
+   accounts, the council queue and dashboards with 2,400 initiatives in appraisal, each
+   beside its target.
 
     python tests/benchmarks/run_all.py [--docs 20000] [--queries 300] [--requests 200]
+                                       [--people 21000] [--skip-internal]
 """
 import argparse
 import importlib
@@ -254,6 +259,8 @@ def main(argv=None):
     parser.add_argument("--queries", type=int, default=300, help="search queries timed")
     parser.add_argument("--requests", type=int, default=200, help="requests per page type")
     parser.add_argument("--skip-eligibility", action="store_true")
+    parser.add_argument("--people", type=int, default=21_000, help="accounts of the internal pages' bench")
+    parser.add_argument("--skip-internal", action="store_true")
     args = parser.parse_args(argv)
     started = time.perf_counter()
 
@@ -281,6 +288,12 @@ def main(argv=None):
     if bench_mail is not None:
         _heading("Mail: the request queues, the worker sends")
         bench_mail.print_report(bench_mail.run())
+
+    bench_internal = None if args.skip_internal else _optional("bench_internal")
+    if bench_internal is not None:
+        _heading(f"Internal pages: {args.people} accounts, 3,000 recognised, 2,400 in appraisal "
+                 "(SQLite, Flask test client)")
+        bench_internal.print_report(bench_internal.run(people=args.people))
 
     print(f"\nall benchmarks took {time.perf_counter() - started:.0f} s "
           f"on {portal_today().isoformat()}")

@@ -27,9 +27,10 @@ def sheets_in(appraisal):
     return f"{appraisal.submitted_count}/{len(appraisal.active)}"
 
 
-def meeting_vote(meeting, initiative):
-    """"5/0/1" (for / against / abstain) as the meeting voted, "–" where it did not vote on it."""
-    vote = meeting.vote_of(initiative.id) if meeting else None
+def meeting_vote(cast, initiative):
+    """"5/0/1" (for / against / abstain) as the meeting voted, "–" where it did not vote on it;
+    `cast` is {initiative id: MeetingVote} (one lookup per row of thousands)."""
+    vote = cast.get(initiative.id)
     return vote.text if vote else "–"
 
 
@@ -104,8 +105,10 @@ def meeting_minutes(year, council, rubric, appraisals, decision_no=None, meeting
     widths = layout.scale(weights, layout.text_width(LANDSCAPE))
     rows = []
 
+    cast = {v.initiative_id: v for v in meeting.votes} if meeting else {}
+
     def vote(initiative):  # the meeting's column, when a meeting was recorded
-        return [meeting_vote(meeting, initiative)] if meeting else []
+        return [meeting_vote(cast, initiative)] if meeting else []
 
     for i, (initiative, appraisal) in enumerate(appraisals, start=1):
         if appraisal is None or not appraisal.active:  # not for the reader's eyes, or never appraised

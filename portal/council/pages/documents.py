@@ -8,7 +8,7 @@ from portal.core.textfold import slugify
 from portal.council import bp, certificates, documents, meetings, queries
 from portal.council.export import year_workbook
 from portal.council.pages.common import latest_version, load
-from portal.council.services import assignments_of, decided_round, rubric_for, visible_appraisal
+from portal.council.services import assignments_of, rubric_for, visible_appraisal
 from portal.extensions import db
 from portal.initiatives import policy
 from portal.initiatives.policy import Act, YearAct
@@ -62,9 +62,12 @@ def minutes_docx(year):
             raise not_found()
     else:  # the year's latest meeting, when one was recorded
         meeting = (meetings.meetings_of(year) or [None])[-1]
-    rows = [(i, visible_appraisal(i, current_user, assignments=assignments_of(i, round=decided_round(i))))
-            for i in queries.for_minutes(year, decision_no) if i.can(Act.view, current_user)]
-    return _docx(documents.meeting_minutes(year, queries.council_of(year, with_members=True), rubric_for(year), rows,
+    rubric = rubric_for(year)
+    reader = current_user._get_current_object()  # asked thousands of times: not through the proxy
+    initiatives = [i for i in queries.for_minutes(year, decision_no) if i.can(Act.view, reader)]
+    counted = queries.counted_assignments(initiatives)
+    rows = [(i, visible_appraisal(i, reader, assignments=counted[i.id], rubric=rubric)) for i in initiatives]
+    return _docx(documents.meeting_minutes(year, queries.council_of(year, with_members=True), rubric, rows,
                                            decision_no, meeting=meeting),
                  f"bien-ban-hop-hoi-dong-{year}.docx")
 
@@ -83,7 +86,8 @@ def decision_docx(year):
         if len(decisions) > 1:
             return render_template("council/decisions.html", year=year, decisions=decisions)
         decision_no = decisions[0][0]
-    initiatives = [i for i in queries.recognized_by(year, decision_no) if i.can(Act.view, current_user)]
+    reader = current_user._get_current_object()  # asked thousands of times: not through the proxy
+    initiatives = [i for i in queries.recognized_by(year, decision_no) if i.can(Act.view, reader)]
     if not initiatives:
         raise not_found(_l("Không có sáng kiến được công nhận theo quyết định này."))
     council = queries.council_of(year, with_members=True)
@@ -107,5 +111,5 @@ def certificate_docx(initiative_id):
 @login_required
 def export_xlsx(year):
     policy.check_year(current_user, YearAct.export, year)
-    return send_file(year_workbook(year, current_user), as_attachment=True, download_name=f"sang-kien-{year}.xlsx",
+    return send_file(year_workbook(year, current_user._get_current_object()), as_attachment=True, download_name=f"sang-kien-{year}.xlsx",
                      mimetype=XLSX)

@@ -1,0 +1,73 @@
+"""The council's documents and exports, its queue and the officers' dashboard issue the same number of
+SQL statements for a few initiatives as for many (issue 15: the minutes read each initiative's round,
+assignments and rubric one initiative at a time)."""
+import pytest
+
+from portal.core.timeutil import today, utcnow
+from portal.council import operations
+from portal.extensions import db
+from tests.council.conftest import FAIR, GOOD, YEAR
+
+DECISION_NO = "45/QĐ-VKS"
+
+
+@pytest.fixture
+def grow(council, make_user, make_unit, make_initiative, appraise):
+    """grow(n): n more initiatives recognised under one decision and n more in appraisal (one sheet in),
+    each by its own author in a unit of its own."""
+    made = {"n": 0}
+
+    def add(n):
+        for _ in range(n):
+            made["n"] += 1
+            k = made["n"]
+            unit = make_unit(f"VKSND khu vực {k}")
+            for state in ("recognized", "in_review"):
+                author = make_user(f"tacgia.{state}.{k}", unit=unit, full_name=f"Tác giả {state} {k}")
+                initiative = make_initiative([author], status="submitted", submitted_at=utcnow(),
+                                             title=f"Sáng kiến {state} số {k}")
+                if state == "recognized":
+                    appraise(initiative, [("m2", GOOD, "pass"), ("m3", FAIR, "pass"), ("m4", GOOD, "pass")])
+                    operations.decide(initiative, council["chair"], "recognized", decision_no=DECISION_NO,
+                                      decision_date=today(), reason="Giải pháp khác với các sáng kiến trước.")
+                else:
+                    appraise(initiative, [("m2", GOOD, "pass")])
+                    operations.assign(initiative, council["secretary"], council["m3"])
+                db.session.commit()
+    return add
+
+
+def _counts(client, count_queries, urls):
+    counts = {}
+    for url in urls:
+        assert client.get(url).status_code == 200, url
+        with count_queries() as counter:
+            response = client.get(url)
+        assert response.status_code == 200, url
+        counts[url] = counter.count
+    return counts
+
+
+def test_documents_and_exports_issue_a_fixed_number_of_queries(client, council, grow, count_queries):
+    urls = [f"/council/{YEAR}/minutes.docx", f"/council/{YEAR}/decision.docx",
+            f"/council/{YEAR}/initiatives.xlsx"]
+    client.login(council["chair"])
+    grow(2)
+    few = _counts(client, count_queries, urls)
+    grow(5)
+    many = _counts(client, count_queries, urls)
+    assert few == many
+
+
+@pytest.mark.parametrize("who, url", [
+    ("secretary", f"/council/queue?year={YEAR}"),
+    ("secretary", "/home"),
+    ("chair", "/home"),
+])
+def test_queue_and_dashboards_issue_a_fixed_number_of_queries(client, council, grow, count_queries, who, url):
+    client.login(council[who])
+    grow(2)
+    few = _counts(client, count_queries, [url])
+    grow(5)
+    many = _counts(client, count_queries, [url])
+    assert few == many
