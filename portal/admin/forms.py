@@ -61,10 +61,12 @@ def _active_unit(form, field):
 
 
 def _int_or_none(value):
+    """An id, or None for anything that is not one (no database integer is above 2**31 - 1)."""
     try:
-        return int(value)
+        number = int(value)
     except (TypeError, ValueError):
         return None
+    return number if 0 < number < 2**31 else None
 
 
 class UserForm(PortalForm):

@@ -106,7 +106,7 @@ def _user_query(form):
 def users():
     form = UserFilterForm(request.args)
     form.validate()
-    page = request.args.get("page", 1, type=int)
+    page = min(max(request.args.get("page", 1, type=int), 1), 100_000)  # beyond any real list
     pagination = db.paginate(_user_query(form), page=page, per_page=PER_PAGE, error_out=False)
     council_ids = set()
     if pagination.items:
