@@ -324,6 +324,22 @@ def count_queries(app):
     return counting
 
 
+@pytest.fixture
+def counts_per_url(count_queries):
+    """counts_per_url(client, urls) -> {url: SQL statements of its second GET} (the first warms
+    the caches); every answer must be 200."""
+    def counts(client, urls):
+        found = {}
+        for url in urls:
+            assert client.get(url).status_code == 200, url
+            with count_queries() as counter:
+                response = client.get(url)
+            assert response.status_code == 200, url
+            found[url] = counter.count
+        return found
+    return counts
+
+
 # -- a live server and headless Chromium ---------------------------------------
 
 @pytest.fixture

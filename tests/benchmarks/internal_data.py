@@ -30,7 +30,7 @@ def build(app, *, people=21_000, recognised=3_000, in_review=2_400, seed=15):
     import corpus
 
     from portal.auth.models import Role, Unit, UnitKind, User, UserRole
-    from portal.core.timeutil import today
+    from portal.core.timeutil import today, utcnow
     from portal.council.models import (
         Council,
         CouncilDecision,
@@ -48,7 +48,7 @@ def build(app, *, people=21_000, recognised=3_000, in_review=2_400, seed=15):
     rng = random.Random(seed)
     this_year = today().year
     decided_year = this_year - 1
-    now = datetime.now()
+    now = utcnow()  # what the database stores (naive UTC), from the one clock
     with app.app_context():
         db.create_all()
         for y in range(decided_year - 9, this_year + 1):

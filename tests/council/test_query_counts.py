@@ -37,25 +37,14 @@ def grow(council, make_user, make_unit, make_initiative, appraise):
     return add
 
 
-def _counts(client, count_queries, urls):
-    counts = {}
-    for url in urls:
-        assert client.get(url).status_code == 200, url
-        with count_queries() as counter:
-            response = client.get(url)
-        assert response.status_code == 200, url
-        counts[url] = counter.count
-    return counts
-
-
-def test_documents_and_exports_issue_a_fixed_number_of_queries(client, council, grow, count_queries):
+def test_documents_and_exports_issue_a_fixed_number_of_queries(client, council, grow, counts_per_url):
     urls = [f"/council/{YEAR}/minutes.docx", f"/council/{YEAR}/decision.docx",
             f"/council/{YEAR}/initiatives.xlsx"]
     client.login(council["chair"])
     grow(2)
-    few = _counts(client, count_queries, urls)
+    few = counts_per_url(client, urls)
     grow(5)
-    many = _counts(client, count_queries, urls)
+    many = counts_per_url(client, urls)
     assert few == many
 
 
@@ -64,10 +53,10 @@ def test_documents_and_exports_issue_a_fixed_number_of_queries(client, council, 
     ("secretary", "/home"),
     ("chair", "/home"),
 ])
-def test_queue_and_dashboards_issue_a_fixed_number_of_queries(client, council, grow, count_queries, who, url):
+def test_queue_and_dashboards_issue_a_fixed_number_of_queries(client, council, grow, counts_per_url, who, url):
     client.login(council[who])
     grow(2)
-    few = _counts(client, count_queries, [url])
+    few = counts_per_url(client, [url])
     grow(5)
-    many = _counts(client, count_queries, [url])
+    many = counts_per_url(client, [url])
     assert few == many

@@ -25,23 +25,12 @@ def grow(make_user, make_unit, recognized, award, registration, articles):
     return add
 
 
-def _counts(client, count_queries, urls):
-    counts = {}
-    for url in urls:
-        assert client.get(url).status_code == 200, url
-        with count_queries() as counter:
-            response = client.get(url)
-        assert response.status_code == 200, url
-        counts[url] = counter.count
-    return counts
-
-
-def test_year_page_and_export_issue_a_fixed_number_of_queries(client, officer, grow, count_queries):
+def test_year_page_and_export_issue_a_fixed_number_of_queries(client, officer, grow, counts_per_url):
     urls = [f"/emulation/year/{YEAR}", f"/emulation/year/{YEAR}?eligible=yes&leader=no",
             f"/emulation/year/{YEAR}/export.xlsx"]
     client.login(officer)
     grow(2)
-    few = _counts(client, count_queries, urls)
+    few = counts_per_url(client, urls)
     grow(6)
-    many = _counts(client, count_queries, urls)
+    many = counts_per_url(client, urls)
     assert few == many
