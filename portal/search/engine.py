@@ -28,6 +28,7 @@ WEIGHTS = records.WEIGHTS
 IndexBusyError = store.IndexBusyError
 IndexCorrupt = store.IndexCorrupt
 MAX_PER_PAGE = 100
+SEGMENT_RETRIES = 3  # generations read again when a merge removes a segment under us
 # Distinctive word pairs of a text that "more like this" looks for.
 SIMILAR_TERMS = 40
 SPELLING_HITS = 5  # hits read to spell a suggestion with its diacritics
@@ -118,7 +119,17 @@ class SearchIndex(Matching):
         return self._store.rebuild(docs, total=total, workers=workers)
 
     def _refresh(self) -> None:
-        found = self._store.segments()
+        for attempt in range(SEGMENT_RETRIES):
+            try:
+                return self._load(self._store.segments())
+            except store.SegmentGone:
+                # Another process merged the segments away after this one took
+                # the table of contents: the next generation holds their documents.
+                self._store.close()
+                if attempt == SEGMENT_RETRIES - 1:
+                    raise
+
+    def _load(self, found: list | None) -> None:
         if found is None:
             return
         self._results.clear()

@@ -80,6 +80,11 @@ class IndexCorrupt(Exception):
     """The index files cannot be read (or written) as an index: rebuild it."""
 
 
+class SegmentGone(IndexCorrupt):
+    """A segment's files were removed by another process's merge after this
+    reader took the table of contents: read the latest generation again."""
+
+
 class IndexBusyError(RuntimeError):
     """Another process held the index's write lock for too long; retry later."""
 
@@ -419,6 +424,10 @@ def term_counts(seg: Segment, fieldname: str) -> dict[str, int]:
 
 def column(seg: Segment, name: str) -> list:
     with guarded("segment " + seg.seg_id):
+        # Whoosh answers a column whose file is missing with its default
+        # values ('' for every document), as if it had never been written.
+        if not seg.reader.has_column(name):
+            raise SegmentGone(f"segment {seg.seg_id}: column {name} is gone")
         return list(seg.reader.column_reader(name, translate=True))
 
 
@@ -440,4 +449,4 @@ def stored(seg: Segment, local: int) -> dict:
         try:
             return seg.reader.stored_fields(local)
         except TypeError as error:  # Whoosh found no stored column: its file is gone
-            raise IndexCorrupt(f"segment {seg.seg_id}: stored fields unreadable") from error
+            raise SegmentGone(f"segment {seg.seg_id}: stored fields unreadable") from error

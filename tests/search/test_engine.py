@@ -400,6 +400,29 @@ def test_two_instances_on_one_directory(tmp_path):
     assert first.doc_count() == 0
 
 
+def test_a_generation_merged_away_before_its_segments_load_is_read_again(tmp_path):
+    # Another process commits between this reader taking the table of contents
+    # and loading a segment's columns, and its merge removes that segment's files
+    # (the multi-process search test met it as ``int('')`` on a missing pk column).
+    path = str(tmp_path / "shared")
+    reader, writer = SearchIndex(path), SearchIndex(path)
+    writer.upsert([make_doc(1, title="Sáng kiến tạm giam")])
+    segments = reader._store.segments
+
+    def segments_then_merge():
+        found = segments()
+        if found and not merged:
+            merged.append(True)
+            for n in range(2, 2 + 8):  # eight small segments: the merge rewrites the first
+                writer.upsert([make_doc(n, title=f"Sáng kiến tạm giam {n}")])
+        return found
+
+    merged = []
+    reader._store.segments = segments_then_merge
+    assert reader.search("tạm giam").total == 9
+    assert merged
+
+
 def test_busy_writer_lock_raises_after_the_timeout(tmp_path):
     path = str(tmp_path / "locked")
     holder = SearchIndex(path)

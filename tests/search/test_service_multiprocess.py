@@ -45,9 +45,11 @@ def test_workers_publishing_and_searching_leave_index_and_database_equal(
             cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
         for seed in range(WORKERS)
     ]
+    # Every process is waited for before any is judged: a failed one must not
+    # leave the others' pipes open for the next test to trip over.
+    finished = [(process, *process.communicate(timeout=300)) for process in processes]
     reports = []
-    for process in processes:
-        out, err = process.communicate(timeout=300)
+    for process, out, err in finished:
         assert process.returncode == 0, err[-3000:]
         reports.append(json.loads(out.strip().splitlines()[-1]))
     assert sum(r["published"] + r["unpublished"] for r in reports) > 0
