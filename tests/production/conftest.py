@@ -54,7 +54,11 @@ def serve(app, tmp_path):
             wait_until_up(server.base + ready_path, process)
         except RuntimeError as error:
             raise RuntimeError(f"{error}\n--- gunicorn log ---\n{server.log()}") from None
-        time.sleep(0.2)  # let the access log line of the probe reach the file
+        # The probe's access-log line reaches the file a little after its answer:
+        # mark only once it is there, so that it never counts as a later request.
+        deadline = time.monotonic() + 10
+        while f"GET {ready_path} " not in server.log() and time.monotonic() < deadline:
+            time.sleep(0.02)
         server.mark()
         return server
 
