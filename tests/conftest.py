@@ -177,6 +177,16 @@ def app(tmp_path, tmp_path_factory, app_config, monkeypatch):
 
 
 @pytest.fixture
+def demo(app, app_config):
+    """The demo data (``flask seed-demo``), seeded once per test process and
+    restored for each test (tests/snapshots.py); returns the seed's counts."""
+    from portal.demo.seed import seed
+    from tests.snapshots import restored
+
+    return restored(app, "demo", seed, app_config)
+
+
+@pytest.fixture
 def client(app):
     return app.test_client()
 

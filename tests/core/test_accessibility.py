@@ -13,7 +13,7 @@ from flask import current_app
 from sqlalchemy import select
 
 from portal.council.models import AssignmentStatus, ReviewAssignment
-from portal.demo.seed import DEMO_PASSWORD, seed
+from portal.demo.seed import DEMO_PASSWORD
 from portal.extensions import db
 from portal.initiatives.models import Attachment, Initiative, InitiativeAuthor
 from portal.initiatives.workflow import Status
@@ -86,10 +86,8 @@ def test_the_check_finds_a_serious_violation_when_there_is_one(app, page):
 
 @pytest.mark.browser
 @pytest.mark.parametrize("width", [1366, 390])
-def test_main_pages_of_each_role_have_no_serious_accessibility_violation(app, browser, live_server, tmp_path,
+def test_main_pages_of_each_role_have_no_serious_accessibility_violation(app, demo, browser, live_server, tmp_path,
                                                                          width):
-    seed()
-    db.session.commit()
     pages = main_pages()
     found = {}
     for username, paths in pages.items():

@@ -93,11 +93,7 @@ def urls(app, values):
             yield rule.build(combo)[1]
 
 
-def test_every_page_of_every_demo_role_has_unique_ids_and_labels_that_point_somewhere(app, client):
-    from portal.demo.seed import seed
-
-    seed()
-    db.session.commit()
+def test_every_page_of_every_demo_role_has_unique_ids_and_labels_that_point_somewhere(app, demo, client):
     values = candidates(app)
     all_urls = sorted(set(urls(app, values)))
     seen = Counter()

@@ -18,10 +18,7 @@ from portal.years.models import current_year
 DECIDED = {"recognized", "rejected", "sector_proposed", "sector", "national"}
 
 
-def test_the_demo_has_meetings_a_discussion_and_approved_conclusions(app, client):
-    from portal.demo.seed import seed
-
-    seed()
+def test_the_demo_has_meetings_a_discussion_and_approved_conclusions(app, demo, client):
     this_year = current_year()
     meetings = db.session.execute(select(CouncilMeeting).order_by(CouncilMeeting.year)).scalars().all()
     assert [(m.year, m.number) for m in meetings] == [(this_year - 1, "1/BB-HĐSK"), (this_year, "1/BB-HĐSK")]

@@ -10,11 +10,9 @@ from portal.emulation.services import year_report
 from portal.years.models import current_year
 
 
-def test_demo_gives_the_officer_a_page_worth_looking_at(app, client):
+def test_demo_gives_the_officer_a_page_worth_looking_at(app, demo, client):
     from portal.auth.models import user_by_username
-    from portal.demo.seed import seed
 
-    seed()
     year = current_year()
     report = year_report(year)
     lines = report.lines

@@ -5,11 +5,9 @@ from portal.emulation import engine
 from portal.years.models import current_year
 
 
-def test_eligibility_table_shows_labels_not_codes(app, client):
+def test_eligibility_table_shows_labels_not_codes(app, demo, client):
     from portal.auth.models import user_by_username
-    from portal.demo.seed import seed
 
-    seed()
     client.login(user_by_username("thidua"))
     html = client.get(f"/emulation/year/{current_year()}").get_data(as_text=True)
     rows = re.findall(r'<tr[^>]*data-condition="([a-z_]+)"[^>]*>(.*?)</tr>', html, flags=re.S)

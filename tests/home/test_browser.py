@@ -6,10 +6,9 @@ from tests.conftest import browser_login
 
 @pytest.mark.browser
 @pytest.mark.parametrize("username", ["thuky", "ksv.hung"])
-def test_home_after_sign_in_in_chromium(page, app, username):
-    from portal.demo.seed import DEMO_PASSWORD, seed
+def test_home_after_sign_in_in_chromium(page, app, demo, username):
+    from portal.demo.seed import DEMO_PASSWORD
 
-    seed()
     browser_login(page, username, DEMO_PASSWORD)
     assert page.url.endswith("/home")
     assert page.get_by_role("heading", name="Việc của tôi").is_visible()

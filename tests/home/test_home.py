@@ -11,10 +11,7 @@ YEAR = portal_today().year
 
 
 @pytest.fixture
-def demo(app):
-    from portal.demo.seed import seed
-
-    seed()
+def demo(demo):
     from portal.auth.models import user_by_username
     return user_by_username
 

@@ -23,10 +23,9 @@ INSIDE_CARD = """() => [...document.querySelectorAll('main .card input, main .ca
 
 
 @pytest.fixture
-def demo(app):
-    from portal.demo.seed import DEMO_PASSWORD, seed
+def demo(demo):
+    from portal.demo.seed import DEMO_PASSWORD
 
-    seed()
     return DEMO_PASSWORD
 
 

@@ -7,10 +7,7 @@ from portal.extensions import db
 from portal.initiatives.models import Initiative, InitiativeVersion
 
 
-def test_demo_seed_makes_initiatives_in_every_state_of_submission(app):
-    from portal.demo.seed import seed
-
-    seed()
+def test_demo_seed_makes_initiatives_in_every_state_of_submission(app, demo):
     ids = db.session.execute(select(Initiative.id).where(Initiative.title.in_([t["title"] for t in TOPICS]))).all()
     assert len(ids) == len(PLAN) >= 20
     mine = select(Initiative).where(Initiative.title.in_([t["title"] for t in TOPICS]))
