@@ -1,6 +1,7 @@
 import pytest
 
 from tests.policy import world as world_module
+from tests.snapshots import restored
 
 
 @pytest.fixture
@@ -10,5 +11,9 @@ def app_config():
 
 
 @pytest.fixture
-def world(app, make_user, make_unit, make_field):
-    return world_module.build(app, make_user, make_unit, make_field)
+def world(app, app_config, make_user, make_unit, make_field):
+    """Built once per test process and restored for each test (tests/snapshots.py)."""
+    def build():
+        return world_module.build(app, make_user, make_unit, make_field).by_id()
+
+    return restored(app, "policy world", build, app_config).loaded()

@@ -89,6 +89,20 @@ class World:
     sheets: dict = field(default_factory=dict)  # (key, reviewer role) -> review id
     ids: dict = field(default_factory=dict)
 
+    def by_id(self) -> "World":
+        """The same world with each object as (class, id), to keep across tests."""
+        def plain(objects):
+            return {key: (type(obj), obj.id) for key, obj in objects.items()}
+        return World(plain(self.users), plain(self.initiatives), plain(self.attachments), dict(self.sheets),
+                     dict(self.ids))
+
+    def loaded(self) -> "World":
+        """The world of ``by_id()`` with its objects read from this test's session."""
+        def load(refs):
+            return {key: db.session.get(cls, obj_id) for key, (cls, obj_id) in refs.items()}
+        return World(load(self.users), load(self.initiatives), load(self.attachments), dict(self.sheets),
+                     dict(self.ids))
+
 
 def build(app, make_user, make_unit, make_field):
     w = World()
