@@ -107,9 +107,27 @@ def _reset_postgres(app):
             db.create_all()
             _pg_schema_ready = True
         else:
-            names = ", ".join(f'"{t.name}"' for t in db.metadata.sorted_tables)
-            with db.engine.begin() as conn:
-                conn.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+            _empty_postgres()
+
+
+def _empty_postgres():
+    """Empty what the last test filled and restart every sequence at 1.
+
+    A TRUNCATE of every table costs PostgreSQL file work per table (0.3-0.8 s
+    a test); most tests fill a handful, so one query finds those and a DELETE
+    empties each (foreign-key triggers off: the order does not matter).
+    """
+    tables = db.metadata.sorted_tables
+    probe = " UNION ALL ".join(
+        f'SELECT {i} FROM (SELECT 1 FROM "{table.name}" LIMIT 1) AS t{i}' for i, table in enumerate(tables))
+    with db.engine.begin() as conn:
+        filled = [tables[i] for (i,) in conn.execute(text(probe))]
+        if filled:
+            conn.execute(text("SET LOCAL session_replication_role = replica"))
+            for table in filled:
+                conn.execute(text(f'DELETE FROM "{table.name}"'))
+        conn.execute(text("SELECT setval(c.oid, 1, false) FROM pg_class c JOIN pg_namespace n "
+                          "ON n.oid = c.relnamespace WHERE c.relkind = 'S' AND n.nspname = current_schema()"))
 
 
 def _sqlite_schema(tmp_path_factory):
