@@ -390,7 +390,8 @@ def test_sql_injection_in_every_query_parameter_and_search_box(app, world, make_
     for name in ("login_attempt", "audit_event"):
         assert after.pop(name) >= before.pop(name)
     assert after == before
-    added = db.session.execute(select(AuditEvent.action).where(AuditEvent.seq > 0)).scalars().all()
+    added = db.session.execute(select(AuditEvent.action).where(AuditEvent.seq > 0)
+                               .order_by(AuditEvent.seq)).scalars().all()
     assert set(added[-len(SQL):]) <= {"admin.audit_exported"}
     public = app.test_client().get("/api/v1/public/initiatives?q=" + quote(SQL[0])).json
     assert public["total"] <= 1  # the one published article at most, never a draft
