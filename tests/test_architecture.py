@@ -8,7 +8,12 @@ slot the lower area owns (`provide_similarity`, `provide_related`) by the higher
 import ast
 from pathlib import Path
 
+import pytest
+
 from portal import ROOT
+
+# The import contract reads source files, not the database: once, in the SQLite pass (CI time).
+pytestmark = pytest.mark.sqlite_only
 
 LAYERS = [
     {"extensions", "config"},

@@ -3,6 +3,9 @@ import pytest
 
 from portal.core.markup import CACHED_LENGTH, plain_text, render_markdown
 
+# Markdown rendering never opens the database: once, in the SQLite pass (CI time).
+pytestmark = pytest.mark.sqlite_only
+
 
 @pytest.mark.parametrize("source, forbidden", [
     ("<script>alert(1)</script>", "<script"),

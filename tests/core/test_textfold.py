@@ -4,6 +4,9 @@ import pytest
 
 from portal.core.textfold import fold, slugify
 
+# Folding text never opens the database: once, in the SQLite pass (CI time).
+pytestmark = pytest.mark.sqlite_only
+
 
 @pytest.mark.parametrize(
     ("text", "expected"),

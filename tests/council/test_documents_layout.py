@@ -17,6 +17,9 @@ from portal.council import operations, services
 from portal.extensions import db
 from tests.council.conftest import FAIR, GOOD, WEAK
 
+# A document's layout does not depend on the database that filled it: once, in the SQLite pass (CI time).
+pytestmark = pytest.mark.sqlite_only
+
 EMU_PER_CM = 360000
 
 

@@ -6,6 +6,9 @@ import pytest
 from portal.council.progress import ORDER, Expected, Facts, Mark, Step, steps
 from portal.initiatives.workflow import Status
 
+# The progress rules never open the database: once, in the SQLite pass (CI time).
+pytestmark = pytest.mark.sqlite_only
+
 TODAY = date(2026, 6, 1)
 DEADLINES = Expected(submission=date(2026, 5, 1), review=date(2026, 6, 15), decision=date(2026, 8, 1))
 

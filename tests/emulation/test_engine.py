@@ -31,6 +31,9 @@ from portal.emulation.engine import (
     unit_caps,
 )
 
+# The eligibility rules never open the database: once, in the SQLite pass (CI time).
+pytestmark = pytest.mark.sqlite_only
+
 Y = 2024
 AN = Person(1, "an", "Nguyễn Văn An", "Phòng 1")
 BINH = Person(2, "binh", "Trần Thị Bình", "Phòng 1")

@@ -6,6 +6,9 @@ import pytest
 from portal.initiatives import rules, sniffing
 from tests.initiatives import helpers
 
+# The filing rules never open the database: once, in the SQLite pass (CI time).
+pytestmark = pytest.mark.sqlite_only
+
 
 @pytest.mark.parametrize("authors, message", [
     ([], "ít nhất một tác giả"),

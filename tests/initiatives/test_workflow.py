@@ -12,6 +12,9 @@ from portal.initiatives import policy, workflow
 from portal.initiatives.policy import Act, Who
 from portal.initiatives.workflow import Action, SectorStatus, Status
 
+# The state machine never opens the database: once, in the SQLite pass (CI time).
+pytestmark = pytest.mark.sqlite_only
+
 # (state, action) -> (new state, who may) — DESIGN.md, "The initiative and its life".
 EXPECTED = {
     (Status.draft, Action.submit): (Status.submitted, {Who.author}),

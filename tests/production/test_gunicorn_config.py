@@ -8,6 +8,9 @@ from types import SimpleNamespace
 
 import pytest
 
+# The server's configuration never opens the database: once, in the SQLite pass (CI time).
+pytestmark = pytest.mark.sqlite_only
+
 CONFIG = Path(__file__).resolve().parents[2] / "gunicorn.conf.py"
 OLD_COLLECTOR = sys.version_info < (3, 12)
 

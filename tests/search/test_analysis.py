@@ -1,8 +1,13 @@
 """How text becomes index terms: words as FTS5's tokenizer cuts them, weighted by column."""
 import unicodedata
 
+import pytest
+
 from portal.search.analysis import WORD_RE, doc_terms, words
 from tests.benchmarks import corpus
+
+# Text analysis never opens the database: once, in the SQLite pass (CI time).
+pytestmark = pytest.mark.sqlite_only
 
 
 def test_words_are_the_runs_of_letters_and_digits_that_fts5_cuts():

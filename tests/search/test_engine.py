@@ -7,6 +7,9 @@ import pytest
 
 from portal.search.engine import FACETS, IndexBusyError, SearchIndex
 
+# The search engine on its own never opens the database: once, in the SQLite pass (CI time).
+pytestmark = pytest.mark.sqlite_only
+
 
 def make_doc(doc_id, title="Sáng kiến", body="", summary="", authors=("Trần Thị Bình",), **extra):
     doc = {

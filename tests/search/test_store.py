@@ -14,6 +14,9 @@ from whoosh.system import pack_ushort
 from portal.search import segment_writer, store
 from tests.benchmarks import corpus
 
+# The index on disk never opens the database: once, in the SQLite pass (CI time).
+pytestmark = pytest.mark.sqlite_only
+
 FIELDS = ("text", "exact", "pairs", "pk", "year", "field", "level", "unit")
 COLUMNS = ("pk", "length", "folded", "heading", "published", "year", "field", "level", "unit")
 

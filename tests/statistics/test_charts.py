@@ -1,7 +1,12 @@
 """The SVG charts: valid XML, bars proportional to the values, every text escaped, named."""
 import xml.etree.ElementTree as ET
 
+import pytest
+
 from portal.statistics import charts
+
+# Drawing charts never opens the database: once, in the SQLite pass (CI time).
+pytestmark = pytest.mark.sqlite_only
 
 SVG = "{http://www.w3.org/2000/svg}"
 

@@ -1,5 +1,10 @@
 """Medians, bins and shares read from frequency tables."""
+import pytest
+
 from portal.statistics import summary
+
+# The summary arithmetic never opens the database: once, in the SQLite pass (CI time).
+pytestmark = pytest.mark.sqlite_only
 
 
 def test_median_of_a_frequency_table():
