@@ -354,6 +354,10 @@ def test_the_table_covers_every_route(app):
     assert missing == []
 
 
+# Every role against every action asks the one policy, whatever the database; the SQL the
+# policy writes for lists is checked on PostgreSQL too (tests/policy/test_one_way.py): once, in
+# the SQLite pass (CI time).
+@pytest.mark.sqlite_only
 def test_every_role_against_every_action(app, world):
     """For each role: the refusals first, then a snapshot (nothing changed), then the reads
     that are allowed (some are audited, like the audit log export). Refusals change nothing,
