@@ -7,8 +7,9 @@ import contextvars
 import os
 import shutil
 import socket
+import sqlite3
 import threading
-from contextlib import contextmanager
+from contextlib import closing, contextmanager
 from datetime import date
 
 import pytest
@@ -19,6 +20,7 @@ from sqlalchemy import event, text
 from portal import create_app
 from portal.core.timeutil import today as portal_today
 from portal.extensions import db
+from tests import process_cache
 
 PASSWORD = "correct-horse-42"
 def _worker_database(url):
@@ -35,10 +37,15 @@ def _worker_database(url):
     with psycopg.connect(admin, autocommit=True) as conn:
         if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", (name,)).fetchone():
             conn.execute(f'CREATE DATABASE "{name}"')
+        # A test database need not outlive a crash: commits return without waiting for the disk.
+        conn.execute(f'ALTER DATABASE "{name}" SET synchronous_commit = off')
     return parsed.set(database=name).render_as_string(hide_password=False)
 
 
 PG_URL = _worker_database(os.environ.get("PORTAL_TEST_DATABASE_URL"))
+if PG_URL:
+    process_cache.install(PG_URL)
+_sqlite_file = {}
 _pg_schema_ready = False
 _sqlite_template = {}
 
@@ -147,6 +154,30 @@ def _sqlite_schema(tmp_path_factory):
     return _sqlite_template["path"]
 
 
+def _fresh_sqlite(tmp_path_factory):
+    """The process's one test database, a fresh copy of the schema for each test.
+
+    One path per process, so that every test's app shares its engine and the statements it
+    compiled (tests/process_cache.py). The schema is written over the last test's data by
+    SQLite's backup, a transaction like any other, so a connection the last test left open
+    sees the new content instead of a file replaced under it; a file a test broke on purpose
+    is replaced."""
+    template = _sqlite_schema(tmp_path_factory)
+    if "path" not in _sqlite_file:
+        _sqlite_file["path"] = tmp_path_factory.getbasetemp() / "test.db"
+        _sqlite_file["url"] = f"sqlite:///{_sqlite_file['path']}"
+        process_cache.install(_sqlite_file["url"])
+    path = _sqlite_file["path"]
+    try:
+        with closing(sqlite3.connect(template)) as source, closing(sqlite3.connect(path, timeout=15)) as target:
+            source.backup(target)
+    except sqlite3.DatabaseError:
+        for suffix in ("", "-wal", "-shm"):
+            path.with_name(path.name + suffix).unlink(missing_ok=True)
+        shutil.copyfile(template, path)
+    return _sqlite_file["url"]
+
+
 @pytest.fixture
 def app_config(tmp_path):
     """Override in a test module to change settings before the app is made."""
@@ -162,15 +193,13 @@ def app(tmp_path, tmp_path_factory, app_config, monkeypatch):
         "TESTING": True,
         "INSTANCE_PATH": str(instance),
         "SECRET_KEY": "test-secret",
-        "SQLALCHEMY_DATABASE_URI": PG_URL or f"sqlite:///{tmp_path / 'test.db'}",
+        "SQLALCHEMY_DATABASE_URI": PG_URL or _fresh_sqlite(tmp_path_factory),
         "PASSWORD_MIN_LENGTH": 10,
         # Hashing stays real but cheap, so that hundreds of tests sign in quickly.
         "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
         "SERVER_NAME": None,
         **app_config,
     }
-    if not PG_URL:
-        shutil.copyfile(_sqlite_schema(tmp_path_factory), tmp_path / "test.db")
     app = create_app(config)
     app.test_client_class = PortalClient
     if PG_URL:
