@@ -8,8 +8,10 @@ from pathlib import Path
 import click
 from flask import current_app
 from flask.cli import with_appcontext
+from flask_babel import force_locale, gettext
 from sqlalchemy import func, select
 
+from portal.core.phrases import render
 from portal.extensions import db
 
 
@@ -66,7 +68,7 @@ def demo_accounts():
     """Print the demo accounts."""
     from portal.demo.seed import DEMO_PASSWORD, demo_account_lines
 
-    click.echo("\nTài khoản demo (mật khẩu chung: %s)" % DEMO_PASSWORD)
+    click.echo("\nDemo accounts (one password for all: %s)" % DEMO_PASSWORD)
     for line in demo_account_lines():
         click.echo("  " + line)
     click.echo("\nPortal: http://127.0.0.1:5000\n")
@@ -100,7 +102,8 @@ def create_user(username, password, full_name, unit_name, roles, council_role, y
             add_council_member(year, user, council_role, actor=None)
     except Refusal as error:
         db.session.rollback()
-        click.echo(f"Error: {error.message}", err=True)
+        with force_locale("en"):  # the console speaks English, as its help does
+            click.echo(f"Error: {render(error.message, gettext)}", err=True)
         raise SystemExit(1)
     db.session.commit()
     click.echo(f"Created user {user.username} ({user.full_name}, {unit.name}).")

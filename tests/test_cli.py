@@ -1,5 +1,6 @@
 """The command-line contract: init-db, seed-demo, create-user, backup, audit verify."""
 import json
+import re
 import sqlite3
 import threading
 
@@ -14,6 +15,8 @@ from portal.council.membership import roles_of
 from portal.extensions import db
 
 YEAR = portal_today().year
+# Letters only Vietnamese writes: what the console says must be English, as its help is.
+VIETNAMESE_ONLY = re.compile("[ăâđêôơưạảấầẩẫậắằẳẵặẹẻẽếềểễệỉịọỏốồổỗộớờởỡợụủứừửữựỳỵỷỹĐ]")
 
 
 def count(model):
@@ -64,6 +67,9 @@ def test_seed_demo_then_if_empty_keeps_the_data(app, runner):
     assert count(User) == users
     accounts = runner.invoke(args=["demo-accounts"])
     assert "sangkien2026" in accounts.output and "thuky" in accounts.output
+    assert "secretary of the Initiative Council" in accounts.output
+    said = [line.split(" — ")[-1] for line in accounts.output.splitlines()]  # not the names: data
+    assert not any(VIETNAMESE_ONLY.search(line) for line in said), said  # the console speaks English
 
 
 # -- create-user -------------------------------------------------------------------
@@ -99,7 +105,7 @@ def test_duplicate_username_is_refused_with_exit_code_1(app, runner, make_user):
     users = count(User)
     result = create_user(runner, unit="Đơn vị chưa có")
     assert result.exit_code == 1
-    assert "Tên đăng nhập “ksv.moi” đã tồn tại." in result.output
+    assert "The username “ksv.moi” already exists." in result.output  # in English, as the console speaks
     assert count(User) == users
     assert count(Unit) == 1  # the unit made on the way was rolled back too
 
@@ -118,13 +124,15 @@ def test_create_user_usage_errors(app, runner, extra, message, code):
 def test_create_user_refusals_exit_1(app, runner, make_user):
     make_user("chu.tich", council="chair", year=YEAR)
     result = create_user(runner, "--council", "chair", "--year", str(YEAR))
-    assert result.exit_code == 1 and "đã có Chủ tịch" in result.output
+    assert result.exit_code == 1 and f"The council of {YEAR} already has a chair" in result.output
     assert user_by_username("ksv.moi") is None
     short = runner.invoke(args=["create-user", "--username", "ngan", "--password", "ngan",
                                 "--full-name", "X", "--unit", "Y"])
-    assert short.exit_code == 1 and "ít nhất 10 ký tự" in short.output
+    assert short.exit_code == 1 and "at least 10 characters" in short.output
     bad = create_user(runner, username="tên có dấu")
-    assert bad.exit_code == 1 and "Tên đăng nhập chỉ gồm" in bad.output
+    assert bad.exit_code == 1 and "A username may hold only unaccented letters" in bad.output
+    for refused in (result, short, bad):
+        assert not VIETNAMESE_ONLY.search(refused.output), refused.output
 
 
 # -- backup --------------------------------------------------------------------------

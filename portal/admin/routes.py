@@ -21,7 +21,7 @@ from portal.auth.models import ROLE_LABELS, ApiToken, Role, Unit, UnitKind, User
 from portal.auth.services import update_profile
 from portal.core.layout import register_nav
 from portal.core.refusal import forbidden, found, not_found
-from portal.council.models import Council, CouncilMember, CouncilRole
+from portal.council.models import Council, CouncilMember, CouncilRole, default_name
 from portal.council.services import (
     add_council_member,
     get_or_create_council,
@@ -363,7 +363,7 @@ def council(year):
     ).scalar_one_or_none()
     form = CouncilForm(obj=existing)
     if existing is None and request.method == "GET":
-        form.name.data = f"Hội đồng Sáng kiến năm {year}"
+        form.name.data = str(default_name(year))  # the official name, in Vietnamese as documents print it
     exclude = {m.user_id for m in existing.members} if existing else set()
     member_form = CouncilMemberForm(prefix="m", exclude=exclude)
     if form.validate_on_submit():

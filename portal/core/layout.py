@@ -4,7 +4,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from flask import g, request
-from flask_babel import format_date, format_datetime, get_locale
+from flask_babel import format_date, format_datetime, get_locale, gettext
 from flask_login import current_user
 from jinja2 import BytecodeCache
 
@@ -105,7 +105,7 @@ def install(app):
             "unread_notifications": _unread,
             "current_locale": str(get_locale()),
             "languages": app.config["LANGUAGES"],
-            "site_name": site_name(),
+            "site_name": site_name(gettext),
             "organisation": organisation(),
             "request_path": request.path,
         }

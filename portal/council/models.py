@@ -7,6 +7,8 @@ from fractions import Fraction
 from sqlalchemy import Enum, ForeignKey, Index, String, Text, UniqueConstraint, select
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from portal.core.i18n import translate
+from portal.core.phrases import Phrase
 from portal.core.timeutil import utcnow
 from portal.council.scoring import CriterionSpec, Thresholds
 from portal.extensions import db
@@ -28,6 +30,15 @@ COUNCIL_ROLE_LABELS = {
 }
 
 
+# The name a council is given when nobody names it: Vietnamese in the data and the documents,
+# shown in the reader's language on pages.
+DEFAULT_NAME = "Hội đồng Sáng kiến năm %(year)s"
+
+
+def default_name(year):
+    return Phrase(DEFAULT_NAME, year=year)
+
+
 class Council(db.Model):
     __tablename__ = "council"
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -40,6 +51,11 @@ class Council(db.Model):
         "CouncilMember", back_populates="council", cascade="all, delete-orphan",
         order_by="CouncilMember.id",
     )
+
+    @property
+    def label(self):
+        """The name as a page shows it: the default name in the page's language, any other as given."""
+        return translate(default_name(self.year)) if self.name == default_name(self.year) else self.name
 
 
 class CouncilMember(db.Model):

@@ -24,6 +24,7 @@ from portal.council.models import (
     ReviewAssignment,
     ReviewScore,
     Rubric,
+    default_name,
 )
 from portal.council.scoring import Sheet, aggregate
 from portal.council.suggestion import Candidate
@@ -42,7 +43,7 @@ REMOVED_FROM_COUNCIL = Phrase("Không còn là thành viên Hội đồng")
 def get_or_create_council(year, actor=None, **fields):
     council = db.session.execute(select(Council).where(Council.year == year)).scalar_one_or_none()
     if council is None:
-        council = Council(year=year, name=fields.pop("name", None) or f"Hội đồng Sáng kiến năm {year}",
+        council = Council(year=year, name=fields.pop("name", None) or str(default_name(year)),
                           **fields)
         db.session.add(council)
         db.session.flush()

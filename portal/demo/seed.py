@@ -67,16 +67,17 @@ PEOPLE = [
     ("ksv.trang", "Lưu Thu Trang", "VP", "Chuyên viên", False, [], None),
 ]
 
+# The console speaks English, as every command of `flask --app portal` does.
 COUNCIL_NOTES = {
-    "chair": "Chủ tịch Hội đồng Sáng kiến",
-    "vice_chair": "Phó Chủ tịch Hội đồng Sáng kiến",
-    "secretary": "Thư ký Hội đồng Sáng kiến",
-    "member": "thành viên Hội đồng Sáng kiến",
+    "chair": "chair of the Initiative Council",
+    "vice_chair": "vice-chair of the Initiative Council",
+    "secretary": "secretary of the Initiative Council",
+    "member": "member of the Initiative Council",
 }
 ROLE_NOTES = {
-    "admin": "quản trị",
-    "emulation_officer": "Thường trực Hội đồng Thi đua – Khen thưởng",
-    "editor": "biên tập viên",
+    "admin": "administrator",
+    "emulation_officer": "emulation office",
+    "editor": "website editor",
 }
 
 
@@ -85,7 +86,7 @@ def demo_account_lines():
     lines = []
     for username, full_name, _unit, _position, leader, roles, council_role in PEOPLE:
         notes = [ROLE_NOTES[r] for r in roles] + ([COUNCIL_NOTES[council_role]] if council_role else [])
-        note = ", ".join(notes) or ("cán bộ, có chức danh lãnh đạo" if leader else "cán bộ")
+        note = ", ".join(notes) or ("staff, in a leadership position" if leader else "staff")
         lines.append(f"{username:<{width}}  {full_name} — {note}")
     return lines
 
