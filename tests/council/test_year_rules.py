@@ -180,7 +180,8 @@ def early_morning_in_da_nang():
     timeutil.set_clock(None)
 
 
-def test_the_decision_is_dated_today_in_vietnam(client, council, scored, early_morning_in_da_nang):
+def test_the_decision_is_dated_today_in_vietnam(early_morning_in_da_nang, client, council, scored):
+    # The clock first: the initiative is accepted in the same early morning, whatever the real date.
     assert timeutil.today() == early_morning_in_da_nang and timeutil.utcnow().date() == date(YEAR, 12, 1)
     client.login(council["chair"])
     page = client.get(f"/council/initiatives/{scored.id}/results").get_data(as_text=True)

@@ -4,6 +4,7 @@ import io
 import pytest
 from openpyxl import load_workbook
 
+from portal.core.timeutil import local_date
 from portal.statistics import queries
 from tests.council.helpers import text, visible_text
 from tests.statistics.conftest import YEAR
@@ -106,7 +107,7 @@ def test_an_officer_named_on_a_decided_initiative_does_not_read_its_sheets(app, 
     appraise(own, [("m1", GOOD, "pass"), ("m2", GOOD, "pass"), ("m3", GOOD, "pass")])
     from portal.council import operations
     operations.decide(own, council["chair"], "recognized", decision_no="99/QĐ-VKS",
-                      decision_date=own.accepted_at.date(), reason="Đạt.")
+                      decision_date=local_date(own.accepted_at), reason="Đạt.")
     assert dict(queries.score_frequencies(YEAR, council["vice"])["novelty"]) == before
     assert dict(queries.score_frequencies(YEAR, council["secretary"])["novelty"])[25] == before[25] + 3
 
