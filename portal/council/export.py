@@ -10,6 +10,7 @@ from sqlalchemy.orm import selectinload
 
 from portal.core import numbers, tabular
 from portal.council.models import CouncilDecision, ReviewAssignment
+from portal.council.queries import SHEET_ONLY
 from portal.council.scoring import aggregate
 from portal.council.services import rubric_for, scoring_complete, sheets_of
 from portal.extensions import db
@@ -39,7 +40,7 @@ def year_rows(year, viewer):
     if ids:
         for a in db.session.execute(
                 select(ReviewAssignment).where(ReviewAssignment.initiative_id.in_(ids))
-                .order_by(ReviewAssignment.id)).scalars():
+                .options(*SHEET_ONLY).order_by(ReviewAssignment.id)).scalars():
             assignments.setdefault((a.initiative_id, a.round), []).append(a)
         for d in db.session.execute(
                 select(CouncilDecision).where(CouncilDecision.initiative_id.in_(ids))

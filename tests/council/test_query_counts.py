@@ -60,3 +60,18 @@ def test_queue_and_dashboards_issue_a_fixed_number_of_queries(client, council, g
     grow(5)
     many = counts_per_url(client, [url])
     assert few == many
+
+
+@pytest.mark.parametrize("document", ["initiatives.xlsx", "minutes.docx"])
+def test_the_year_documents_read_no_reviewer_accounts(client, council, grow, count_queries, document):
+    """The sheets behind the export and the minutes need each review and its scores, not the
+    reviewer's account: no statement joins the users table to the assignments or reviews."""
+    client.login(council["chair"])
+    grow(2)
+    url = f"/council/{YEAR}/{document}"
+    assert client.get(url).status_code == 200
+    with count_queries() as counter:
+        assert client.get(url).status_code == 200
+    joined = [s for s in counter.statements
+              if ("FROM review_assignment" in s or "FROM review " in s) and "user_1." in s]
+    assert joined == []

@@ -1,4 +1,6 @@
 """How documents write dates, scores and authors (Vietnamese, whatever the page's language)."""
+from functools import lru_cache
+
 from portal.core import numbers
 from portal.core.markup import plain_text
 from portal.core.timeutil import today
@@ -17,8 +19,10 @@ def date_text(day):
     return day.strftime("%d/%m/%Y") if day else ""
 
 
+@lru_cache(maxsize=4096, typed=True)
 def score_text(value):
-    """At most two decimals with a decimal comma (62,67), as the pages write it."""
+    """At most two decimals with a decimal comma (62,67), as the pages write it (the same few
+    hundred means recur over thousands of rows; Babel formats each of them once)."""
     return numbers.score(value, locale="vi")
 
 
