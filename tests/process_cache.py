@@ -17,7 +17,6 @@ their own builders as before.
 """
 from importlib.metadata import version
 
-import sqlalchemy as sa
 from flask_sqlalchemy import SQLAlchemy
 from werkzeug.routing.rules import Rule
 
@@ -25,6 +24,7 @@ _builders = {}
 _engines = {}
 _shared_urls = set()
 _compile_builder = Rule._compile_builder
+_make_engine = SQLAlchemy._make_engine
 
 
 def _builder_key(rule, append_unknown):
@@ -45,11 +45,11 @@ def _shared_builder(self, append_unknown=True):
 def _shared_engine(self, bind_key, options, app):
     url = options["url"]
     if (url if isinstance(url, str) else url.render_as_string(hide_password=False)) not in _shared_urls:
-        return sa.engine_from_config(options, prefix="")
+        return _make_engine(self, bind_key, options, app)
     key = repr(sorted(options.items(), key=lambda item: item[0]))
     engine = _engines.get(key)
     if engine is None:
-        engine = _engines[key] = sa.engine_from_config(options, prefix="")
+        engine = _engines[key] = _make_engine(self, bind_key, options, app)
     return engine
 
 

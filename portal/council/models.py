@@ -55,7 +55,8 @@ class Council(db.Model):
     @property
     def label(self):
         """The name as a page shows it: the default name in the page's language, any other as given."""
-        return translate(default_name(self.year)) if self.name == default_name(self.year) else self.name
+        default = default_name(self.year)
+        return translate(default) if self.name == default else self.name
 
 
 class CouncilMember(db.Model):
