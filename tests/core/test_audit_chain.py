@@ -46,7 +46,7 @@ def test_events_are_chained_when_their_transaction_commits(app):
 
 
 def test_an_event_left_unchained_by_a_failure_is_chained_by_the_next_check(app, monkeypatch):
-    monkeypatch.setattr(audit, "chain_pending", lambda bind=None: (_ for _ in ()).throw(RuntimeError("down")))
+    monkeypatch.setattr(audit.chain, "chain_pending", lambda bind=None: (_ for _ in ()).throw(RuntimeError("down")))
     audit.record("test.late", summary="muộn")
     db.session.commit()  # the change is kept; chaining failed and was logged
     monkeypatch.undo()
