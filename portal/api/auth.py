@@ -4,6 +4,7 @@ from flask_babel import lazy_gettext as _l
 
 from portal.api import bp
 from portal.api.common import current_api_user, json_body, token_required, wrong_field
+from portal.api.schema import ERROR_REF
 from portal.auth.services import authenticate, issue_token
 from portal.core.refusal import Refusal
 from portal.council import membership
@@ -63,10 +64,10 @@ PATHS = {
                     "type": "object", "required": ["token"],
                     "properties": {"token": {"type": "string"}, "expires_at": {"type": "string"}},
                 }}}},
-                "400": {"$ref": "#/components/responses/Error"},
-                "401": {"$ref": "#/components/responses/Error"},
-                "422": {"$ref": "#/components/responses/Error"},
-                "429": {"$ref": "#/components/responses/Error"},
+                "400": ERROR_REF,
+                "401": ERROR_REF,
+                "422": ERROR_REF,
+                "429": ERROR_REF,
             },
         }
     },
@@ -86,7 +87,7 @@ PATHS = {
                         "council": {"type": "object", "additionalProperties": {"type": "string"}},
                     },
                 }}}},
-                "401": {"$ref": "#/components/responses/Error"},
+                "401": ERROR_REF,
             },
         }
     },

@@ -8,6 +8,7 @@ from flask_babel import lazy_gettext as _l
 
 from portal.api import bp
 from portal.api.common import current_api_user, json_body, token_required, wrong_field
+from portal.api.schema import ERROR_REF, json_media
 from portal.auth.models import user_by_username
 from portal.core.i18n import translate
 from portal.core.refusal import forbidden, invalid, not_found
@@ -307,7 +308,6 @@ def api_national(initiative_id):
     return _higher(initiative_id, operations.record_national, "national")
 
 
-ERR = {"$ref": "#/components/responses/Error"}
 ID_PARAM = [{"name": "initiative_id", "in": "path", "required": True, "schema": {"type": "integer"}}]
 STATE = {"type": "object", "properties": {
     "id": {"type": "integer"}, "status": {"type": "string"}, "round": {"type": "integer"},
@@ -340,18 +340,15 @@ OWN_REVIEW = {"type": "object", "properties": {
     "others_visible": {"type": "boolean"}, "appraisal": APPRAISAL}}
 
 
-def _json(schema):
-    return {"content": {"application/json": {"schema": schema}}}
-
 
 def _op(summary, *, body=None, ok=("200", STATE), errors=("401", "403", "404", "409", "422"),
         description=None):
     op = {"summary": summary, "tags": ["council"], "parameters": ID_PARAM,
-          "responses": {ok[0]: {"description": "OK", **_json(ok[1])}, **{code: ERR for code in errors}}}
+          "responses": {ok[0]: {"description": "OK", **json_media(ok[1])}, **{code: ERROR_REF for code in errors}}}
     if description:
         op["description"] = description
     if body is not None:
-        op["requestBody"] = {"required": True, **_json(body)}
+        op["requestBody"] = {"required": True, **json_media(body)}
     return op
 
 

@@ -7,6 +7,7 @@ from sqlalchemy import select
 
 from portal.api import bp
 from portal.api.common import current_api_user, json_body, require_api_roles, text_arg, token_required, wrong_field
+from portal.api.schema import ERROR_REF, errors
 from portal.auth.models import Unit
 from portal.core import refusal
 from portal.core.i18n import translate
@@ -175,7 +176,7 @@ def _unit_id(value):
     return unit_id
 
 
-_ERRORS = {str(code): {"$ref": "#/components/responses/Error"} for code in (400, 401, 403, 409, 422)}
+_ERRORS = errors(400, 401, 403, 409, 422)
 _TITLE = {"type": "string", "enum": list(engine.TITLES),
           "description": "; ".join(f"{code}: {label}" for code, label in engine.TITLE_LABELS.items())}
 
@@ -267,10 +268,10 @@ PATHS = {
                                     "conditions": {"type": "array", "items": _CONDITION}}}},
                         }}},
                 }}}}},
-            "400": {"$ref": "#/components/responses/Error"},
-            "401": {"$ref": "#/components/responses/Error"},
-            "403": {"$ref": "#/components/responses/Error"},
-            "404": {"$ref": "#/components/responses/Error"},
+            "400": ERROR_REF,
+            "401": ERROR_REF,
+            "403": ERROR_REF,
+            "404": ERROR_REF,
         },
     }},
 }

@@ -9,6 +9,7 @@ from sqlalchemy.orm import selectinload
 from portal.api import bp
 from portal.api.common import current_api_user, json_body, require_api_roles, text_arg, wrong_field
 from portal.api.emulation import OFFICER, _award_json, _run, _string
+from portal.api.schema import errors, json_media
 from portal.core import refusal
 from portal.emulation import engine, officer_actions, operations, time_served
 from portal.emulation.models import ServiceRecord, TitleAward, TitleRefusal
@@ -114,8 +115,7 @@ def api_record_award_use(award_id):
     return jsonify(_award_json(award))
 
 
-_ERR = {"$ref": "#/components/responses/Error"}
-_ERRORS = {code: _ERR for code in ("401", "403", "404", "409", "422")}
+_ERRORS = errors(401, 403, 404, 409, 422)
 _YEAR_QUERY = [{"name": "year", "in": "query", "required": True, "schema": {"type": "integer"}}]
 _SERVICE = {"type": "object", "properties": {
     "id": {"type": "integer"}, "username": {"type": "string"}, "year": {"type": "integer"},
@@ -127,21 +127,18 @@ _REFUSAL = {"type": "object", "properties": {
     "reason": {"type": "string"}}}
 
 
-def _json(schema):
-    return {"content": {"application/json": {"schema": schema}}}
-
 
 def _list(summary, item):
     return {"summary": summary, "tags": ["emulation"], "parameters": _YEAR_QUERY,
-            "responses": {"200": {"description": "The records of the year", **_json(
+            "responses": {"200": {"description": "The records of the year", **json_media(
                 {"type": "object", "properties": {"items": {"type": "array", "items": item}}})}, **_ERRORS}}
 
 
 def _create(summary, description, properties, required, item):
     return {"summary": summary, "description": description, "tags": ["emulation"],
-            "requestBody": {"required": True, **_json({"type": "object", "required": required,
+            "requestBody": {"required": True, **json_media({"type": "object", "required": required,
                                                        "properties": properties})},
-            "responses": {"201": {"description": "Recorded", **_json(item)}, **_ERRORS}}
+            "responses": {"201": {"description": "Recorded", **json_media(item)}, **_ERRORS}}
 
 
 def _delete(summary, name):
@@ -189,10 +186,10 @@ PATHS = {
                        "use_recorded when the award already names one.",
         "tags": ["emulation"],
         "parameters": [{"name": "award_id", "in": "path", "required": True, "schema": {"type": "integer"}}],
-        "requestBody": {"required": False, **_json({"type": "object", "properties": {
+        "requestBody": {"required": False, **json_media({"type": "object", "properties": {
             "initiative_id": {"type": "integer"},
             "level_used": {"type": "string", "enum": list(engine.LEVELS)}, "reason": {"type": "string"}}})},
-        "responses": {"200": {"description": "The award with the recognition it used", **_json({
+        "responses": {"200": {"description": "The award with the recognition it used", **json_media({
             "type": "object", "properties": {"id": {"type": "integer"}, "initiative_id": {"type": "integer"},
                                              "level_used": {"type": "string"}}})}, **_ERRORS},
     }},

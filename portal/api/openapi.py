@@ -2,6 +2,7 @@
 from flask import jsonify
 
 from portal.api import bp
+from portal.api.schema import ERROR_REF
 
 # The one error shape of every endpoint (portal.core.errors.api_error renders every Refusal so).
 ERROR_SCHEMA = {
@@ -23,14 +24,11 @@ ERROR_SCHEMA = {
 }
 
 
-ERROR_REF = {"$ref": "#/components/responses/Error"}
-
-
 def document():
-    from portal.api import auth, council, emulation, emulation_records, initiatives, public, reference
+    from portal.api import auth, council, emulation, emulation_records, initiatives_doc, public, reference
 
     paths = {}
-    for module in (auth, initiatives, council, public, emulation, emulation_records, reference):
+    for module in (auth, initiatives_doc, council, public, emulation, emulation_records, reference):
         for path, operations in module.PATHS.items():
             paths.setdefault(path, {}).update({method: _with_input_errors(op) for method, op in operations.items()})
     return {

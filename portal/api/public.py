@@ -15,6 +15,7 @@ from sqlalchemy.orm import selectinload
 
 from portal.api import bp
 from portal.api.common import current_api_user, int_arg, json_body, require_api_roles, text_arg, wrong_field
+from portal.api.schema import ERROR_REF
 from portal.core import refusal
 from portal.core.markup import plain_text, render_markdown
 from portal.extensions import db
@@ -195,7 +196,6 @@ def unpublish_initiative(initiative_id):
     return {"id": initiative.id, "published": False}
 
 
-_ERR = {"$ref": "#/components/responses/Error"}
 _FACET = {"type": "object", "additionalProperties": {"type": "integer"}}
 _ITEM = {
     "type": "object",
@@ -277,7 +277,7 @@ PATHS = {
                                                        "total": {"type": "integer", "minimum": 1}}}]},
                             }}}}},
                 "304": {"description": "Not modified since the ETag or date given"},
-                "422": _ERR,
+                "422": ERROR_REF,
             },
         },
     },
@@ -302,7 +302,7 @@ PATHS = {
                                 "attachments": {"type": "array", "items": {"type": "object"}},
                             }}]}}}},
                 "304": {"description": "Not modified"},
-                "404": _ERR,
+                "404": ERROR_REF,
             },
         },
     },
@@ -321,7 +321,7 @@ PATHS = {
                     "type": "object", "properties": {"id": {"type": "integer"},
                                                      "published": {"type": "boolean"},
                                                      "url": {"type": "string"}}}}}},
-                "401": _ERR, "403": _ERR, "404": _ERR, "409": _ERR, "422": _ERR,
+                "401": ERROR_REF, "403": ERROR_REF, "404": ERROR_REF, "409": ERROR_REF, "422": ERROR_REF,
             },
         },
     },
@@ -338,7 +338,7 @@ PATHS = {
                 "200": {"description": "Unpublished", "content": {"application/json": {"schema": {
                     "type": "object", "properties": {"id": {"type": "integer"},
                                                      "published": {"type": "boolean"}}}}}},
-                "400": _ERR, "401": _ERR, "403": _ERR, "404": _ERR, "409": _ERR, "422": _ERR,
+                "400": ERROR_REF, "401": ERROR_REF, "403": ERROR_REF, "404": ERROR_REF, "409": ERROR_REF, "422": ERROR_REF,
             },
         },
     },

@@ -9,6 +9,7 @@ from sqlalchemy import select
 
 from portal.api import bp
 from portal.api.common import token_required
+from portal.api.schema import ERROR_REF
 from portal.auth.models import Unit
 from portal.core.timeutil import today
 from portal.emulation.models import TITLE_LABELS, TITLE_SHORT_LABELS, Title
@@ -105,7 +106,7 @@ PATHS = {
                             "filing_window_days": {"type": "integer"},
                             "decision_due_days": {"type": "integer"}}}},
                     }}}}},
-                "401": {"$ref": "#/components/responses/Error"},
+                "401": ERROR_REF,
             },
         },
     },
