@@ -16,7 +16,7 @@ from portal.api.reference import valid_codes
 from portal.auth.models import Unit
 from portal.core import refusal
 from portal.extensions import db
-from portal.initiatives import operations, rules
+from portal.initiatives import authorship, operations, rules
 from portal.initiatives.access import get_initiative_or_404, visible_clause
 from portal.initiatives.models import Field, Initiative, InitiativeAuthor
 from portal.initiatives.workflow import Status
@@ -295,7 +295,7 @@ def answer_coauthorship(initiative_id):
     data = json_body(required=("accept",))
     if not isinstance(data["accept"], bool):
         raise wrong_field("accept", _l("accept phải là true hoặc false."))
-    operations.answer_invitation(initiative, current_api_user(), data["accept"])
+    authorship.answer_invitation(initiative, current_api_user(), data["accept"])
     db.session.commit()
     if not data["accept"]:
         return jsonify({"id": initiative_id, "accepted": False})

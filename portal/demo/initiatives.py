@@ -12,7 +12,7 @@ from portal.core.timeutil import today as today_in_portal
 from portal.core.timeutil import utcnow
 from portal.council.operations import return_to_authors
 from portal.extensions import db
-from portal.initiatives import operations
+from portal.initiatives import authorship, operations
 from portal.initiatives.models import Field
 from portal.initiatives.workflow import Status
 
@@ -481,7 +481,7 @@ def seed(ctx):
         if outcome != "draft":  # the co-authors confirmed before it went in; drafts keep their invitations open
             for row in list(initiative.authors):
                 if row.pending:
-                    operations.answer_invitation(initiative, row.user, True)
+                    authorship.answer_invitation(initiative, row.user, True)
         created = min(_stamp(applied) + timedelta(days=20), utcnow())
         initiative.created_at = initiative.updated_at = created
         if outcome != "draft":

@@ -7,7 +7,7 @@ A refusal is a portal.core.refusal.Refusal, raised before anything changes.
 from pathlib import Path
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from portal.auth.models import Unit, User
 from portal.core import audit, files, refusal
@@ -15,8 +15,8 @@ from portal.core.notifications import notify
 from portal.core.phrases import Listing, Phrase
 from portal.core.timeutil import today, utcnow
 from portal.extensions import db
-from portal.initiatives import policy, rules, storage, workflow
-from portal.initiatives.models import Attachment, Field, Form, Initiative, InitiativeAuthor, InitiativeVersion
+from portal.initiatives import authorship, policy, rules, storage, workflow
+from portal.initiatives.models import Attachment, Field, Form, Initiative, InitiativeVersion
 from portal.initiatives.policy import Act
 from portal.initiatives.workflow import Action, Status
 from portal.years import services as years
@@ -121,86 +121,6 @@ def _checked_values(values, initiative=None):
     return values
 
 
-def _author_rows(initiative, actor, authors):
-    """Match the wanted authors to existing rows or new ones; a 422 Refusal otherwise."""
-
-    problems = rules.author_errors(authors)
-    usernames = {(a.get("username") or "").strip().lower() for a in authors} - {""}
-    users = {}
-    if usernames:
-        users = {u.username.lower(): u for u in db.session.execute(
-            select(User).where(func.lower(User.username).in_(usernames), User.active.is_(True))
-        ).scalars()}
-    for username in sorted(usernames - set(users)):
-        problems.append(_l(
-            "Không tìm thấy cán bộ có tên đăng nhập “%(username)s”. Kiểm tra lại, hoặc nhập họ tên "
-            "và nơi công tác nếu đồng tác giả không có tài khoản trên Cổng.", username=username))
-    if actor.username.lower() not in usernames:
-        problems.append(_l("Bạn phải là một trong các tác giả của sáng kiến."))
-    if problems:
-        raise invalid({"authors": problems})
-
-    # A plan, applied only once everything else is valid: (existing row or None, values).
-    existing = list(initiative.authors) if initiative is not None else []
-    by_user = {row.user_id: row for row in existing if row.user_id}
-    by_name = {row.external_name.lower(): row for row in existing if not row.user_id}
-    plan = []
-    for position, author in enumerate(authors):
-        username = (author.get("username") or "").strip().lower()
-        attrs = {"share": int(author["share"]), "position": position}
-        if username:
-            user = users[username]
-            plan.append((by_user.pop(user.id, None), {**attrs, "user": user}))
-        else:
-            name = author["name"].strip()
-            plan.append((by_name.pop(name.lower(), None), {
-                **attrs, "external_name": name, "external_workplace": author["workplace"].strip()}))
-    return plan
-
-
-def _apply_author_plan(plan, actor, creator_id):
-    """The author rows of `plan`; a staff account newly named by someone else is invited."""
-
-    rows = []
-    for row, attrs in plan:
-        if row is None:
-            row = InitiativeAuthor()
-            user = attrs.get("user")
-            if user is not None and user.id not in (actor.id, creator_id):
-                row.confirmed = False
-                row.invited_by_id = actor.id
-        for key, value in attrs.items():
-            setattr(row, key, value)
-        rows.append(row)
-    return rows
-
-
-def _plan_description(plan):
-    return [{"username": attrs["user"].username, "name": attrs["user"].full_name,
-             "workplace": attrs["user"].unit.name, "share": attrs["share"]} if "user" in attrs else
-            {"name": attrs["external_name"], "workplace": attrs["external_workplace"],
-             "share": attrs["share"]} for _row, attrs in plan]
-
-
-def _describe_authors(rows):
-    return [row.as_dict() for row in rows]
-
-
-def _staff(rows):
-    return [row.user for row in rows if row.user is not None]
-
-
-def _invite(initiative, actor, rows):
-    """Tell each newly invited co-author what they are asked to confirm."""
-    for row in rows:
-        if row.pending and row.invited_by_id == actor.id:
-            notify([row.user], Phrase("Lời mời làm đồng tác giả: “%(title)s”", title=initiative.title),
-                   Phrase("%(name)s ghi tên bạn là đồng tác giả (tỷ lệ đóng góp %(share)s%%) của sáng kiến "
-                          "“%(title)s”. Vui lòng xác nhận hoặc từ chối; sáng kiến chỉ nộp được khi mọi "
-                          "đồng tác giả đã xác nhận.", name=actor.full_name, share=row.share, title=initiative.title),
-                   initiative.path, initiative=initiative)
-
-
 def create_initiative(actor, values, authors=None):
     """A new draft; the caller is an author (alone with 100% unless `authors` says otherwise).
 
@@ -217,18 +137,18 @@ def create_initiative(actor, values, authors=None):
         errors["title"] = [_l("Vui lòng nhập tên sáng kiến.")]
     wanted = authors if authors is not None else [{"username": actor.username, "share": 100}]
     try:
-        plan = _author_rows(None, actor, wanted)
+        plan = authorship.author_plan(None, actor, wanted)
     except refusal.Refusal as refused:
         errors.update(refused.fields)
     if errors:
         raise invalid(errors)
-    rows = _apply_author_plan(plan, actor, actor.id)
+    rows = authorship.apply_plan(plan, actor, actor.id)
     initiative = Initiative(status=Status.draft, created_by_id=actor.id, authors=rows, **values)
     db.session.add(initiative)
     db.session.flush()
-    _invite(initiative, actor, rows)
+    authorship.invite(initiative, actor, rows)
     audit.record("initiative.created", actor=actor, obj=initiative, initiative_id=initiative.id,
-                 data={"title": initiative.title, "authors": _describe_authors(rows)},
+                 data={"title": initiative.title, "authors": authorship.described(rows)},
                  summary="Tạo bản nháp")
     return initiative
 
@@ -257,7 +177,7 @@ def update_initiative(initiative, actor, values, authors=None, expected_stamp=No
     plan = None
     if authors is not None:
         try:
-            plan = _author_rows(initiative, actor, authors)
+            plan = authorship.author_plan(initiative, actor, authors)
         except refusal.Refusal as refused:
             errors.update(refused.fields)
     if errors:
@@ -270,64 +190,21 @@ def update_initiative(initiative, actor, values, authors=None, expected_stamp=No
     changed = sorted(key for key, value in values.items() if getattr(initiative, key) != value)
     for key in changed:
         setattr(initiative, key, values[key])
-    before = _describe_authors(initiative.authors)
-    told = _staff(initiative.authors)
-    if plan is not None and _plan_description(plan) != before:
-        initiative.authors = _apply_author_plan(plan, actor, initiative.created_by_id)
+    before = authorship.described(initiative.authors)
+    told = authorship.staff_of(initiative.authors)
+    if plan is not None and authorship.plan_description(plan) != before:
+        initiative.authors = authorship.apply_plan(plan, actor, initiative.created_by_id)
         changed.append("authors")
     if not changed:
         return []
     initiative.updated_at = utcnow()
     db.session.flush()
     if "authors" in changed:
-        _authors_changed(initiative, actor, before, told)
+        authorship.authors_changed(initiative, actor, before, told)
     audit.record("initiative.updated", actor=actor, obj=initiative, initiative_id=initiative.id,
                  data={"fields": changed}, summary="Sửa nội dung: " + ", ".join(
                      rules.LABELS.get(key.removesuffix("_id"), key) for key in changed))
     return changed
-
-
-def _authors_changed(initiative, actor, before, told):
-    after = _describe_authors(initiative.authors)
-    _invite(initiative, actor, initiative.authors)
-    names = ", ".join(f"{a['name']} ({a['share']}%)" for a in after)
-    notify([u for u in {*told, *_staff(initiative.authors)} if u.id != actor.id],
-           Phrase("Danh sách tác giả của “%(title)s” đã thay đổi", title=initiative.title),
-           Phrase("%(name)s đã sửa danh sách tác giả. Nay gồm: %(names)s.", name=actor.full_name, names=names),
-           initiative.path, initiative=initiative)
-    audit.record("initiative.authors_changed", actor=actor, obj=initiative, initiative_id=initiative.id,
-                 data={"before": before, "after": after},
-                 summary="Thay đổi danh sách tác giả: " + names)
-
-
-def answer_invitation(initiative, actor, accept):
-    """The invited co-author confirms (accept) or declines being an author.
-
-    Declining removes them from the list and tells the creator; the shares then need
-    setting again before the initiative can be submitted.
-    """
-    policy.check(actor, Act.answer_invitation, initiative)
-    row = next(a for a in initiative.authors if a.user_id == actor.id)
-    others = [u for u in _staff(initiative.authors) if u.id != actor.id]
-    said = {"name": actor.full_name, "title": initiative.title}
-    if accept:
-        row.confirmed, row.confirmed_at = True, utcnow()
-        summary = "Đồng tác giả xác nhận tham gia"
-        subject = Phrase("%(name)s đã xác nhận tham gia “%(title)s”", **said)
-        body = Phrase("%(name)s đã xác nhận tham gia sáng kiến “%(title)s”.", **said)
-    else:
-        initiative.authors.remove(row)
-        summary = "Đồng tác giả từ chối tham gia"
-        subject = Phrase("%(name)s đã từ chối làm đồng tác giả “%(title)s”", **said)
-        body = Phrase("%(name)s đã từ chối làm đồng tác giả sáng kiến “%(title)s”. Vui lòng điều chỉnh "
-                      "tỷ lệ đóng góp của các tác giả trước khi nộp.", **said)
-    initiative.updated_at = utcnow()
-    db.session.flush()
-    notify(others, subject, body, initiative.path, initiative=initiative)
-    audit.record("initiative.coauthorship", actor=actor, obj=initiative, initiative_id=initiative.id,
-                 data={"accept": bool(accept), "user": actor.username, "share": row.share},
-                 summary=f"{summary}: {actor.full_name}")
-    return row
 
 
 def delete_draft(initiative, actor):

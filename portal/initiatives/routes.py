@@ -21,7 +21,7 @@ from portal.core.layout import register_nav
 from portal.core.markup import render_markdown
 from portal.core.numbers import number as format_number
 from portal.extensions import db
-from portal.initiatives import bp, operations, policy, rules
+from portal.initiatives import authorship, bp, operations, policy, rules
 from portal.initiatives.access import get_initiative_or_404, get_version_or_404
 from portal.initiatives.forms import AUTHOR_ROWS_MIN, AttachmentForm, InitiativeForm, ReasonForm
 from portal.initiatives.models import Initiative, InitiativeAuthor, InitiativeVersion, fields_in_order
@@ -274,7 +274,7 @@ def coauthorship(initiative_id):
     initiative = get_initiative_or_404(initiative_id, current_user)
     ReasonForm().validate()  # CSRF is checked by the extension; nothing else is asked
     accept = request.form.get("accept") == "1"
-    operations.answer_invitation(initiative, current_user, accept)
+    authorship.answer_invitation(initiative, current_user, accept)
     db.session.commit()
     if accept:
         flash(_("Bạn đã xác nhận là đồng tác giả của sáng kiến này."), "success")

@@ -18,7 +18,7 @@ from portal.core.timeutil import today
 from portal.core.timeutil import today as portal_today
 from portal.council import operations as council
 from portal.extensions import db
-from portal.initiatives import operations
+from portal.initiatives import authorship, operations
 from portal.publishing import operations as publishing
 
 YEAR = portal_today().year
@@ -139,7 +139,7 @@ def build(app, make_user, make_unit, make_field):
                 "conditions": "Điều kiện.", "benefits": "Hiệu quả."}, authors)
             for row in initiative.authors:
                 if row.pending:
-                    operations.answer_invitation(initiative, row.user, True)
+                    authorship.answer_invitation(initiative, row.user, True)
             attachment = operations.add_attachment(initiative, u["author"], io.BytesIO(pdf(file_mark(key))),
                                                    "thuyet-minh.pdf")
             w.initiatives[key], w.attachments[key] = initiative, attachment
