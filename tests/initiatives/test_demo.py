@@ -2,7 +2,8 @@
 from sqlalchemy import func, select
 
 from portal.core.audit import verify
-from portal.demo.initiatives import PLAN, TOPICS
+from portal.demo.initiatives import PLAN
+from portal.demo.topics import TOPICS
 from portal.extensions import db
 from portal.initiatives.models import Initiative, InitiativeVersion
 
