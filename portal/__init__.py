@@ -25,6 +25,9 @@ def create_app(config=None):
     )
     config_module.load(app, config)
 
+    # The areas are imported when an app is made, not with this package: each of them imports
+    # `portal.extensions` (and `portal.models` imports `portal`), so importing them at the top
+    # here would be a cycle through this very module.
     from portal import models  # noqa: F401  (every model registered before anything queries)
     from portal.core import hosts
 

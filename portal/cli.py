@@ -11,16 +11,32 @@ from flask.cli import with_appcontext
 from flask_babel import force_locale, gettext
 from sqlalchemy import func, select
 
+from portal.auth.models import User
+from portal.auth.services import create_user as create
+from portal.auth.services import get_or_create_unit
+from portal.core.audit import (
+    AuditEvent,
+    checkpoint_path,
+    ensure_head,
+    seal_unsealed,
+    verify,
+    verify_recent,
+    write_checkpoint,
+)
+from portal.core.jobs import worker_command
 from portal.core.phrases import render
+from portal.core.refusal import Refusal
+from portal.council.services import add_council_member
+from portal.defaults import ensure_defaults
+from portal.demo.seed import DEMO_PASSWORD, demo_account_lines, seed
 from portal.extensions import db
+from portal.search import service as search_service
 
 
 def install(app):
     for command in (init_db, seed_demo, demo_accounts, create_user, backup, restore):
         app.cli.add_command(command)
     app.cli.add_command(audit_group)
-    from portal.core.jobs import worker_command
-
     app.cli.add_command(worker_command)
 
 
@@ -31,8 +47,6 @@ def init_db():
     from flask_migrate import upgrade
 
     upgrade()
-    from portal.core.audit import ensure_head, seal_unsealed, write_checkpoint
-
     ensure_head()
     db.session.commit()
     sealed, problems = seal_unsealed()  # the events written before seals existed, when intact
@@ -40,8 +54,6 @@ def init_db():
         click.echo(f"Audit log: sealed {sealed} earlier events; checkpoint {write_checkpoint().line}")
     for problem in problems:
         click.echo(f"Audit log NOT sealed: {problem} (see `flask --app portal audit verify`)", err=True)
-    from portal.defaults import ensure_defaults
-
     made = ensure_defaults()
     click.echo(f"Database ready: {db.engine.url.render_as_string(hide_password=True)}"
                + (f" (made: {', '.join(made)})" if made else ""))
@@ -52,9 +64,6 @@ def init_db():
 @with_appcontext
 def seed_demo(if_empty):
     """Fill the database with the demo: units, staff for every role, councils, initiatives."""
-    from portal.auth.models import User
-    from portal.demo.seed import seed
-
     if if_empty and db.session.execute(select(func.count(User.id))).scalar_one():
         click.echo("Demo data already present; kept as it is.")
         return
@@ -66,8 +75,6 @@ def seed_demo(if_empty):
 @with_appcontext
 def demo_accounts():
     """Print the demo accounts."""
-    from portal.demo.seed import DEMO_PASSWORD, demo_account_lines
-
     click.echo("\nDemo accounts (one password for all: %s)" % DEMO_PASSWORD)
     for line in demo_account_lines():
         click.echo("  " + line)
@@ -87,11 +94,6 @@ def demo_accounts():
 @with_appcontext
 def create_user(username, password, full_name, unit_name, roles, council_role, year, leader, position):
     """Create a user account."""
-    from portal.auth.services import create_user as create
-    from portal.auth.services import get_or_create_unit
-    from portal.core.refusal import Refusal
-    from portal.council.services import add_council_member
-
     if council_role and not year:
         raise click.UsageError("--council needs --year.")
     try:
@@ -120,8 +122,6 @@ def audit_group():
 @with_appcontext
 def audit_verify(extra):
     """Check the whole chain, every seal, the head and the checkpoints; exit 1 on any problem."""
-    from portal.core.audit import AuditEvent, checkpoint_path, verify
-
     problems = verify(extra)
     count = db.session.execute(select(func.count(AuditEvent.id))).scalar_one()
     if problems:
@@ -140,8 +140,6 @@ def audit_checkpoint():
 
     Refused (exit 1) when the log is not intact since the last check: a checkpoint must not vouch
     for a rewritten log. Keep the printed line off the server (mail, scp): see the README."""
-    from portal.core.audit import checkpoint_path, verify_recent, write_checkpoint
-
     check = verify_recent()
     if check.problems:
         for problem in check.problems:
@@ -157,8 +155,6 @@ def audit_checkpoint():
 @with_appcontext
 def audit_seal(force):
     """Seal the events written before seals existed (once, after the upgrade; init-db does it)."""
-    from portal.core.audit import seal_unsealed, write_checkpoint
-
     sealed, problems = seal_unsealed(force=force)
     if problems:
         for problem in problems:
@@ -211,8 +207,6 @@ def backup(dest):
 
 def _database_is_empty():
     from sqlalchemy import inspect
-
-    from portal.auth.models import User
 
     if "user" not in inspect(db.engine).get_table_names():
         return True
@@ -286,8 +280,6 @@ def restore(src, force):
 
     uploads = Path(current_app.config["UPLOAD_FOLDER"])
     _replace_folder_contents(src / "uploads", uploads)
-
-    from portal.search import service as search_service
 
     search_service.forget_indexes()
     counts = {name: search_service.reindex(name) for name in search_service.INDEXES}

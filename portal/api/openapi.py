@@ -1,7 +1,7 @@
 """The OpenAPI 3.1 document, merged from each API module's PATHS."""
 from flask import jsonify
 
-from portal.api import bp
+from portal.api import auth, bp, council, emulation, emulation_records, initiatives_doc, public, reference
 from portal.api.schema import ERROR_REF
 
 # The one error shape of every endpoint (portal.core.errors.api_error renders every Refusal so).
@@ -25,8 +25,6 @@ ERROR_SCHEMA = {
 
 
 def document():
-    from portal.api import auth, council, emulation, emulation_records, initiatives_doc, public, reference
-
     paths = {}
     for module in (auth, initiatives_doc, council, public, emulation, emulation_records, reference):
         for path, operations in module.PATHS.items():

@@ -10,6 +10,7 @@ from jinja2 import BytecodeCache
 
 from portal.core.i18n import translate
 from portal.core.markup import render_markdown
+from portal.core.notifications import unread_count
 from portal.core.organisation import forget as forget_organisation
 from portal.core.organisation import organisation, site_name
 
@@ -41,8 +42,6 @@ def _unread():
     if not getattr(current_user, "is_authenticated", False):
         return 0
     if "_unread" not in g:
-        from portal.core.notifications import unread_count
-
         g._unread = unread_count(current_user.id)
     return g._unread
 
