@@ -67,6 +67,7 @@ def build_portal(n_docs, workdir, seed=2021):
     from portal.core.timeutil import utcnow
     from portal.extensions import db
     from portal.initiatives.models import Field, Initiative, InitiativeAuthor
+    from portal.publishing.cache import ensure_generation
     from portal.publishing.models import Publication
     from portal.publishing.operations import slug_for
 
@@ -78,6 +79,7 @@ def build_portal(n_docs, workdir, seed=2021):
     docs = corpus.generate(n_docs, seed=seed)
     with app.app_context():
         db.create_all()
+        ensure_generation()  # as init-db does: without it no public page is cached
         units = {name: Unit(name=name, kind=UnitKind.district if name.startswith("VKSND") else
                             UnitKind.city_department) for name in corpus.UNITS}
         fields = {code: Field(code=code, name=name, position=i)
