@@ -16,10 +16,12 @@ import pytest
 from flask.testing import FlaskClient
 from itsdangerous import URLSafeTimedSerializer
 from sqlalchemy import event, text
+from sqlalchemy.engine import Engine
 
 from portal import create_app
 from portal.core.timeutil import today as portal_today
 from portal.extensions import db
+from portal.publishing.cache import dispose_readers
 from tests import process_cache
 
 PASSWORD = "correct-horse-42"
@@ -220,6 +222,7 @@ def app(tmp_path, tmp_path_factory, app_config, monkeypatch):
     db.session.remove()
     ctx.pop()
     with app.app_context():
+        dispose_readers()
         db.engine.dispose()
 
 
@@ -372,12 +375,12 @@ def count_queries(app):
             Counter.count += 1
             Counter.statements.append(statement)
 
-        engine = db.engine
-        event.listen(engine, "before_cursor_execute", before)
+        # Every engine: the site generation is read through an engine of its own (publishing.cache).
+        event.listen(Engine, "before_cursor_execute", before)
         try:
             yield Counter
         finally:
-            event.remove(engine, "before_cursor_execute", before)
+            event.remove(Engine, "before_cursor_execute", before)
     return counting
 
 

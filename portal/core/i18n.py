@@ -21,7 +21,8 @@ def select_locale():
         return current_app.config["BABEL_DEFAULT_LOCALE"]  # the command line and background work
     languages = current_app.config["LANGUAGES"]
     wanted = request.args.get("lang") or session.get("lang")
-    if not wanted and getattr(current_user, "is_authenticated", False):
+    # No cookie, no session and so nobody signed in (an anonymous public page: no user is loaded).
+    if not wanted and request.cookies and getattr(current_user, "is_authenticated", False):
         wanted = current_user.locale
     return wanted if wanted in languages else current_app.config["BABEL_DEFAULT_LOCALE"]
 

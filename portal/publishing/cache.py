@@ -20,7 +20,8 @@ from cachelib import RedisCache, SimpleCache
 from flask import current_app, g, make_response, request
 from flask.sessions import SecureCookieSessionInterface
 from flask_babel import get_locale
-from sqlalchemy import select, update
+from sqlalchemy import create_engine, select, update
+from sqlalchemy.exc import DBAPIError
 
 from portal.auth.signals import unit_changed
 from portal.core.changes import flush_announced
@@ -44,10 +45,46 @@ def generation():
         if db.session.registry.has() and db.session().in_transaction():
             value = db.session.execute(_GENERATION).scalar()
         else:
-            with db.engine.connect() as connection:
-                value = connection.execute(_GENERATION).scalar()
+            value = _read_generation(current_app)
         g._site_generation = value
     return g._site_generation
+
+
+_READERS = {}
+
+
+def _reader(app):
+    """The engine the generation is read through. On a database server, one of its own per process
+    and database: autocommit and no pre-ping, so that reading the one row is one statement (not a
+    ping, the SELECT and a ROLLBACK through the app's pool). SQLite has no round trips to save:
+    the app's own engine."""
+    engine = db.engine
+    if engine.url.get_backend_name() == "sqlite":
+        return engine
+    url = engine.url.render_as_string(hide_password=False)
+    reader = _READERS.get(url)
+    if reader is None:
+        reader = _READERS[url] = create_engine(url, isolation_level="AUTOCOMMIT", pool_size=1,
+                                               max_overflow=4, pool_pre_ping=False)
+    return reader
+
+
+def dispose_readers():
+    """Close the generation readers' connections (the tests do, after each test)."""
+    for reader in _READERS.values():
+        reader.dispose()
+
+
+def _read_generation(app):
+    reader = _reader(app)
+    for attempt in (1, 2):
+        try:
+            with reader.connect() as connection:
+                return connection.execute(_GENERATION).scalar()
+        except DBAPIError as error:  # a connection the server closed: the pool drops it, try once more
+            if not error.connection_invalidated or attempt == 2:
+                raise
+    return None
 
 
 def ensure_generation():

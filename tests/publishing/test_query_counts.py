@@ -75,3 +75,31 @@ def test_a_page_from_the_cache_begins_no_orm_session(app, client, published):
     finally:
         event.remove(Session, "after_begin", on_begin)
     assert begun == []
+
+
+@pytest.mark.postgres_only
+def test_on_postgresql_a_cached_page_reads_the_generation_without_a_ping_or_a_transaction(app, client, published):
+    """On a database server the generation is read in autocommit on a pool of its own: one
+    statement, where the app's pool would add a pre-ping before it and a ROLLBACK after it
+    (warm home on the 20,000-initiative load database: about 2.2 ms → 1.4 ms a request)."""
+    from sqlalchemy import event
+
+    from portal.extensions import db
+
+    app.config["PUBLIC_CACHE"] = True
+    initiative, publication = published("Sáng kiến số hoá hồ sơ kiểm sát")
+    urls = ["/", f"/initiatives/{initiative.id}-{publication.slug}"]
+    for url in urls:
+        assert client.get(url).status_code == 200, url
+    checkouts = []
+
+    def on_checkout(dbapi_connection, record, proxy):
+        checkouts.append(record)
+
+    event.listen(db.engine.pool, "checkout", on_checkout)
+    try:
+        for url in urls:
+            assert client.get(url).headers["ETag"], url
+    finally:
+        event.remove(db.engine.pool, "checkout", on_checkout)
+    assert checkouts == []
