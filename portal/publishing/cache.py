@@ -55,18 +55,18 @@ _READERS = {}
 
 def _reader(app):
     """The engine the generation is read through. On a database server, one of its own per process
-    and database: autocommit and no pre-ping, so that reading the one row is one statement (not a
-    ping, the SELECT and a ROLLBACK through the app's pool). SQLite has no round trips to save:
-    the app's own engine."""
+    and database, with the app's engine options but autocommit and no pre-ping, so that reading
+    the one row is one statement (not a ping, the SELECT and a ROLLBACK through the app's pool).
+    SQLite has no round trips to save: the app's own engine."""
     engine = db.engine
     if engine.url.get_backend_name() == "sqlite":
         return engine
     url = engine.url.render_as_string(hide_password=False)
-    reader = _READERS.get(url)
-    if reader is None:
-        reader = _READERS[url] = create_engine(url, isolation_level="AUTOCOMMIT", pool_size=1,
-                                               max_overflow=4, pool_pre_ping=False)
-    return reader
+    if url not in _READERS:
+        options = {**app.config.get("SQLALCHEMY_ENGINE_OPTIONS", {}), "pool_pre_ping": False,
+                   "isolation_level": "AUTOCOMMIT", "pool_size": 1, "max_overflow": 4}
+        _READERS[url] = create_engine(url, **options)
+    return _READERS[url]
 
 
 def dispose_readers():
@@ -77,14 +77,14 @@ def dispose_readers():
 
 def _read_generation(app):
     reader = _reader(app)
-    for attempt in (1, 2):
-        try:
-            with reader.connect() as connection:
-                return connection.execute(_GENERATION).scalar()
-        except DBAPIError as error:  # a connection the server closed: the pool drops it, try once more
-            if not error.connection_invalidated or attempt == 2:
-                raise
-    return None
+    try:
+        with reader.connect() as connection:
+            return connection.execute(_GENERATION).scalar()
+    except DBAPIError as error:
+        if not error.connection_invalidated:
+            raise
+    with reader.connect() as connection:  # the server had closed that connection: the pool dropped it
+        return connection.execute(_GENERATION).scalar()
 
 
 def ensure_generation():

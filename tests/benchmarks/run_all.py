@@ -127,18 +127,18 @@ class QueryCounter:
         from sqlalchemy.engine import Engine
 
         self.count = 0
-        self.engine = Engine
+        self.engines = Engine
         self._event = event
 
     def _before(self, *args):
         self.count += 1
 
     def __enter__(self):
-        self._event.listen(self.engine, "before_cursor_execute", self._before)
+        self._event.listen(self.engines, "before_cursor_execute", self._before)
         return self
 
     def __exit__(self, *exc):
-        self._event.remove(self.engine, "before_cursor_execute", self._before)
+        self._event.remove(self.engines, "before_cursor_execute", self._before)
 
 
 def public_urls(docs):
@@ -156,7 +156,6 @@ def public_urls(docs):
 
 
 def count_queries(app, docs):
-
     client = app.test_client()
     counts = {}
     app.config["PUBLIC_CACHE"] = False  # the render itself: a cached page reads one row anyway
